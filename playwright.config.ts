@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/lib/chromium';
+
+// Browser tests: Debian Chromium, headless, WebGPU through SwiftShader, pages served by Vite on localhost.
+const PORT = 5183;
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  workers: 1, // two cores: SwiftShader already uses both
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    browserName: 'chromium',
+    launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `npx vite --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/e2e/harness/index.html`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+  },
+});

@@ -1,0 +1,28 @@
+/** Entry of the detector page: start the best tfjs backend and say which one runs. */
+import { selectBackend } from '../runtime/select_backend';
+
+function byTestId<T extends HTMLElement>(id: string): T {
+  const element = document.querySelector<T>(`[data-testid="${id}"]`);
+  if (!element) throw new Error(`index.html lacks the element data-testid="${id}"`);
+  return element;
+}
+
+async function start(): Promise<void> {
+  const name = byTestId('backend.name');
+  const notice = byTestId('backend.notice');
+  try {
+    const choice = await selectBackend();
+    name.textContent = choice.name;
+    document.documentElement.dataset.backend = choice.name;
+    if (choice.notice) {
+      notice.textContent = choice.notice;
+      notice.hidden = false;
+    }
+  } catch (error) {
+    name.textContent = 'none';
+    notice.textContent = `The detector cannot run in this browser: ${error instanceof Error ? error.message : String(error)}`;
+    notice.hidden = false;
+  }
+}
+
+void start();
