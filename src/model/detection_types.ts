@@ -1,0 +1,63 @@
+/**
+ * What one detection run returns: the detections and everything the page draws to explain them
+ * (the proposals used, each detection's source proposal and pre-regression box, the per-class candidates before
+ * NMS, and the time of each stage). Plain data (no tensors), so it crosses a worker boundary with postMessage.
+ *
+ * All boxes are [x1, y1, x2, y2] in the ORIGINAL image's continuous pixel coordinates.
+ */
+import type { Box } from '../geometry/box';
+
+/** One scored box of one class, before or after NMS. */
+export interface ClassCandidate {
+  /** Box after class-specific regression, clipped to the image. */
+  readonly box: Box;
+  /** The proposal it came from (its box before regression), as an index into DetectionResult.proposals. */
+  readonly proposalIndex: number;
+  /** Softmax probability of this class. */
+  readonly score: number;
+}
+
+export interface Detection extends ClassCandidate {
+  /** 1-based foreground class id (0 is background). */
+  readonly classId: number;
+  readonly className: string;
+  /** The source proposal's box, i.e. the box before regression. */
+  readonly boxBeforeRegression: Box;
+  /** Softmax over [background, ...classNames] for the source proposal. */
+  readonly classProbabilities: readonly number[];
+}
+
+export interface ClassCandidates {
+  readonly classId: number;
+  readonly className: string;
+  /** Every candidate above DetectOptions.candidateScoreThreshold, in descending score order. */
+  readonly candidates: readonly ClassCandidate[];
+  /** Indices into `candidates` that survived NMS at the run's IoU threshold. */
+  readonly keptIndices: readonly number[];
+}
+
+export interface StageTimesMs {
+  readonly proposals?: number;
+  readonly preprocess: number;
+  readonly backbone: number;
+  readonly roiPool: number;
+  readonly fc: number;
+  readonly nms: number;
+  readonly total: number;
+}
+
+export interface DetectionResult {
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+  readonly classNames: readonly string[];
+  /** The proposals that went through the network. */
+  readonly proposals: readonly Box[];
+  /** Final detections after per-class NMS, score threshold and the per-image cap, best first. */
+  readonly detections: readonly Detection[];
+  /** Per-class candidates before NMS (so a page can redo NMS at another threshold without the network). */
+  readonly candidatesPerClass: readonly ClassCandidates[];
+  readonly scoreThreshold: number;
+  readonly nmsIouThreshold: number;
+  readonly timesMs: StageTimesMs;
+  readonly backend: string;
+}
