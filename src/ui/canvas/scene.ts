@@ -1,0 +1,138 @@
+/**
+ * The scene: everything the detector canvas draws, as plain data. Pure (no DOM), so it is unit-tested in Node and
+ * exposed to Playwright through window.frcnnTestApi; renderer.ts only turns it into pixels.
+ *
+ * Draw order = array order: proposals (faint) → suppressed candidates → boxes before regression (dashed) →
+ * detections (solid) → the focused detection's explanation (source proposal, regression) → annotations.
+ */
+import type { Box } from '../../geometry/box';
+import { classColour, PROPOSAL_COLOUR } from './colours';
+import type { DetectionView, ViewCandidate } from './detection_view';
+
+export type DrawnKind = 'proposal' | 'suppressed' | 'preRegression' | 'detection' | 'regression' | 'annotation' | 'draft';
+
+export type Emphasis = 'normal' | 'focused' | 'dimmed';
+
+export interface DrawnObject {
+  readonly kind: DrawnKind;
+  /** Stable id: 'proposal:<i>', 'detection:<key>', 'preRegression:<key>', 'suppressed:<key>', 'annotation:<id>'… */
+  readonly id: string;
+  /** Image coordinates. For 'regression', the box before regression. */
+  readonly box: Box;
+  /** 'regression' only: the box after regression; the renderer joins matching corners. */
+  readonly to?: Box;
+  readonly colour: string;
+  /** Canvas line dash in CSS pixels; [] is solid. */
+  readonly dash: readonly number[];
+  /** CSS pixels. */
+  readonly lineWidth: number;
+  readonly alpha: number;
+  readonly label: string | null;
+  readonly emphasis: Emphasis;
+  /** Annotation boxes: draw resize handles. */
+  readonly handles?: boolean;
+}
+
+export interface LayerState {
+  readonly proposals: boolean;
+  readonly preRegression: boolean;
+  readonly detections: boolean;
+  readonly suppressed: boolean;
+  readonly labels: boolean;
+}
+
+export const DEFAULT_LAYERS: LayerState = {
+  proposals: false,
+  preRegression: true,
+  detections: true,
+  suppressed: false,
+  labels: true,
+};
+
+export const DASH_PRE_REGRESSION: readonly number[] = [6, 4];
+export const DASH_SUPPRESSED: readonly number[] = [2, 3];
+
+export interface SceneInput {
+  readonly view: DetectionView | null;
+  readonly proposals: readonly Box[];
+  readonly layers: LayerState;
+  /** Key of the hovered or selected detection (hover wins); its explanation is drawn even with its layers off. */
+  readonly focusKey: string | null;
+}
+
+export function formatScore(score: number): string {
+  return score.toFixed(2);
+}
+
+export function buildScene(input: SceneInput): DrawnObject[] {
+  const { view, layers } = input;
+  const focus = findFocus(view, input.focusKey);
+  const emphasisOf = (c: ViewCandidate): Emphasis => (focus == null ? 'normal' : relatedTo(c, focus) ? 'focused' : 'dimmed');
+  const out: DrawnObject[] = [];
+  if (layers.proposals) input.proposals.forEach((box, i) => out.push(proposalObject(box, i, focus)));
+  if (view == null) return out;
+  for (const c of view.suppressed) {
+    const related = focus != null && relatedTo(c, focus);
+    if (layers.suppressed || related) out.push(suppressedObject(c, emphasisOf(c), layers.labels || related));
+  }
+  for (const c of view.detections) {
+    if (layers.preRegression || c === focus) out.push(preRegressionObject(c, emphasisOf(c)));
+  }
+  if (focus != null && !view.detections.includes(focus)) out.push(preRegressionObject(focus, 'focused'));
+  for (const c of view.detections) {
+    const related = focus != null && relatedTo(c, focus);
+    if (layers.detections || related) out.push(detectionObject(c, emphasisOf(c), layers.labels || related));
+  }
+  if (focus != null) out.push(...explanationObjects(focus));
+  return out;
+}
+
+function findFocus(view: DetectionView | null, key: string | null): ViewCandidate | null {
+  if (view == null || key == null) return null;
+  return view.detections.find((c) => c.key === key) ?? view.suppressed.find((c) => c.key === key) ?? null;
+}
+
+/** The focused candidate itself, the box that suppressed it, or one it suppressed. */
+function relatedTo(c: ViewCandidate, focus: ViewCandidate): boolean {
+  return c === focus || c.key === focus.suppressedBy || c.suppressedBy === focus.key;
+}
+
+function proposalObject(box: Box, i: number, focus: ViewCandidate | null): DrawnObject {
+  return {
+    kind: 'proposal', id: `proposal:${i}`, box, colour: PROPOSAL_COLOUR, dash: [], lineWidth: 1,
+    alpha: focus == null ? 0.35 : 0.15, label: null, emphasis: focus == null ? 'normal' : 'dimmed',
+  };
+}
+
+function suppressedObject(c: ViewCandidate, emphasis: Emphasis, withLabel: boolean): DrawnObject {
+  return {
+    kind: 'suppressed', id: `suppressed:${c.key}`, box: c.box, colour: classColour(c.classId), dash: DASH_SUPPRESSED,
+    lineWidth: 1.5, alpha: emphasis === 'focused' ? 0.95 : emphasis === 'dimmed' ? 0.2 : 0.6,
+    label: withLabel ? `${c.className} ${formatScore(c.score)} (suppressed)` : null, emphasis,
+  };
+}
+
+function preRegressionObject(c: ViewCandidate, emphasis: Emphasis): DrawnObject {
+  return {
+    kind: 'preRegression', id: `preRegression:${c.key}`, box: c.boxBeforeRegression, colour: classColour(c.classId),
+    dash: DASH_PRE_REGRESSION, lineWidth: 1.5, alpha: emphasis === 'dimmed' ? 0.2 : 0.8, label: null, emphasis,
+  };
+}
+
+function detectionObject(c: ViewCandidate, emphasis: Emphasis, withLabel: boolean): DrawnObject {
+  return {
+    kind: 'detection', id: `detection:${c.key}`, box: c.box, colour: classColour(c.classId), dash: [],
+    lineWidth: emphasis === 'focused' ? 3 : 2, alpha: emphasis === 'dimmed' ? 0.3 : 1,
+    label: withLabel ? `${c.className} ${formatScore(c.score)}` : null, emphasis,
+  };
+}
+
+/** The corner-to-corner regression from the focused candidate's source proposal onto its final box. */
+function explanationObjects(focus: ViewCandidate): DrawnObject[] {
+  return [
+    {
+      kind: 'regression', id: `regression:${focus.key}`, box: focus.boxBeforeRegression, to: focus.box,
+      colour: classColour(focus.classId), dash: [], lineWidth: 1.5, alpha: 1, label: null, emphasis: 'focused',
+    },
+  ];
+}
