@@ -22,8 +22,7 @@ export type ImageInput =
   | HTMLImageElement
   | HTMLCanvasElement
   | HTMLVideoElement
-  | ImageBitmap
-  | OffscreenCanvas;
+  | ImageBitmap;
 
 export interface ImageSize {
   readonly width: number;

@@ -45,7 +45,7 @@ export function truncatedSvd(w: ArrayLike<number>, rows: number, cols: number, r
   });
   const relativeError = total === 0 ? 0 : Math.sqrt(dropped / total);
   if (byColumns) {
-    return { left: multiply(w, rows, cols, basis, rank), right: transpose(basis, m, rank), rank, singularValues, relativeError };
+    return { left: multiply(w, rows, cols, basis, rank), right: Float32Array.from(transpose(basis, m, rank)), rank, singularValues, relativeError };
   }
   return { left: Float32Array.from(basis), right: multiply(transpose(basis, m, rank), rank, rows, w, cols), rank, singularValues, relativeError };
 }
