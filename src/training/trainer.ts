@@ -1,0 +1,159 @@
+/**
+ * One SGD iteration of Fast R-CNN fine-tuning (paper §2.3), independent of where it runs:
+ * 1. pick N images (ImageOrder) and sample R/N RoIs from each (sampler.ts);
+ * 2. fetch each image's cached frozen-prefix features and scale its RoIs to the features' input size;
+ * 3. forward the head, multi-task loss (loss.ts), gradients of the trainable parameters;
+ * 4. NaN guard: a non-finite loss or gradient rolls back and lowers the learning rate instead of updating;
+ * 5. Caffe SGD update at the scheduled learning rate.
+ *
+ * Shapes: R RoIs in the batch, K foreground classes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TargetStats } from '../geometry/bbox_transform';
+import type { TrainConfig } from './defaults';
+import type { ImageRois, RoiHead } from './head';
+import { multiTaskLoss } from './loss';
+import { learningRateAt } from './lr_schedule';
+import { NanGuard, allFinite } from './nan_guard';
+import type { RoidbEntry } from './roidb';
+import { createRng, type Rng } from './rng';
+import { ImageOrder, sampleRoisForImage, type ImageOrderState } from './sampler';
+import { MomentumSgd, type NamedArray } from './sgd';
+import { bboxTargetBlob } from './targets';
+
+/** Which loss drives the update: both terms (the paper), or one stage of the stage-wise ablation (Table 6). */
+export type LossMode = 'multi-task' | 'cls-only' | 'loc-only';
+
+/** Cached features of one roidb entry on the training backend, and the scale from image pixels to them. */
+export interface EntryFeatures {
+  readonly features: tf.Tensor4D;
+  readonly scale: number;
+}
+
+export interface StepResult {
+  readonly iteration: number;
+  readonly loss: { readonly cls: number; readonly loc: number; readonly total: number };
+  readonly learningRate: number;
+  readonly rois: number;
+  readonly foreground: number;
+  /** False when the NaN guard rolled the step back. */
+  readonly finite: boolean;
+}
+
+export interface TrainerState {
+  readonly iteration: number;
+  readonly order: ImageOrderState;
+  readonly lrScale: number;
+  readonly history: NamedArray[];
+}
+
+export interface TrainerOptions {
+  readonly config: TrainConfig;
+  readonly roidb: readonly RoidbEntry[];
+  readonly stats: TargetStats;
+  readonly numClasses: number;
+  readonly head: RoiHead;
+  /** Features of an entry; the trainer disposes the tensor after the step. */
+  readonly featuresOf: (entry: RoidbEntry) => EntryFeatures;
+  readonly lossMode?: LossMode;
+  /** Only these parameters learn (default: all of the head's). */
+  readonly trainableNames?: readonly string[];
+  readonly resume?: TrainerState;
+}
+
+export class Trainer {
+  iteration: number;
+  readonly optimizer: MomentumSgd;
+  readonly guard: NanGuard;
+  private readonly order: ImageOrder;
+  private readonly rng: Rng;
+  private readonly lossMode: LossMode;
+
+  constructor(private readonly options: TrainerOptions) {
+    const { config, head, resume } = options;
+    const names = options.trainableNames;
+    const params = head.params.filter((p) => !names || names.includes(p.name));
+    this.optimizer = new MomentumSgd(params, config.solver);
+    this.guard = new NanGuard(this.optimizer, { lrFactor: config.nanLrFactor, maxRetries: config.maxNanRetries });
+    this.iteration = resume?.iteration ?? 0;
+    this.rng = createRng(config.seed + this.iteration);
+    this.order = new ImageOrder(options.roidb.length, this.rng, resume?.order);
+    this.lossMode = options.lossMode ?? (config.bboxRegression ? 'multi-task' : 'cls-only');
+    if (resume) {
+      this.optimizer.setHistory(resume.history);
+      this.guard.lrScale = resume.lrScale;
+    }
+  }
+
+  async step(): Promise<StepResult> {
+    const { config, roidb, stats, numClasses, head } = this.options;
+    const lr = learningRateAt(this.iteration, config.solver) * this.guard.lrScale;
+    // 1-2. sample and gather
+    const images: ImageRois[] = [];
+    const labels: number[] = [];
+    const targets: number[] = [];
+    let foreground = 0;
+    for (const index of this.order.next(config.sampling.imagesPerBatch)) {
+      const entry = roidb[index];
+      const sample = sampleRoisForImage(entry, config.sampling, this.rng);
+      if (sample.roiIndices.length === 0) continue;
+      const { features, scale } = this.options.featuresOf(entry);
+      const rois = new Float32Array(sample.roiIndices.length * 4);
+      sample.roiIndices.forEach((i, k) => {
+        for (let j = 0; j < 4; j++) {
+          rois[4 * k + j] = entry.boxes[4 * i + j] * scale;
+          targets.push(entry.targets[4 * i + j]);
+        }
+        labels.push(sample.labels[k]);
+      });
+      foreground += sample.numFg;
+      images.push({ features, rois });
+    }
+    if (images.length === 0) throw new Error('The sampled images offered no RoI: check the proposals and gt boxes.');
+    const blob = bboxTargetBlob(targets, labels, numClasses, stats);
+    // 3. loss and gradients
+    const r = labels.length;
+    const cols = 4 * (numClasses + 1);
+    const terms: tf.Scalar[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const out = head.forward(images, true);
+      const loss = multiTaskLoss(
+        {
+          logits: out.logits,
+          deltas: out.deltas,
+          labels: tf.tensor1d(labels, 'int32'),
+          bboxTargets: tf.tensor2d(blob.targets, [r, cols]),
+          bboxWeights: tf.tensor2d(blob.weights, [r, cols]),
+        },
+        config.lossLambda,
+        this.lossMode === 'multi-task',
+      );
+      terms.push(tf.keep(loss.cls), tf.keep(loss.loc));
+      return this.lossMode === 'loc-only' ? loss.loc : loss.total;
+    }, this.optimizer.params.map((p) => p.variable));
+    const byName: Record<string, tf.Tensor> = {};
+    for (const p of this.optimizer.params) if (grads[p.variable.name]) byName[p.name] = grads[p.variable.name];
+    const check = tf.tidy(() => tf.stack([terms[0], terms[1], value, tf.addN(Object.values(byName).map((g) => tf.sum(g)))]));
+    const [cls, loc, total, gradSum] = await check.data();
+    // 4-5. guard, then update
+    const finite = allFinite([cls, loc, total, gradSum]);
+    if (finite) {
+      this.guard.beforeUpdate();
+      this.optimizer.apply(byName, lr);
+    } else {
+      this.guard.onNonFinite();
+    }
+    tf.dispose([check, value, ...terms, ...Object.values(grads), ...images.map((i) => i.features)]);
+    this.iteration++;
+    return { iteration: this.iteration, loss: { cls, loc, total }, learningRate: lr, rois: r, foreground, finite };
+  }
+
+  async state(): Promise<TrainerState> {
+    return { iteration: this.iteration, order: this.order.state(), lrScale: this.guard.lrScale, history: await this.optimizer.historyArrays() };
+  }
+
+  dispose(): void {
+    this.guard.dispose();
+    this.optimizer.dispose();
+  }
+}
