@@ -61,7 +61,7 @@ export class RoiHead {
   }
 
   private dense(x: tf.Tensor2D, layer: string): tf.Tensor2D {
-    return tf.add(tf.matMul(x, this.v(`${layer}/kernel`)), this.v(`${layer}/bias`));
+    return tf.add(tf.matMul(x, this.v(`${layer}/kernel`)), this.v(`${layer}/bias`)) as tf.Tensor2D;
   }
 
   /** The map RoIs are pooled from: the reduce conv + ReLU (a matMul, so it has gradients on every backend). */

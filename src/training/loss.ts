@@ -47,6 +47,6 @@ export interface LossInputs {
 export function multiTaskLoss(inputs: LossInputs, lambda: number, bboxRegression = true): LossTerms {
   const cls = softmaxLogLoss(inputs.logits, inputs.labels);
   const loc = smoothL1Loss(inputs.deltas, inputs.bboxTargets, inputs.bboxWeights);
-  const total = bboxRegression ? tf.tidy(() => tf.add(cls, tf.mul(loc, lambda))) : (cls.clone() as tf.Scalar);
+  const total: tf.Scalar = bboxRegression ? tf.tidy(() => tf.add(cls, tf.mul(loc, lambda)) as tf.Scalar) : tf.clone(cls);
   return { cls, loc, total };
 }

@@ -80,9 +80,9 @@ export function roiPoolBackward(dy: ArrayLike<number>, argmax: Int32Array, xSize
 export function roiPoolJs(x: tf.Tensor4D, rois: Float32Array, p: RoiPoolParams): tf.Tensor4D {
   const [, height, width, channels] = x.shape;
   const r = rois.length / 4;
-  const pool = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  const pool = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
     const { y, argmax } = roiPoolForward(input.dataSync() as Float32Array, height, width, channels, rois, p);
-    save([]);
     return {
       value: tf.tensor4d(y, [r, p.pooledHeight, p.pooledWidth, channels]),
       gradFunc: (dy: tf.Tensor) => tf.tensor4d(roiPoolBackward(dy.dataSync(), argmax, input.size), [1, height, width, channels]),
