@@ -81,7 +81,7 @@ export class RoiHead {
     let x = tf.reshape(all, [all.shape[0], -1]) as tf.Tensor2D;
     for (const layer of ['fc6', 'fc7']) {
       x = tf.relu(this.dense(x, layer));
-      if (training && head.dropoutRate > 0) x = tf.dropout(x, head.dropoutRate);
+      if (training && head.dropoutRate > 0) x = tf.dropout(x, head.dropoutRate) as tf.Tensor2D;
     }
     return { logits: this.dense(x, 'cls_score'), deltas: this.dense(x, 'bbox_pred') };
   }
