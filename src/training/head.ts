@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeadConfig } from '../model/defaults';
 import { gaussian, type Rng } from './rng';
-import { roiPoolJs } from './roi_pool_js';
+import { roiPool } from '../kernels/roi_pool/roi_pool';
+import { roiPoolJs, type RoiPoolParams } from './roi_pool_js';
 import type { TrainableParam } from './sgd';
 
 export interface HeadShape {
@@ -48,6 +49,10 @@ export class RoiHead {
     layers.push(['fc6', d, head.fc6, Math.sqrt(2 / d)], ['fc7', head.fc6, head.fc7, Math.sqrt(2 / head.fc6)]);
     layers.push(['cls_score', head.fc7, numClasses + 1, 0.01], ['bbox_pred', head.fc7, 4 * (numClasses + 1), 0.001]);
     for (const [name, fanIn, fanOut, std] of layers) {
+      if (init instanceof Map && init.has(`${name}_L/kernel`)) {
+        this.addFactored(name, init);
+        continue;
+      }
       const kernel = init instanceof Map ? init.get(`${name}/kernel`) : normal([fanIn, fanOut], std, init as Rng);
       const bias = init instanceof Map ? init.get(`${name}/bias`) : tf.zeros([fanOut]);
       if (!kernel || !bias) throw new Error(`missing weights for ${name}`);
@@ -56,11 +61,22 @@ export class RoiHead {
     }
   }
 
+  /** A truncated-SVD layer (model_io.ts): x·L·U + b, loaded for inference or further training. */
+  private addFactored(name: string, init: ReadonlyMap<string, tf.Tensor>): void {
+    for (const part of ['_L/kernel', '_U/kernel', '_U/bias']) {
+      this.params.push({ name: `${name}${part}`, variable: tf.variable(init.get(`${name}${part}`)!), isBias: part.endsWith('bias') });
+    }
+  }
+
   private v(name: string): tf.Variable {
     return this.params.find((p) => p.name === name)!.variable;
   }
 
   private dense(x: tf.Tensor2D, layer: string): tf.Tensor2D {
+    if (this.params.some((p) => p.name === `${layer}_L/kernel`)) {
+      const low = tf.matMul(x, this.v(`${layer}_L/kernel`));
+      return tf.add(tf.matMul(low, this.v(`${layer}_U/kernel`)), this.v(`${layer}_U/bias`)) as tf.Tensor2D;
+    }
     return tf.add(tf.matMul(x, this.v(`${layer}/kernel`)), this.v(`${layer}/bias`)) as tf.Tensor2D;
   }
 
@@ -76,7 +92,7 @@ export class RoiHead {
   forward(images: readonly ImageRois[], training: boolean): HeadOutputs {
     const { head, featureStride } = this.shape;
     const pool = { pooledHeight: head.pooledHeight, pooledWidth: head.pooledWidth, spatialScale: 1 / featureStride };
-    const pooled = images.map(({ features, rois }) => roiPoolJs(this.reduce(features), rois, pool));
+    const pooled = images.map(({ features, rois }) => poolRois(this.reduce(features), rois, pool));
     const all = pooled.length === 1 ? pooled[0] : tf.concat(pooled, 0);
     let x = tf.reshape(all, [all.shape[0], -1]) as tf.Tensor2D;
     for (const layer of ['fc6', 'fc7']) {
@@ -89,4 +105,16 @@ export class RoiHead {
   dispose(): void {
     for (const p of this.params) p.variable.dispose();
   }
+}
+
+/**
+ * The project's RoiPool kernel where one is registered for the current backend (webgpu, webgl, cpu); the JS
+ * version (same semantics) on the others, i.e. wasm.
+ */
+function poolRois(map: tf.Tensor4D, rois: Float32Array, p: RoiPoolParams): tf.Tensor4D {
+  if (tf.getKernel('RoiPool', tf.getBackend()) == null) return roiPoolJs(map, rois, p);
+  const r = rois.length / 4;
+  const rows = new Float32Array(r * 5);
+  for (let i = 0; i < r; i++) rows.set(rois.subarray(4 * i, 4 * i + 4), 5 * i + 1);
+  return roiPool(map, tf.tensor2d(rows, [r, 5]), p.pooledHeight, p.pooledWidth, p.spatialScale);
 }

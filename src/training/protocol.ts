@@ -1,0 +1,119 @@
+/**
+ * Typed messages between the page and the training worker (worker.ts). Plain structured-cloneable data only.
+ * The page (or the headless `npm run train`) posts one `start` with a TrainJob, then may post pause / resume /
+ * cancel / evaluate / export at any time; the worker answers with phase and progress events, proposals it
+ * computed (so the page can cache them), checkpoints, evaluations, the model files and finally `done`.
+ */
+import type { HeadConfig } from '../model/defaults';
+import type { TrainConfig } from './defaults';
+
+/** Where the trainable head runs, and (featureBackend) where the frozen backbone prefix runs. */
+export type TrainBackend = 'webgpu' | 'webgl' | 'cpu' | 'wasm';
+
+export interface TrainImageSpec {
+  /** Stable key of the image (its file name); proposals are cached under it. */
+  readonly id: string;
+  /** URL the worker can fetch the image from. */
+  readonly url: string;
+  /** [G·4] gt boxes, continuous pixels [x1, y1, x2, y2]. */
+  readonly gtBoxes: readonly number[];
+  /** [G] 1-based class ids. */
+  readonly gtClasses: readonly number[];
+  /** [G] PASCAL difficult flags (evaluation ignores these). */
+  readonly difficult?: readonly boolean[];
+  /** Proposals [P·4] when known (cached or supplied); computed in the worker otherwise. */
+  readonly proposals?: Float32Array;
+}
+
+export interface ModelFiles {
+  /** JSON text: detector config, target stats folded, and the weight manifest. */
+  readonly modelJson: string;
+  readonly weights: ArrayBuffer;
+}
+
+export interface TrainJob {
+  /** Key of the run's checkpoint in IndexedDB: the same id resumes where a reload left off. */
+  readonly runId: string;
+  readonly mode: 'train' | 'evaluate';
+  readonly classNames: readonly string[];
+  readonly train: readonly TrainImageSpec[];
+  readonly test: readonly TrainImageSpec[];
+  readonly config: TrainConfig;
+  readonly head: HeadConfig;
+  readonly backend: TrainBackend;
+  readonly featureBackend: TrainBackend;
+  readonly proposalMode: 'fast' | 'quality';
+  /** Selective search runs on the image resized so its longest side is at most this (speed); boxes are scaled back. */
+  readonly proposalMaxSide: number;
+  /** At most this many proposals per image (the paper uses about 2000). */
+  readonly maxProposals: number;
+  /** Continue from the run's checkpoint when there is one. */
+  readonly resume: boolean;
+  readonly evaluateAtEnd: boolean;
+  /** Truncated-SVD ranks for fc6 / fc7 in the exported model (null: keep the dense layer). */
+  readonly svdRanks: { readonly fc6: number | null; readonly fc7: number | null };
+  /** Start from these weights (evaluate mode, or fine-tuning a saved model). */
+  readonly model?: ModelFiles;
+  /** Stage-wise ablation (paper Table 6): classifier first, then bbox_pred alone for this many more iterations. */
+  readonly stageWiseLocIterations?: number;
+}
+
+export type ToWorker =
+  | { readonly type: 'start'; readonly job: TrainJob }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'evaluate' }
+  | { readonly type: 'export' };
+
+export type Phase = 'setup' | 'proposals' | 'features' | 'training' | 'evaluating' | 'exporting';
+
+export interface LossValues {
+  readonly cls: number;
+  readonly loc: number;
+  readonly total: number;
+}
+
+export interface TrainProgress {
+  readonly iteration: number;
+  readonly iterations: number;
+  /** This iteration's loss terms, and their mean over the last 20 iterations. */
+  readonly loss: LossValues;
+  readonly smoothedLoss: LossValues;
+  readonly learningRate: number;
+  readonly imagesPerSecond: number;
+  readonly secondsLeft: number;
+  readonly elapsedSeconds: number;
+  readonly nanEvents: number;
+}
+
+export interface MetricSummary {
+  readonly perClass: Record<string, number>;
+  readonly mAP: number;
+}
+
+export interface EvaluationSummary {
+  readonly images: number;
+  readonly metric: { readonly voc07: MetricSummary; readonly area: MetricSummary };
+  readonly secondsPerImage: number;
+}
+
+export interface DoneSummary {
+  readonly iterations: number;
+  readonly seconds: number;
+  readonly cancelled: boolean;
+  /** Seconds per phase (proposals, features, training, evaluating, exporting). */
+  readonly phaseSeconds: Partial<Record<Phase, number>>;
+}
+
+export type FromWorker =
+  | { readonly type: 'phase'; readonly phase: Phase; readonly done: number; readonly total: number; readonly detail?: string }
+  | { readonly type: 'proposals'; readonly id: string; readonly boxes: Float32Array }
+  | { readonly type: 'progress'; readonly progress: TrainProgress }
+  | { readonly type: 'checkpoint'; readonly iteration: number }
+  | { readonly type: 'paused'; readonly iteration: number }
+  | { readonly type: 'resumed'; readonly iteration: number }
+  | { readonly type: 'evaluation'; readonly result: EvaluationSummary }
+  | { readonly type: 'model'; readonly files: ModelFiles }
+  | { readonly type: 'done'; readonly summary: DoneSummary }
+  | { readonly type: 'error'; readonly message: string };
