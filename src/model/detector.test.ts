@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_HEAD, makeDetectorConfig } from './defaults';
+import type { DetectionResult } from './detection_types';
+import { FastRcnnDetector } from './detector';
+import { centernetHandler } from './testing/node_backbone';
+import { detectorArtifacts, loadDetector } from './weights_io';
+
+const classNames = ['rbc', 'wbc', 'platelet'];
+const config = makeDetectorConfig(classNames, {
+  head: { ...DEFAULT_HEAD, reduceChannels: 16, fc6: 32, fc7: 24 },
+  input: { scales: [96], maxSize: 160 },
+});
+const image = (() => {
+  const width = 120;
+  const height = 90;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const [x, y] = [p % width, Math.floor(p / width)];
+    data.set([(x * 2) % 256, (y * 3) % 256, (x * y) % 256, 255], 4 * p);
+  }
+  return { width, height, data };
+})();
+const proposals = Array.from({ length: 40 }, (_, i) => {
+  const x = (i * 7) % 80;
+  const y = (i * 5) % 60;
+  return [x, y, x + 20 + (i % 4) * 8, y + 15 + (i % 3) * 9] as const;
+});
+
+let detector: FastRcnnDetector;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  detector = await FastRcnnDetector.create(config, { backboneSource: centernetHandler(), seed: 11 });
+});
+afterAll(() => detector.dispose());
+
+/** Everything but the timings, which differ from run to run. */
+function comparable(result: DetectionResult): unknown {
+  return { ...result, timesMs: undefined };
+}
+
+describe('a detector with untrained heads', () => {
+  test('runs end to end and returns what the page draws', async () => {
+    const result = await detector.detect(image, proposals, { scoreThreshold: 0 });
+    expect(result.imageWidth).toBe(120);
+    expect(result.proposals).toHaveLength(40);
+    expect(result.candidatesPerClass.map((c) => c.className)).toEqual(classNames);
+    // untrained: softmax ≈ uniform (1/4 > 0.05), so every proposal is a candidate of every class
+    for (const c of result.candidatesPerClass) expect(c.candidates).toHaveLength(40);
+    expect(result.detections.length).toBeGreaterThan(0);
+    expect(result.detections.length).toBeLessThanOrEqual(100);
+    for (const d of result.detections) {
+      expect(d.boxBeforeRegression).toEqual(result.proposals[d.proposalIndex]);
+      expect(d.box[0]).toBeGreaterThanOrEqual(0);
+      expect(d.box[2]).toBeLessThanOrEqual(120);
+      expect(d.classProbabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+    for (const key of ['preprocess', 'backbone', 'roiPool', 'fc', 'nms', 'total'] as const) expect(result.timesMs[key]).toBeGreaterThanOrEqual(0);
+    expect(result.backend).toBe('cpu');
+  });
+
+  test('leaks no tensors and handles no proposals', async () => {
+    await detector.detect(image, proposals);
+    const before = tf.memory().numTensors;
+    await detector.detect(image, proposals);
+    const empty = await detector.detect(image, []);
+    expect(empty.detections).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test('runs an image pyramid (each RoI at its own level)', async () => {
+    const pyramid = await FastRcnnDetector.create({ ...config, input: { scales: [64, 96, 128], maxSize: 200 } }, { backboneSource: centernetHandler() });
+    const result = await pyramid.detect(image, proposals);
+    expect(result.candidatesPerClass[0].candidates.length).toBe(40);
+    pyramid.dispose();
+  });
+});
+
+describe('save and load', () => {
+  test('the round trip is exact: config, weights, fine-tuned backbone layers and detections', async () => {
+    detector.setBboxNormalization({ means: Array.from({ length: 16 }, (_, i) => i / 100), stds: Array.from({ length: 16 }, (_, i) => 0.1 + i / 50) });
+    const conv = detector.backbone.modifiableWeights().get('tower_0/MobilenetV3/expanded_conv_6/project/Conv2D_weights') as tf.Variable;
+    conv.assign(tf.tidy(() => tf.mul(conv, 1.01)));
+    const before = await detector.detect(image, proposals);
+    const artifacts = await detectorArtifacts(detector);
+    const loaded = await loadDetector(tf.io.fromMemory(artifacts), { backboneSource: centernetHandler() });
+    expect(loaded.config).toEqual(detector.config);
+    for (const [name, v] of detector.head.weights()) {
+      expect(Array.from(await loaded.head.weights().get(name)!.data())).toEqual(Array.from(await v.data()));
+    }
+    const reloadedConv = loaded.backbone.modifiableWeights().get('tower_0/MobilenetV3/expanded_conv_6/project/Conv2D_weights')!;
+    expect(Array.from(await reloadedConv.data())).toEqual(Array.from(await conv.data()));
+    expect(comparable(await loaded.detect(image, proposals))).toEqual(comparable(before));
+    loaded.dispose();
+  });
+
+  test('only the head and the trainable backbone layers are stored', async () => {
+    const artifacts = await detectorArtifacts(detector);
+    const names = artifacts.weightSpecs!.map((s) => s.name);
+    expect(names.filter((n) => n.startsWith('head/'))).toHaveLength(10);
+    expect(names.some((n) => n.includes('expanded_conv_5/'))).toBe(false);
+    expect(names.some((n) => n.includes('expanded_conv_6/'))).toBe(true);
+    await expect(loadDetector(tf.io.fromMemory({ ...artifacts, modelTopology: { format: 'other' } }))).rejects.toThrow(/not a saved detector/);
+  });
+});
+
+describe('truncated SVD of fc6 and fc7', () => {
+  test('full rank changes nothing; a lower rank reports its error, and the compressed model saves and loads', async () => {
+    const d = await FastRcnnDetector.create(config, { backboneSource: centernetHandler(), seed: 5 });
+    const before = await d.detect(image, proposals, { scoreThreshold: 0 });
+    const full = await d.compress({ fc6: 32, fc7: 24 });
+    expect(full.map((r) => r.relativeError)).toEqual([expect.closeTo(0, 5), expect.closeTo(0, 5)]);
+    const after = await d.detect(image, proposals, { scoreThreshold: 0 });
+    const probs = (r: DetectionResult) => r.detections.flatMap((x) => x.classProbabilities);
+    probs(after).forEach((p, i) => expect(p).toBeCloseTo(probs(before)[i], 5));
+    expect(d.config.head).toMatchObject({ fc6Rank: 32, fc7Rank: 24 });
+    const d2 = await FastRcnnDetector.create(config, { backboneSource: centernetHandler(), seed: 5 });
+    const [fc6] = await d2.compress({ fc6: 8 });
+    expect(fc6.relativeError).toBeGreaterThan(0.1);
+    expect(fc6.relativeError).toBeLessThan(1);
+    expect(d2.head.weights().get('fc6/left')!.shape).toEqual([7 * 7 * 16, 8]);
+    const loaded = await loadDetector(tf.io.fromMemory(await detectorArtifacts(d2)), { backboneSource: centernetHandler() });
+    expect(comparable(await loaded.detect(image, proposals))).toEqual(comparable(await d2.detect(image, proposals)));
+    [d, d2, loaded].forEach((x) => x.dispose());
+  });
+});

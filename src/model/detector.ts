@@ -1,0 +1,184 @@
+/**
+ * Fast R-CNN (Girshick 2015, Figure 1) as a short composition: image + proposals in (proposals are an input,
+ * e.g. selective search), one shared conv feature map per pyramid level, RoI pooling, the fc head, per-class
+ * decoding and NMS. See backbone.ts, heads.ts, pyramid.ts and postprocess.ts for each stage.
+ *
+ * Shape letters: R proposals, L pyramid levels, K foreground classes, C' pooled channels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { packBoxes, unpackBoxes, type Box, type PackedBoxes } from '../geometry/box';
+import { Backbone } from './backbone';
+import type { BboxNormalization, DetectOptions, DetectorConfig } from './defaults';
+import type { DetectionResult } from './detection_types';
+import { FC_LAYERS, RoiHead, type PoolFunction } from './heads';
+import { postprocess } from './postprocess';
+import { imageSize, imageToTensor, resizeImage, type ImageInput } from './preprocess';
+import { assignLevels, projectRois, pyramidLevels } from './pyramid';
+import { StageTimer } from './stage_timer';
+import { truncatedSvd } from './svd';
+
+export interface CreateOptions {
+  /** Seed of the head's initial weights. */
+  readonly seed?: number;
+  /** Where to read the pretrained backbone (default: config.backbone.modelUrl, served by the app). */
+  readonly backboneSource?: string | tf.io.IOHandler;
+  /** The RoI pooling op (default: src/kernels roiPool). */
+  readonly pool?: PoolFunction;
+}
+
+export interface SvdReport {
+  readonly layer: 'fc6' | 'fc7';
+  readonly rank: number;
+  /** ‖W − left·right‖_F / ‖W‖_F. */
+  readonly relativeError: number;
+}
+
+export class FastRcnnDetector {
+  constructor(
+    private settings: Pick<DetectorConfig, 'classNames' | 'input' | 'bboxNormalization' | 'detect'>,
+    readonly backbone: Backbone,
+    private currentHead: RoiHead,
+  ) {}
+
+  /** A detector with a fresh (untrained) head on the pretrained backbone. */
+  static async create(config: DetectorConfig, options: CreateOptions = {}): Promise<FastRcnnDetector> {
+    const backbone = await Backbone.load(config.backbone, options.backboneSource);
+    const shape = { inChannels: backbone.outputChannels, numClasses: config.classNames.length, head: config.head };
+    return new FastRcnnDetector(config, backbone, RoiHead.create(shape, options.seed, options.pool));
+  }
+
+  get head(): RoiHead {
+    return this.currentHead;
+  }
+
+  get config(): DetectorConfig {
+    const { classNames, input, bboxNormalization, detect } = this.settings;
+    return { classNames, backbone: this.backbone.config, head: this.head.shape.head, input, bboxNormalization, detect };
+  }
+
+  get classNames(): readonly string[] {
+    return this.settings.classNames;
+  }
+
+  /** Stores the regression-target statistics the head was trained with (applied at inference, never folded). */
+  setBboxNormalization(normalization: BboxNormalization): void {
+    const expected = 4 * (this.classNames.length + 1);
+    if (normalization.means.length !== expected || normalization.stds.length !== expected) {
+      throw new Error(`bbox normalization needs ${expected} means and stds`);
+    }
+    this.settings = { ...this.settings, bboxNormalization: { means: [...normalization.means], stds: [...normalization.stds] } };
+  }
+
+  /** Feature maps the RoIs are pooled from: backbone then the head's reduce conv, [N, H/16, W/16, C']. */
+  featureMap(images: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => this.head.reduce(this.backbone.forward(images)));
+  }
+
+  /** Detections for one image and its proposals (original-image pixels, [x1, y1, x2, y2]). */
+  async detect(image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions> = {}): Promise<DetectionResult> {
+    const run = { ...this.settings.detect, ...options };
+    const timer = new StageTimer();
+    const boxes = proposals instanceof Float32Array || proposals instanceof Float64Array ? proposals : packBoxes(proposals as readonly Box[]);
+    const size = imageSize(image);
+    const owned: tf.Tensor[] = [];
+    try {
+      // 1. the image at each pyramid level
+      const levels = pyramidLevels(size, this.settings.input);
+      const pixels = imageToTensor(image);
+      owned.push(pixels);
+      const scaled = levels.map((level) => resizeImage(pixels, level.scale));
+      owned.push(...scaled);
+      await timer.end('preprocess', scaled.at(-1));
+      // 2. one shared feature map per level, padded to a common size and stacked as a batch
+      const features = stackLevels(scaled.map((level) => this.featureMap(level)));
+      owned.push(features);
+      await timer.end('backbone', features);
+      // 3-4. RoI pooling (each RoI from the level where its area is closest to 224²), then the fc head
+      const { probs, deltas } = await this.classifyRois(features, boxes, levels.map((level) => level.scale), timer, owned);
+      timer.mark('fc');
+      // 5. decode, clip, per-class NMS
+      const found = postprocess(boxes, { probabilities: probs, deltas }, this.classNames, this.settings.bboxNormalization, size, run);
+      timer.mark('nms');
+      const t = timer.times;
+      return {
+        imageWidth: size.width,
+        imageHeight: size.height,
+        classNames: this.classNames,
+        proposals: unpackBoxes(boxes),
+        ...found,
+        scoreThreshold: run.scoreThreshold,
+        nmsIouThreshold: run.nmsIouThreshold,
+        timesMs: { preprocess: t.preprocess, backbone: t.backbone, roiPool: t.roiPool, fc: t.fc, nms: t.nms, total: timer.total },
+        backend: tf.getBackend(),
+      };
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  private async classifyRois(features: tf.Tensor4D, boxes: PackedBoxes, scales: number[], timer: StageTimer, owned: tf.Tensor[]) {
+    const count = boxes.length / 4;
+    if (count === 0) {
+      timer.mark('roiPool');
+      return { probs: new Float32Array(0), deltas: new Float32Array(0) };
+    }
+    const rois = tf.tensor2d(projectRois(boxes, assignLevels(boxes, scales), scales), [count, 5]);
+    const pooled = this.head.poolRois(features, rois, 1 / this.backbone.config.featureStride);
+    owned.push(rois, pooled);
+    await timer.end('roiPool', pooled);
+    const { clsScore, bboxPred } = this.head.forward(pooled, { training: false });
+    const probabilities = tf.softmax(clsScore);
+    owned.push(clsScore, bboxPred, probabilities);
+    const [probs, deltas] = await Promise.all([probabilities.data(), bboxPred.data()]);
+    return { probs: probs as Float32Array, deltas: deltas as Float32Array };
+  }
+
+  /** Truncated SVD of fc6 and/or fc7 (paper §3.1), in place, without retraining; null leaves a layer as is. */
+  async compress(ranks: { readonly fc6?: number | null; readonly fc7?: number | null }): Promise<SvdReport[]> {
+    const reports: SvdReport[] = [];
+    for (const layer of FC_LAYERS) {
+      const rank = ranks[layer] ?? null;
+      if (rank === null) continue;
+      const kernel = this.head.weights().get(`${layer}/kernel`);
+      if (kernel === undefined) throw new Error(`${layer} is already compressed`);
+      const [rows, cols] = kernel.shape;
+      const svd = truncatedSvd(await kernel.data(), rows, cols, rank);
+      const left = tf.tensor2d(svd.left, [rows, rank]);
+      const right = tf.tensor2d(svd.right, [rank, cols]);
+      const previous = this.currentHead;
+      this.currentHead = previous.factorLayer(layer, left, right);
+      tf.dispose([left, right]);
+      previous.dispose();
+      reports.push({ layer, rank, relativeError: svd.relativeError });
+    }
+    return reports;
+  }
+
+  /** Replaces the head (e.g. after loading weights); the old one is disposed. */
+  replaceHead(head: RoiHead): void {
+    if (head === this.currentHead) return;
+    this.currentHead.dispose();
+    this.currentHead = head;
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [...this.backbone.trainableVariables(), ...this.head.trainableVariables()];
+  }
+
+  dispose(): void {
+    this.head.dispose();
+    this.backbone.dispose();
+  }
+}
+
+/** [L, Hmax, Wmax, C'] from L maps [1, Hl, Wl, C'], zero-padded at the bottom/right (FR im_list_to_blob). */
+function stackLevels(maps: tf.Tensor4D[]): tf.Tensor4D {
+  if (maps.length === 1) return maps[0];
+  const height = Math.max(...maps.map((m) => m.shape[1]));
+  const width = Math.max(...maps.map((m) => m.shape[2]));
+  const stacked = tf.tidy(() =>
+    tf.concat(maps.map((m) => tf.pad(m, [[0, 0], [0, height - m.shape[1]], [0, width - m.shape[2]], [0, 0]])), 0),
+  ) as tf.Tensor4D;
+  tf.dispose(maps);
+  return stacked;
+}
