@@ -1,0 +1,27 @@
+/**
+ * tfjs backends inside the training worker. The frozen prefix and the trainable head may run on different
+ * backends (wasm is the fastest forward pass on a CPU-only machine but has no conv gradients), so the worker
+ * switches between phases; tensors never cross: features go through typed arrays (feature_store.ts).
+ * The wasm binaries are served by Vite from node_modules (no network): setWasmPaths with their asset URLs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { TrainBackend } from './protocol';
+
+let wasmConfigured = false;
+
+/** Makes `name` the active backend; throws with the reason when it cannot start. */
+export async function useBackend(name: TrainBackend): Promise<void> {
+  if (name === 'wasm' && !wasmConfigured) {
+    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+    wasmConfigured = true;
+  }
+  if (tf.getBackend() === name) return;
+  if (tf.findBackendFactory(name) == null) throw new Error(`the ${name} backend is not available in this worker`);
+  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
+  await tf.ready();
+}

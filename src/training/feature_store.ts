@@ -1,0 +1,61 @@
+/**
+ * Frozen-prefix features, computed once per image (and per flip) and kept in float16 for the whole run
+ * (paper §2.3 shares one image's conv features among its RoIs; with the prefix frozen they never change).
+ * Shapes: a stored map is [1, H, W, C] for an image resized by `scale`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Backbone } from '../model/backbone';
+import { imageScale, imageToTensor, resizeImage, type RgbaPixels } from '../model/preprocess';
+import { decodeHalf, encodeHalf } from './half';
+
+interface StoredMap {
+  readonly shape: [number, number, number, number];
+  readonly scale: number;
+  readonly data: Uint16Array;
+}
+
+export class FeatureStore {
+  private readonly maps = new Map<string, StoredMap>();
+
+  /** Runs the backbone on the image (and its mirror when `flips` has true) and stores each map under key:flip. */
+  async extract(key: string, pixels: RgbaPixels, backbone: Backbone, scales: { scale: number; maxSize: number }, flips: readonly boolean[]): Promise<void> {
+    const scale = imageScale(pixels, scales.scale, scales.maxSize);
+    const image = imageToTensor(pixels);
+    const resized = resizeImage(image, scale);
+    image.dispose();
+    for (const flipped of flips) {
+      const map = tf.tidy(() => backbone.forward(flipped ? (tf.reverse(resized, 2) as tf.Tensor4D) : resized));
+      const data = encodeHalf(await map.data());
+      this.maps.set(`${key}:${flipped ? 1 : 0}`, { shape: map.shape as [number, number, number, number], scale, data });
+      map.dispose();
+    }
+    resized.dispose();
+  }
+
+  has(key: string, flipped = false): boolean {
+    return this.maps.has(`${key}:${flipped ? 1 : 0}`);
+  }
+
+  /** A new tensor on the current backend (the caller disposes it) and the image-to-input scale. */
+  get(key: string, flipped = false): { features: tf.Tensor4D; scale: number } {
+    const stored = this.maps.get(`${key}:${flipped ? 1 : 0}`);
+    if (!stored) throw new Error(`no cached features for ${key}${flipped ? ' (flipped)' : ''}`);
+    return { features: tf.tensor4d(decodeHalf(stored.data), stored.shape), scale: stored.scale };
+  }
+
+  /** Channels of the stored maps (0 when none is stored). */
+  get channels(): number {
+    const first = this.maps.values().next();
+    return first.done ? 0 : first.value.shape[3];
+  }
+
+  get bytes(): number {
+    let total = 0;
+    for (const m of this.maps.values()) total += m.data.byteLength;
+    return total;
+  }
+
+  clear(): void {
+    this.maps.clear();
+  }
+}

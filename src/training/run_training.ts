@@ -1,0 +1,134 @@
+/**
+ * A whole training (or evaluation) job inside the worker, in phases:
+ * 1. proposals for every image that came without (worker pool), each sent back so the page can cache it;
+ * 2. frozen-prefix features for every training image and its mirror, and every test image (feature backend);
+ * 3. the roidb, its target statistics and the head (fresh, from a checkpoint, or from a saved model);
+ * 4. SGD iterations on the training backend, with progress, pause/resume/cancel and IndexedDB checkpoints;
+ * 5. the held-out evaluation and the model files.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Backbone } from '../model/backbone';
+import { DEFAULT_BACKBONE } from '../model/defaults';
+import { useBackend } from './backends';
+import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpoint } from './checkpoint_store';
+import { evaluateHead } from './evaluate_head';
+import { FeatureStore } from './feature_store';
+import { RoiHead } from './head';
+import { loadPixels } from './image_io';
+import { exportModel, importModel } from './model_io';
+import { assertFiniteParams } from './nan_guard';
+import { ProposalPool } from './proposal_pool';
+import type { FromWorker, Phase, TrainImageSpec, TrainJob } from './protocol';
+import { buildRoidb } from './roidb';
+import { createRng } from './rng';
+import type { RunControl } from './run_control';
+import { roidbTargetStats } from './targets';
+import { TrainingLoop } from './training_loop';
+
+export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
+
+export async function runJob(job: TrainJob, control: RunControl, post: Post): Promise<void> {
+  const started = performance.now();
+  const phaseSeconds: Partial<Record<Phase, number>> = {};
+  const timed = async <T>(phase: Phase, body: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await body();
+    } finally {
+      phaseSeconds[phase] = (phaseSeconds[phase] ?? 0) + (performance.now() - t0) / 1000;
+    }
+  };
+  const proposals = await timed('proposals', () => computeMissingProposals(job, post));
+  const store = new FeatureStore();
+  const sizes = await timed('features', () => extractAllFeatures(job, store, post));
+  await useBackend(job.backend);
+  const classes = job.classNames.length;
+  const roidb = buildRoidb(
+    job.train.map((image, imageIndex) => ({ imageIndex, ...sizes.get(image.id)!, gtBoxes: Float32Array.from(image.gtBoxes), gtClasses: image.gtClasses, proposals: proposals.get(image.id)! })),
+    job.config.useFlipped,
+  );
+  const saved = job.model ? importModel(job.model) : undefined;
+  const stats = saved && job.mode === 'evaluate' ? saved.stats : roidbTargetStats(roidb, classes);
+  const checkpoint = job.resume && hasIndexedDb() && job.mode === 'train' ? await loadCheckpoint(job.runId) : undefined;
+  const inChannels = store.channels;
+  const init = checkpoint
+    ? new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)]))
+    : saved?.weights ?? createRng(job.config.seed);
+  const head = new RoiHead({ inChannels, numClasses: classes, featureStride: DEFAULT_BACKBONE.featureStride, head: job.head }, init);
+  let iterations = checkpoint?.iteration ?? 0;
+  const evaluate = () =>
+    timed('evaluating', async () => {
+      post({ type: 'phase', phase: 'evaluating', done: 0, total: job.test.length });
+      const result = await evaluateHead(head, store, job.test, proposals, sizes, job.classNames, stats, (done) =>
+        post({ type: 'phase', phase: 'evaluating', done, total: job.test.length }),
+      );
+      post({ type: 'evaluation', result });
+    });
+  const exportFiles = () =>
+    timed('exporting', async () => {
+      await assertFiniteParams(head.params);
+      const files = await exportModel(head.params, {
+        classNames: job.classNames,
+        head: job.head,
+        input: { scales: [job.config.scale], maxSize: job.config.maxSize },
+        stats,
+        svdRanks: job.svdRanks,
+        training: { iterations, seconds: (performance.now() - started) / 1000, backend: job.backend, featureBackend: job.featureBackend, trainImages: job.train.length, trainable: job.config.trainable },
+      });
+      post({ type: 'model', files }, [files.weights]);
+    });
+  if (job.mode === 'train') {
+    const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles });
+    iterations = await timed('training', () => loop.run());
+    if (hasIndexedDb()) {
+      await saveCheckpoint({ runId: job.runId, iteration: iterations, weights: await loop.weights(), trainer: await loop.state(), savedAt: Date.now() });
+    }
+    loop.dispose();
+  }
+  if ((job.mode === 'evaluate' || job.evaluateAtEnd) && job.test.length > 0 && !control.cancelled) await evaluate();
+  if (job.mode === 'train') await exportFiles();
+  if (job.mode === 'train' && !control.cancelled && hasIndexedDb()) await deleteCheckpoint(job.runId);
+  head.dispose();
+  store.clear();
+  post({ type: 'done', summary: { iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds } });
+}
+
+async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<string, Float32Array>> {
+  const all: TrainImageSpec[] = [...job.train, ...job.test];
+  const result = new Map<string, Float32Array>();
+  for (const image of all) if (image.proposals) result.set(image.id, image.proposals.slice(0, 4 * job.maxProposals));
+  const missing = all.filter((image) => !result.has(image.id));
+  if (missing.length === 0) return result;
+  post({ type: 'phase', phase: 'proposals', done: 0, total: missing.length });
+  const pool = new ProposalPool({ mode: job.proposalMode, maxSide: job.proposalMaxSide, maxProposals: job.maxProposals, workers: navigator.hardwareConcurrency || 2 });
+  let done = 0;
+  try {
+    await pool.computeAll(missing.map((image) => image.url), (i, boxes) => {
+      result.set(missing[i].id, boxes);
+      post({ type: 'proposals', id: missing[i].id, boxes: boxes.slice() });
+      post({ type: 'phase', phase: 'proposals', done: ++done, total: missing.length });
+    });
+  } finally {
+    pool.terminate();
+  }
+  return result;
+}
+
+async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post): Promise<Map<string, { width: number; height: number }>> {
+  await useBackend(job.featureBackend);
+  const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: null });
+  const sizes = new Map<string, { width: number; height: number }>();
+  const work = [
+    ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: job.config.useFlipped ? [false, true] : [false] })),
+    ...job.test.map((image) => ({ image, key: `test/${image.id}`, flips: [false] })),
+  ];
+  let done = 0;
+  for (const { image, key, flips } of work) {
+    const pixels = await loadPixels(image.url);
+    sizes.set(image.id, { width: pixels.width, height: pixels.height });
+    await store.extract(key, pixels, backbone, job.config, flips);
+    post({ type: 'phase', phase: 'features', done: ++done, total: work.length, detail: `${(store.bytes / 2 ** 20).toFixed(0)} MB cached` });
+  }
+  backbone.dispose();
+  return sizes;
+}

@@ -1,0 +1,49 @@
+/**
+ * The training worker (module worker): owns tfjs, the feature cache and the trainer, and speaks only protocol.ts.
+ * One job at a time; control messages are honoured between iterations.
+ */
+import type { FromWorker, ToWorker } from './protocol';
+import { RunControl } from './run_control';
+import { runJob } from './run_training';
+
+const scope = self as unknown as Worker;
+let control: RunControl | null = null;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'start': {
+      if (control) {
+        post({ type: 'error', message: 'a job is already running in this worker' });
+        return;
+      }
+      const current = new RunControl();
+      control = current;
+      runJob(message.job, current, post)
+        .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }))
+        .finally(() => {
+          control = null;
+        });
+      return;
+    }
+    case 'pause':
+      control?.pause();
+      return;
+    case 'resume':
+      control?.resume();
+      return;
+    case 'cancel':
+      control?.cancel();
+      return;
+    case 'evaluate':
+      if (control) control.evaluateRequested = true;
+      return;
+    case 'export':
+      if (control) control.exportRequested = true;
+      return;
+  }
+};
