@@ -1,0 +1,157 @@
+/**
+ * RoI max pooling on typed arrays: the CPU kernel and the oracle every other backend is tested against.
+ *
+ * Shape letters: N images, H x W feature map, C channels (NHWC), R RoIs, PH x PW pooled bins.
+ * Semantics are torchvision's CPU roi_pool (reference §1), with its float32 arithmetic reproduced exactly:
+ * 1. Scale each corner in f32 and round half away from zero (C `round`; not tf.round, which rounds half to even).
+ * 2. RoI size = max(end - start + 1, 1) cells (inclusive ends; a malformed RoI becomes 1 x 1).
+ * 3. bin = f32(size) / f32(pooled), correctly rounded; bin p spans [floor(f32(p * bin)), ceil(f32((p + 1) * bin))),
+ *    shifted by the RoI start and clamped to the map. Neighbouring bins may overlap by one cell.
+ * 4. An empty bin gives 0 and argmax -1; otherwise the max in row-major order, ties to the first maximum.
+ * The argmax is plane-local (h * W + w), as in the reference.
+ */
+
+export type FeatureShape = readonly [n: number, h: number, w: number, c: number];
+type NumericArray = ArrayLike<number>;
+
+/** Largest finite float32, the reference's initial maximum (-FLT_MAX). */
+export const FLT_MAX = 3.4028234663852886e38;
+/** |coordinate x spatialScale| must stay below this, so every rounded corner and RoI size is an exact f32 integer. */
+export const MAX_SCALED_COORDINATE = 2 ** 22;
+/** Columns of a rois row: batch index, x1, y1, x2, y2. */
+export const ROI_COLUMNS = 5;
+
+const f32 = Math.fround;
+
+/** C `round` of a float32 value: halves go away from zero. */
+export function roundHalfAwayFromZero(v: number): number {
+  const a = Math.abs(v);
+  const f = Math.floor(a);
+  const r = a - f >= 0.5 ? f + 1 : f;
+  return v < 0 ? -r : r;
+}
+
+/**
+ * Bin edges along one axis: [start0, end0, start1, end1, ...] for `pooled` bins of the RoI from feature cell
+ * `first` to `last` (inclusive), clamped to [0, limit].
+ * The f32 quotient: a double division of integers below 2^24 rounded once to f32 is the correctly rounded f32
+ * quotient (double rounding cannot occur for such operands), and a double product of two f32s is exact, so fround
+ * of it is the f32 product.
+ */
+export function binEdges(first: number, last: number, pooled: number, limit: number): Int32Array {
+  const size = Math.max(last - first + 1, 1);
+  const bin = f32(size / pooled);
+  const edges = new Int32Array(2 * pooled);
+  for (let p = 0; p < pooled; p += 1) {
+    const start = Math.floor(f32(p * bin)) + first;
+    const end = Math.ceil(f32((p + 1) * bin)) + first;
+    edges[2 * p] = Math.min(Math.max(start, 0), limit);
+    edges[2 * p + 1] = Math.min(Math.max(end, 0), limit);
+  }
+  return edges;
+}
+
+export interface RoiBins {
+  /** Image index, or -1 when the row names no image of the batch (all its bins are then empty). */
+  readonly batch: number;
+  /** [hstart, hend) per bin row, length 2 * PH. */
+  readonly rows: Int32Array;
+  /** [wstart, wend) per bin column, length 2 * PW. */
+  readonly cols: Int32Array;
+}
+
+/** Steps 1-3 above for RoI `r`. */
+export function roiBins(
+  rois: NumericArray,
+  r: number,
+  shape: FeatureShape,
+  pooledHeight: number,
+  pooledWidth: number,
+  spatialScale: number,
+): RoiBins {
+  const [n, h, w] = shape;
+  const row = r * ROI_COLUMNS;
+  const batch = Math.trunc(rois[row]);
+  if (!(batch >= 0 && batch < n)) {
+    return { batch: -1, rows: new Int32Array(2 * pooledHeight), cols: new Int32Array(2 * pooledWidth) };
+  }
+  const scale = f32(spatialScale);
+  const corner = (i: number) => roundHalfAwayFromZero(f32(f32(rois[row + i]) * scale));
+  return {
+    batch,
+    rows: binEdges(corner(2), corner(4), pooledHeight, h),
+    cols: binEdges(corner(1), corner(3), pooledWidth, w),
+  };
+}
+
+export interface RoiPoolResult {
+  /** [R, PH, PW, C] */
+  readonly output: Float32Array;
+  /** [R, PH, PW, C], plane-local h * W + w of the maximum, -1 for an empty bin. */
+  readonly argmax: Int32Array;
+}
+
+export function roiPoolForwardImpl(
+  features: NumericArray,
+  shape: FeatureShape,
+  rois: NumericArray,
+  numRois: number,
+  pooledHeight: number,
+  pooledWidth: number,
+  spatialScale: number,
+): RoiPoolResult {
+  const [, h, w, c] = shape;
+  const size = numRois * pooledHeight * pooledWidth * c;
+  const output = new Float32Array(size);
+  const argmax = new Int32Array(size).fill(-1);
+  for (let r = 0; r < numRois; r += 1) {
+    const { batch, rows, cols } = roiBins(rois, r, shape, pooledHeight, pooledWidth, spatialScale);
+    for (let ph = 0; ph < pooledHeight; ph += 1) {
+      for (let pw = 0; pw < pooledWidth; pw += 1) {
+        const out = ((r * pooledHeight + ph) * pooledWidth + pw) * c;
+        const [hs, he, ws, we] = [rows[2 * ph], rows[2 * ph + 1], cols[2 * pw], cols[2 * pw + 1]];
+        if (he <= hs || we <= ws) continue; // empty bin: 0, argmax -1
+        for (let ch = 0; ch < c; ch += 1) {
+          let best = -FLT_MAX;
+          let bestAt = -1;
+          for (let y = hs; y < he; y += 1) {
+            for (let x = ws; x < we; x += 1) {
+              const v = features[((batch * h + y) * w + x) * c + ch];
+              if (v > best) {
+                best = v;
+                bestAt = y * w + x;
+              }
+            }
+          }
+          output[out + ch] = best;
+          argmax[out + ch] = bestAt;
+        }
+      }
+    }
+  }
+  return { output, argmax };
+}
+
+/**
+ * Routes each output gradient to its argmax (Eq. 4 of the paper), summing in output order (r, ph, pw): the
+ * float32 sums are the same bits as the WebGPU and WebGL kernels', which add in that order too.
+ */
+export function roiPoolBackwardImpl(
+  dy: NumericArray,
+  argmax: Int32Array,
+  shape: FeatureShape,
+  rois: NumericArray,
+  numRois: number,
+): Float32Array {
+  const [n, h, w, c] = shape;
+  const dx = new Float32Array(n * h * w * c);
+  const perRoi = argmax.length / Math.max(numRois, 1);
+  for (let r = 0; r < numRois; r += 1) {
+    const plane = Math.trunc(rois[r * ROI_COLUMNS]) * h * w;
+    for (let i = r * perRoi; i < (r + 1) * perRoi; i += 1) {
+      const at = argmax[i];
+      if (at >= 0) dx[(plane + at) * c + (i % c)] += dy[i];
+    }
+  }
+  return dx;
+}
