@@ -8,19 +8,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../model/backbone';
-import { DEFAULT_BACKBONE } from '../model/defaults';
+import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization } from '../model/defaults';
+import { RoiHead } from '../model/heads';
 import { useBackend } from './backends';
 import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpoint } from './checkpoint_store';
 import { evaluateHead } from './evaluate_head';
 import { FeatureStore } from './feature_store';
-import { RoiHead } from './head';
 import { loadPixels } from './image_io';
-import { exportModel, importModel } from './model_io';
-import { assertFiniteParams } from './nan_guard';
+import { exportModelFiles, importHead } from './model_files';
 import { ProposalPool } from './proposal_pool';
 import type { FromWorker, Phase, TrainImageSpec, TrainJob } from './protocol';
 import { buildRoidb } from './roidb';
-import { createRng } from './rng';
 import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
 import { TrainingLoop } from './training_loop';
@@ -40,45 +38,41 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   };
   const proposals = await timed('proposals', () => computeMissingProposals(job, post));
   const store = new FeatureStore();
-  const sizes = await timed('features', () => extractAllFeatures(job, store, post));
+  const { sizes, backbone } = await timed('features', () => extractAllFeatures(job, store, post));
   await useBackend(job.backend);
   const classes = job.classNames.length;
+  const stride = DEFAULT_BACKBONE.featureStride;
   const roidb = buildRoidb(
     job.train.map((image, imageIndex) => ({ imageIndex, ...sizes.get(image.id)!, gtBoxes: Float32Array.from(image.gtBoxes), gtClasses: image.gtClasses, proposals: proposals.get(image.id)! })),
     job.config.useFlipped,
   );
-  const saved = job.model ? importModel(job.model) : undefined;
-  const stats = saved && job.mode === 'evaluate' ? saved.stats : roidbTargetStats(roidb, classes);
+  const shape = { inChannels: store.channels, numClasses: classes, head: job.head };
+  const saved = job.model ? importHead(job.model, store.channels) : undefined;
   const checkpoint = job.resume && hasIndexedDb() && job.mode === 'train' ? await loadCheckpoint(job.runId) : undefined;
-  const inChannels = store.channels;
-  const init = checkpoint
-    ? new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)]))
-    : saved?.weights ?? createRng(job.config.seed);
-  const head = new RoiHead({ inChannels, numClasses: classes, featureStride: DEFAULT_BACKBONE.featureStride, head: job.head }, init);
+  let head: RoiHead;
+  if (checkpoint) head = RoiHead.fromWeights(shape, new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)])));
+  else if (saved) head = saved.head;
+  else head = RoiHead.create(shape, job.config.seed);
+  const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
+  const normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
   let iterations = checkpoint?.iteration ?? 0;
   const evaluate = () =>
     timed('evaluating', async () => {
       post({ type: 'phase', phase: 'evaluating', done: 0, total: job.test.length });
-      const result = await evaluateHead(head, store, job.test, proposals, sizes, job.classNames, stats, (done) =>
-        post({ type: 'phase', phase: 'evaluating', done, total: job.test.length }),
-      );
+      const ctx = { head, store, featureStride: stride, classNames: job.classNames, normalization };
+      const result = await evaluateHead(ctx, job.test, proposals, sizes, (done) => post({ type: 'phase', phase: 'evaluating', done, total: job.test.length }));
       post({ type: 'evaluation', result });
     });
   const exportFiles = () =>
     timed('exporting', async () => {
-      await assertFiniteParams(head.params);
-      const files = await exportModel(head.params, {
-        classNames: job.classNames,
-        head: job.head,
-        input: { scales: [job.config.scale], maxSize: job.config.maxSize },
-        stats,
-        svdRanks: job.svdRanks,
-        training: { iterations, seconds: (performance.now() - started) / 1000, backend: job.backend, featureBackend: job.featureBackend, trainImages: job.train.length, trainable: job.config.trainable },
+      const files = await exportModelFiles(head, backbone, {
+        classNames: job.classNames, input: { scales: [job.config.scale], maxSize: job.config.maxSize }, bboxNormalization: normalization,
+        detect: DEFAULT_DETECT, svdRanks: job.svdRanks,
       });
       post({ type: 'model', files }, [files.weights]);
     });
   if (job.mode === 'train') {
-    const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles });
+    const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride });
     iterations = await timed('training', () => loop.run());
     if (hasIndexedDb()) {
       await saveCheckpoint({ runId: job.runId, iteration: iterations, weights: await loop.weights(), trainer: await loop.state(), savedAt: Date.now() });
@@ -89,8 +83,13 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   if (job.mode === 'train') await exportFiles();
   if (job.mode === 'train' && !control.cancelled && hasIndexedDb()) await deleteCheckpoint(job.runId);
   head.dispose();
+  backbone.dispose();
   store.clear();
   post({ type: 'done', summary: { iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds } });
+}
+
+function statsOf(normalization: BboxNormalization) {
+  return { numClasses: normalization.means.length / 4, means: Float64Array.from(normalization.means), stds: Float64Array.from(normalization.stds) };
 }
 
 async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<string, Float32Array>> {
@@ -114,7 +113,7 @@ async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<s
   return result;
 }
 
-async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post): Promise<Map<string, { width: number; height: number }>> {
+async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post): Promise<{ sizes: Map<string, { width: number; height: number }>; backbone: Backbone }> {
   await useBackend(job.featureBackend);
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: null });
   const sizes = new Map<string, { width: number; height: number }>();
@@ -129,6 +128,5 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
     await store.extract(key, pixels, backbone, job.config, flips);
     post({ type: 'phase', phase: 'features', done: ++done, total: work.length, detail: `${(store.bytes / 2 ** 20).toFixed(0)} MB cached` });
   }
-  backbone.dispose();
-  return sizes;
+  return { sizes, backbone };
 }

@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_HEAD } from '../model/defaults';
 import { DEFAULT_TRAIN_CONFIG, scaledSolver } from './defaults';
-import { RoiHead } from './head';
+import { RoiHead } from '../model/heads';
 import { buildRoidb } from './roidb';
-import { createRng } from './rng';
 import { roidbTargetStats } from './targets';
 import { Trainer } from './trainer';
 
@@ -32,9 +31,9 @@ describe('Trainer', () => {
     const { images, features } = synthetic();
     const roidb = buildRoidb(images, false);
     const config = { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(40), baseLr: 0.01 }, sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, roisPerBatch: 32 } };
-    const head = new RoiHead({ inChannels: 4, numClasses: 1, featureStride: 16, head: { ...DEFAULT_HEAD, reduceChannels: 8, fc6: 32, fc7: 32, dropoutRate: 0 } }, createRng(1));
+    const head = RoiHead.create({ inChannels: 4, numClasses: 1, head: { ...DEFAULT_HEAD, reduceChannels: 8, fc6: 32, fc7: 32, dropoutRate: 0 } }, 1);
     const trainer = new Trainer({
-      config, roidb, numClasses: 1, head, stats: roidbTargetStats(roidb, 1),
+      config, roidb, numClasses: 1, head, featureStride: 16, stats: roidbTargetStats(roidb, 1),
       featuresOf: (e) => ({ features: tf.tensor4d(features[e.imageIndex], [1, 4, 8, 4]), scale: 1 }),
     });
     const losses: number[] = [];
@@ -43,6 +42,6 @@ describe('Trainer', () => {
     expect(mean(losses.slice(-8))).toBeLessThan(mean(losses.slice(0, 8)));
     const state = await trainer.state();
     expect(state.iteration).toBe(40);
-    expect(state.history.length).toBe(head.params.length);
+    expect(state.history.length).toBe(head.parameters().length);
   });
 });

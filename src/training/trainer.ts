@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TargetStats } from '../geometry/bbox_transform';
 import type { TrainConfig } from './defaults';
-import type { ImageRois, RoiHead } from './head';
+import type { RoiHead } from '../model/heads';
 import { multiTaskLoss } from './loss';
 import { learningRateAt } from './lr_schedule';
 import { NanGuard, allFinite } from './nan_guard';
@@ -23,6 +23,28 @@ import { bboxTargetBlob } from './targets';
 
 /** Which loss drives the update: both terms (the paper), or one stage of the stage-wise ablation (Table 6). */
 export type LossMode = 'multi-task' | 'cls-only' | 'loc-only';
+
+/** One image's contribution to a forward pass: its map [1, H, W, C] and its RoIs [R, 4] in the scaled input's pixels. */
+export interface ImageRois {
+  readonly features: tf.Tensor4D;
+  readonly rois: Float32Array;
+}
+
+/**
+ * The head over several images' RoIs: reduce each map, pool its RoIs (the src/kernels roiPool op on every
+ * backend), concatenate in image order, then fc6/fc7/cls_score/bbox_pred.
+ */
+export function headOutputs(head: RoiHead, images: readonly ImageRois[], featureStride: number, training: boolean): { logits: tf.Tensor2D; deltas: tf.Tensor2D } {
+  const pooled = images.map(({ features, rois }) => {
+    const r = rois.length / 4;
+    const rows = new Float32Array(r * 5); // (batch index 0, x1, y1, x2, y2)
+    for (let i = 0; i < r; i++) rows.set(rois.subarray(4 * i, 4 * i + 4), 5 * i + 1);
+    return head.poolRois(head.reduce(features), tf.tensor2d(rows, [r, 5]), 1 / featureStride);
+  });
+  const all = pooled.length === 1 ? pooled[0] : tf.concat(pooled, 0);
+  const out = head.forward(all, { training });
+  return { logits: out.clsScore, deltas: out.bboxPred };
+}
 
 /** Cached features of one roidb entry on the training backend, and the scale from image pixels to them. */
 export interface EntryFeatures {
@@ -53,6 +75,8 @@ export interface TrainerOptions {
   readonly stats: TargetStats;
   readonly numClasses: number;
   readonly head: RoiHead;
+  /** Input pixels per feature cell (16 at the MobileNetV3 tap). */
+  readonly featureStride: number;
   /** Features of an entry; the trainer disposes the tensor after the step. */
   readonly featuresOf: (entry: RoidbEntry) => EntryFeatures;
   readonly lossMode?: LossMode;
@@ -72,7 +96,7 @@ export class Trainer {
   constructor(private readonly options: TrainerOptions) {
     const { config, head, resume } = options;
     const names = options.trainableNames;
-    const params = head.params.filter((p) => !names || names.includes(p.name));
+    const params = head.parameters().filter((p) => !names || names.includes(p.name));
     this.optimizer = new MomentumSgd(params, config.solver);
     this.guard = new NanGuard(this.optimizer, { lrFactor: config.nanLrFactor, maxRetries: config.maxNanRetries });
     this.iteration = resume?.iteration ?? 0;
@@ -116,7 +140,7 @@ export class Trainer {
     const cols = 4 * (numClasses + 1);
     const terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const out = head.forward(images, true);
+      const out = headOutputs(head, images, this.options.featureStride, true);
       const loss = multiTaskLoss(
         {
           logits: out.logits,

@@ -6,7 +6,7 @@
 import type { TargetStats } from '../geometry/bbox_transform';
 import { saveCheckpoint, hasIndexedDb } from './checkpoint_store';
 import type { FeatureStore } from './feature_store';
-import type { RoiHead } from './head';
+import type { RoiHead } from '../model/heads';
 import type { LossValues, TrainJob } from './protocol';
 import type { RoidbEntry } from './roidb';
 import type { RunControl } from './run_control';
@@ -24,6 +24,7 @@ export interface LoopDeps {
   readonly resume?: TrainerState;
   readonly evaluate: () => Promise<void>;
   readonly exportFiles: () => Promise<void>;
+  readonly featureStride: number;
 }
 
 interface Stage {
@@ -44,7 +45,7 @@ export class TrainingLoop {
     const { solver, bboxRegression } = this.job.config;
     const locIterations = this.job.stageWiseLocIterations ?? 0;
     if (locIterations <= 0) return [{ lossMode: bboxRegression ? 'multi-task' : 'cls-only', iterations: solver.iterations }];
-    const names = this.deps.head.params.map((p) => p.name);
+    const names = this.deps.head.parameters().map((p) => p.name);
     return [
       { lossMode: 'cls-only', iterations: solver.iterations, trainableNames: names.filter((n) => !n.startsWith('bbox_pred')) },
       { lossMode: 'loc-only', iterations: locIterations, trainableNames: names.filter((n) => n.startsWith('bbox_pred')) },
@@ -65,7 +66,7 @@ export class TrainingLoop {
       this.trainer?.dispose();
       this.trainer = new Trainer({
         config: { ...this.job.config, solver: { ...this.job.config.solver, iterations: stage.iterations } },
-        roidb: this.deps.roidb, stats: this.deps.stats, numClasses: this.job.classNames.length, head: this.deps.head,
+        roidb: this.deps.roidb, stats: this.deps.stats, numClasses: this.job.classNames.length, head: this.deps.head, featureStride: this.deps.featureStride,
         featuresOf: (entry) => this.deps.store.get(`train/${this.job.train[entry.imageIndex].id}`, entry.flipped),
         lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume,
       });
@@ -116,7 +117,7 @@ export class TrainingLoop {
   }
 
   async weights(): Promise<NamedArray[]> {
-    return Promise.all(this.deps.head.params.map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
+    return Promise.all(this.deps.head.parameters().map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
   }
 
   async state(): Promise<TrainerState> {

@@ -1,0 +1,55 @@
+/**
+ * The trained detector as two files in the model engineer's format (src/model/weights_io.ts), laid out as a tfjs
+ * http model so `loadDetector('<dir>/model.json')` reads it: `model.json` ({modelTopology: {format, version,
+ * config}, weightsManifest}) and `weights.bin`. Only the trained layers are stored (fc-only: the head); the frozen
+ * backbone comes from the npm package. fc6/fc7 can be stored as truncated-SVD factors (paper §3.1).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Backbone } from '../model/backbone';
+import type { DetectorConfig, DetectOptions, BboxNormalization, ScaleConfig } from '../model/defaults';
+import { FastRcnnDetector } from '../model/detector';
+import { RoiHead, type HeadShape } from '../model/heads';
+import { DETECTOR_FORMAT, detectorArtifacts, type SavedDetectorTopology } from '../model/weights_io';
+import { assertFiniteParams } from './nan_guard';
+import type { ModelFiles } from './protocol';
+
+export interface ExportSettings {
+  readonly classNames: readonly string[];
+  readonly input: ScaleConfig;
+  readonly bboxNormalization: BboxNormalization;
+  readonly detect: DetectOptions;
+  readonly svdRanks: { readonly fc6: number | null; readonly fc7: number | null };
+}
+
+/** Copies the head (training goes on with the original), compresses the copy if asked, encodes both files. */
+export async function exportModelFiles(head: RoiHead, backbone: Backbone, settings: ExportSettings): Promise<ModelFiles> {
+  await assertFiniteParams(head.parameters());
+  const copy = RoiHead.fromWeights(head.shape, head.weights());
+  const detector = new FastRcnnDetector(settings, backbone, copy);
+  try {
+    await detector.compress(settings.svdRanks);
+    const artifacts = await detectorArtifacts(detector);
+    const json = {
+      format: artifacts.format,
+      generatedBy: artifacts.generatedBy,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+    };
+    return { modelJson: JSON.stringify(json), weights: artifacts.weightData as ArrayBuffer };
+  } finally {
+    detector.head.dispose();
+  }
+}
+
+/** The config and a head holding the saved weights (no backbone is loaded). */
+export function importHead(files: ModelFiles, inChannels: number): { config: DetectorConfig; head: RoiHead } {
+  const json = JSON.parse(files.modelJson) as { modelTopology: SavedDetectorTopology; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  if (json.modelTopology?.format !== DETECTOR_FORMAT) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
+  const config = json.modelTopology.config;
+  const decoded = tf.io.decodeWeights(files.weights, json.weightsManifest.flatMap((group) => group.weights));
+  const weights = new Map(Object.entries(decoded).filter(([name]) => name.startsWith('head/')).map(([name, t]) => [name.slice(5), t]));
+  const shape: HeadShape = { inChannels, numClasses: config.classNames.length, head: config.head };
+  const head = RoiHead.fromWeights(shape, weights);
+  tf.dispose(Object.values(decoded));
+  return { config, head };
+}
