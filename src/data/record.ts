@@ -13,6 +13,8 @@ export interface DetectionObject {
   readonly box: Box;
   /** PASCAL 'difficult': kept for training, ignored by VOC evaluation. */
   readonly difficult: boolean;
+  /** PASCAL 'truncated' (object cut by the image border), when the source says; informational only. */
+  readonly truncated?: boolean;
 }
 
 export interface DetectionRecord {
@@ -22,6 +24,11 @@ export interface DetectionRecord {
   readonly width: number;
   readonly height: number;
   readonly objects: readonly DetectionObject[];
+  /**
+   * True when no annotation file covered this image: `objects` is empty because nobody labelled it, which is not
+   * the same as "contains no objects". Absent (or false) for annotated images, including annotated-as-empty ones.
+   */
+  readonly unlabelled?: boolean;
 }
 
 export interface Dataset {
