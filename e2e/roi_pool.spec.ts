@@ -1,0 +1,118 @@
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { PoolCase, PoolCaseReport } from './fixtures/roi_pool_checks';
+
+const golden = JSON.parse(readFileSync(new URL('../../shared/golden/roi_pool.json', import.meta.url), 'utf8'));
+const CHECKS = '/e2e/fixtures/roi_pool_checks.ts';
+
+type Checks = typeof import('./fixtures/roi_pool_checks');
+type GoldenCase = typeof import('../src/kernels/roi_pool/testing/golden_case');
+
+async function checkCase(page: Page, c: PoolCase): Promise<PoolCaseReport> {
+  return page.evaluate(async ([path, poolCase]) => {
+    const checks = (await window.harness.load(path)) as unknown as Checks;
+    return checks.checkPoolCase(poolCase);
+  }, [CHECKS, c] as const);
+}
+
+/** One RoI per size 1..64 in each direction, at scale 1 so the size in cells is exact. */
+function roisOfEverySize(): number[] {
+  const rois: number[] = [];
+  for (let size = 1; size <= 64; size += 1) rois.push(0, size % 9, size % 5, (size % 9) + 64 - size, (size % 5) + size - 1);
+  return rois;
+}
+
+for (const backend of ['webgpu', 'webgl'] as const) {
+  test.describe(`when RoI pooling runs on ${backend}`, () => {
+    test.describe.configure({ mode: 'serial' });
+    let page: Page;
+
+    test.beforeAll(async ({ browser }) => {
+      page = await browser.newPage();
+      await page.goto(`/e2e/harness/index.html?backend=${backend}`);
+      expect(await page.evaluate(() => window.harness.ready.then((choice) => choice.name))).toBe(backend);
+    });
+    test.afterEach(async () => {
+      expect(await page.evaluate(() => window.harness.gpuErrors)).toEqual([]);
+    });
+    test.afterAll(async () => {
+      await page.close();
+    });
+
+    test('it reproduces the golden file within 1e-5, on fresh and on reused buffers', async () => {
+      const comparisons = await page.evaluate(async (cases) => {
+        const m = (await window.harness.load('/src/kernels/roi_pool/testing/golden_case.ts')) as unknown as GoldenCase;
+        const results = [];
+        for (let run = 0; run < 2; run += 1) {
+          for (const c of cases) results.push(m.compareRoiPoolCase(c, await m.runRoiPoolGoldenCase(c)).pass);
+        }
+        return results;
+      }, golden.cases);
+      expect(comparisons).toEqual(new Array(2 * golden.cases.length).fill(true));
+    });
+
+    test('bin edges follow torchvision f32 arithmetic for RoI sides 1-64 in 2, 3, 6, 7 and 14 bins', async () => {
+      for (const pooled of [2, 3, 6, 7, 14]) {
+        await test.step(`${pooled} x ${pooled} bins`, async () => {
+          const c: PoolCase = { shape: [1, 70, 70, 1], rois: roisOfEverySize(), pooled, spatialScale: 1, values: 'index', runs: 1 };
+          expect(await checkCase(page, c)).toMatchObject({ forwardMaxError: 0, backwardBitExact: true });
+        });
+      }
+    });
+
+    test('corners scaled by 1/16 round like C round() on random RoIs', async () => {
+      const rois = await page.evaluate(async (path) => {
+        const checks = (await window.harness.load(path)) as unknown as Checks;
+        return checks.randomRois(300, 2, 30, 40, 1 / 16, 5);
+      }, CHECKS);
+      const c: PoolCase = { shape: [2, 30, 40, 3], rois, pooled: 7, spatialScale: 1 / 16, values: 'index', runs: 1 };
+      expect(await checkCase(page, c)).toMatchObject({ forwardMaxError: 0, backwardBitExact: true });
+    });
+
+    test('R = 0 gives an empty result and a zero gradient', async () => {
+      const result = await page.evaluate(async () => {
+        const { tf } = window.harness;
+        const { roiPool } = (await window.harness.load('/src/kernels/roi_pool/roi_pool.ts')) as unknown as typeof import('../src/kernels/roi_pool/roi_pool');
+        const [features, rois] = [tf.ones([1, 5, 5, 4]) as import('@tensorflow/tfjs').Tensor4D, tf.zeros([0, 5]) as import('@tensorflow/tfjs').Tensor2D];
+        const y = roiPool(features, rois, 7, 7, 1 / 16);
+        const dx = tf.grad((x) => roiPool(x as typeof features, rois, 7, 7, 1 / 16))(features);
+        const out = { shape: y.shape, dxSum: (await dx.sum().data())[0] };
+        tf.dispose([features, rois, y, dx]);
+        return out;
+      });
+      expect(result).toEqual({ shape: [0, 7, 7, 4], dxSum: 0 });
+    });
+
+    test('60,000 RoIs, past 65,535 workgroups per dispatch, match the reference', async () => {
+      const rois = await page.evaluate(async (path) => {
+        const checks = (await window.harness.load(path)) as unknown as Checks;
+        return checks.randomRois(60_000, 1, 6, 8, 1 / 16, 9);
+      }, CHECKS);
+      const c: PoolCase = { shape: [1, 6, 8, 2], rois, pooled: 7, spatialScale: 1 / 16, values: 'random', runs: 1 };
+      expect(await checkCase(page, c)).toEqual({ outputShape: [60_000, 7, 7, 2], forwardMaxError: 0, backwardBitExact: true, backwardRunsIdentical: true });
+    });
+
+    test('1,024 channels match the reference', async () => {
+      const rois = [0, 0, 0, 100, 80, 0, 30, 20, 90, 90, 0, 64, 8, 72, 40];
+      const c: PoolCase = { shape: [1, 6, 7, 1024], rois, pooled: 7, spatialScale: 1 / 16, values: 'random', runs: 1 };
+      expect(await checkCase(page, c)).toEqual({ outputShape: [3, 7, 7, 1024], forwardMaxError: 0, backwardBitExact: true, backwardRunsIdentical: true });
+    });
+
+    test('the backward gives the same bits on every run, with ties and overlapping RoIs', async () => {
+      const rois = await page.evaluate(async (path) => {
+        const checks = (await window.harness.load(path)) as unknown as Checks;
+        return checks.randomRois(400, 1, 12, 16, 1 / 16, 3);
+      }, CHECKS);
+      const c: PoolCase = { shape: [1, 12, 16, 8], rois, pooled: 7, spatialScale: 1 / 16, values: 'ties', runs: 3 };
+      expect(await checkCase(page, c)).toMatchObject({ backwardRunsIdentical: true, backwardBitExact: true, forwardMaxError: 0 });
+    });
+
+    test('100 forward + backward calls leave no tensor behind', async () => {
+      const { before, after } = await page.evaluate(async (path) => {
+        const checks = (await window.harness.load(path)) as unknown as Checks;
+        return checks.memoryAcrossCalls(100);
+      }, CHECKS);
+      expect(after).toEqual(before);
+    });
+  });
+}
