@@ -1,12 +1,16 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type * as ChecksModule from './fixtures/roi_pool_checks';
 import type { PoolCase, PoolCaseReport } from './fixtures/roi_pool_checks';
+import type * as GoldenCaseModule from '../src/kernels/roi_pool/testing/golden_case';
+import type * as RoiPoolModule from '../src/kernels/roi_pool/roi_pool';
 
 const golden = JSON.parse(readFileSync(new URL('../../shared/golden/roi_pool.json', import.meta.url), 'utf8'));
 const CHECKS = '/e2e/fixtures/roi_pool_checks.ts';
 
-type Checks = typeof import('./fixtures/roi_pool_checks');
-type GoldenCase = typeof import('../src/kernels/roi_pool/testing/golden_case');
+type Checks = typeof ChecksModule;
+type GoldenCase = typeof GoldenCaseModule;
 
 async function checkCase(page: Page, c: PoolCase): Promise<PoolCaseReport> {
   return page.evaluate(async ([path, poolCase]) => {
@@ -72,8 +76,8 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     test('R = 0 gives an empty result and a zero gradient', async () => {
       const result = await page.evaluate(async () => {
         const { tf } = window.harness;
-        const { roiPool } = (await window.harness.load('/src/kernels/roi_pool/roi_pool.ts')) as unknown as typeof import('../src/kernels/roi_pool/roi_pool');
-        const [features, rois] = [tf.ones([1, 5, 5, 4]) as import('@tensorflow/tfjs').Tensor4D, tf.zeros([0, 5]) as import('@tensorflow/tfjs').Tensor2D];
+        const { roiPool } = (await window.harness.load('/src/kernels/roi_pool/roi_pool.ts')) as unknown as typeof RoiPoolModule;
+        const [features, rois] = [tf.ones([1, 5, 5, 4]) as tfTypes.Tensor4D, tf.zeros([0, 5]) as tfTypes.Tensor2D];
         const y = roiPool(features, rois, 7, 7, 1 / 16);
         const dx = tf.grad((x) => roiPool(x as typeof features, rois, 7, 7, 1 / 16))(features);
         const out = { shape: y.shape, dxSum: (await dx.sum().data())[0] };
