@@ -1,13 +1,9 @@
-/** Entry of the detector page: start the best tfjs backend and say which one runs. */
+/** Entry of the detector page: build the page, start the best tfjs backend and say which one runs. */
 import { selectBackend } from '../runtime/select_backend';
+import { startApp } from './app';
+import { byTestId } from './dom';
 
-function byTestId<T extends HTMLElement>(id: string): T {
-  const element = document.querySelector<T>(`[data-testid="${id}"]`);
-  if (!element) throw new Error(`index.html lacks the element data-testid="${id}"`);
-  return element;
-}
-
-async function start(): Promise<void> {
+async function startBackend(): Promise<void> {
   const name = byTestId('backend.name');
   const notice = byTestId('backend.notice');
   try {
@@ -25,4 +21,5 @@ async function start(): Promise<void> {
   }
 }
 
-void start();
+startApp();
+void startBackend();

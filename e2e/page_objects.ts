@@ -1,0 +1,139 @@
+/**
+ * Page objects for the detector page (tldraw's pattern): readonly locators found by dotted data-testids, plus a
+ * typed proxy to window.frcnnTestApi for what the canvas shows.
+ */
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DetectionResult } from '../src/model/detection_types';
+import type { DrawnObject } from '../src/ui/canvas/scene';
+import type { DetectSnapshot } from '../src/ui/test_api';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const SHARED_DATASETS = join(REPO_ROOT, '..', 'shared', 'datasets');
+
+export class Stage {
+  readonly root: Locator;
+  readonly overlay: Locator;
+  readonly drop: Locator;
+  readonly empty: Locator;
+  readonly status: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('stage');
+    this.overlay = page.getByTestId('stage.overlay');
+    this.drop = page.getByTestId('stage.drop');
+    this.empty = page.getByTestId('stage.empty');
+    this.status = page.getByTestId('status');
+  }
+
+  /** Drops files on the stage as a user dragging them from the desktop would. */
+  async dropFiles(files: readonly { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
+    const payload = files.map((f) => ({ name: f.name, mimeType: f.mimeType, data: f.buffer.toString('base64') }));
+    const dataTransfer = await this.page.evaluateHandle((items) => {
+      const transfer = new DataTransfer();
+      for (const item of items) {
+        const bytes = Uint8Array.from(atob(item.data), (c) => c.charCodeAt(0));
+        transfer.items.add(new File([bytes], item.name, { type: item.mimeType }));
+      }
+      return transfer;
+    }, payload);
+    for (const type of ['dragenter', 'dragover', 'drop']) await this.drop.dispatchEvent(type, { dataTransfer });
+  }
+
+  async dropFile(path: string, mimeType = 'image/jpeg'): Promise<void> {
+    await this.dropFiles([{ name: path.split('/').pop()!, mimeType, buffer: readFileSync(path) }]);
+  }
+}
+
+export class DetectPanel {
+  readonly root: Locator;
+  readonly fileInput: Locator;
+  readonly score: Locator;
+  readonly iou: Locator;
+  readonly list: Locator;
+  readonly summary: Locator;
+  readonly details: Locator;
+  readonly times: Locator;
+  readonly model: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('panel.detect');
+    this.fileInput = page.getByTestId('detect.file');
+    this.score = page.getByTestId('detect.score');
+    this.iou = page.getByTestId('detect.iou');
+    this.list = page.getByTestId('detect.list');
+    this.summary = page.getByTestId('detect.summary');
+    this.details = page.getByTestId('detect.details');
+    this.times = page.getByTestId('detect.times');
+    this.model = page.getByTestId('detect.model');
+  }
+
+  layer(name: 'detections' | 'preRegression' | 'suppressed' | 'proposals' | 'labels'): Locator {
+    return this.page.getByTestId(`detect.layer.${name}`);
+  }
+
+  sample(file: string): Locator {
+    return this.page.getByTestId(`detect.sample.${file}`);
+  }
+
+  item(key: string): Locator {
+    return this.page.getByTestId(`detect.item.${key}`);
+  }
+
+  /** Sets a range input as a user dragging it would end up: value set, input event fired. */
+  async setSlider(slider: Locator, value: number): Promise<void> {
+    await slider.fill(String(value));
+  }
+}
+
+/** Typed calls into window.frcnnTestApi. */
+export class TestApi {
+  constructor(readonly page: Page) {}
+
+  async ready(): Promise<void> {
+    await this.page.waitForFunction(() => window.frcnnTestApi !== undefined);
+  }
+
+  scene(): Promise<DrawnObject[]> {
+    return this.page.evaluate(() => [...window.frcnnTestApi!.scene()]);
+  }
+
+  detect(): Promise<DetectSnapshot> {
+    return this.page.evaluate(() => window.frcnnTestApi!.detect());
+  }
+
+  showDetectionResult(result: DetectionResult): Promise<void> {
+    return this.page.evaluate((r) => window.frcnnTestApi!.showDetectionResult(r), result);
+  }
+
+  /** Overlay pixels around an image point: a (2r+1)² square, so an anti-aliased 2 px stroke is found whole. */
+  overlayPixels(x: number, y: number, radius = 2): Promise<[number, number, number, number][]> {
+    return this.page.evaluate(([px, py, r]) => window.frcnnTestApi!.overlayPixels(px, py, r), [x, y, radius] as const);
+  }
+
+  imageToClient(x: number, y: number): Promise<{ x: number; y: number }> {
+    return this.page.evaluate(([px, py]) => window.frcnnTestApi!.imageToClient(px, py), [x, y] as const);
+  }
+}
+
+interface Fixtures {
+  stage: Stage;
+  detectPanel: DetectPanel;
+  api: TestApi;
+}
+
+export const test = base.extend<Fixtures>({
+  stage: async ({ page }, use) => use(new Stage(page)),
+  detectPanel: async ({ page }, use) => use(new DetectPanel(page)),
+  api: async ({ page }, use) => use(new TestApi(page)),
+});
+
+export { expect };
+
+/** Screenshots of the main states, kept as test artifacts (test-results/…). */
+export async function keepScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+  await test.info().attach(name, { path: test.info().outputPath(`${name}.png`), contentType: 'image/png' });
+}

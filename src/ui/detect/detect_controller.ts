@@ -1,0 +1,155 @@
+/**
+ * The Detect tab's behaviour, without its widgets: load an image, run the detector on it, and turn the result plus
+ * the user's thresholds, layers and focus into the stage's scene. NMS is re-run only when the IoU slider moves.
+ */
+import type { DetectionResult } from '../../model/detection_types';
+import { geometryClassNms } from '../canvas/class_nms';
+import { keptPerClass, viewDetections, type DetectionView } from '../canvas/detection_view';
+import { hitTest } from '../canvas/hit_test';
+import { buildScene, type DrawnObject } from '../canvas/scene';
+import type { CanvasStage, StagePointer } from '../canvas/stage';
+import type { DetectorService } from '../detector_service';
+import { decodeImage, ImageLoadError, type LoadedImage } from '../image_input';
+import type { StatusLine } from '../status';
+import type { Store } from '../state/store';
+import type { DetectState } from './detect_state';
+
+export class DetectController {
+  private keptCache: { result: DetectionResult; iou: number; kept: number[][] } | null = null;
+  private viewCache: { result: DetectionResult; kept: number[][]; score: number; view: DetectionView } | null = null;
+  private abort: AbortController | null = null;
+  private active = true;
+
+  constructor(
+    readonly store: Store<DetectState>,
+    private readonly stage: CanvasStage,
+    private detector: DetectorService,
+    private readonly status: StatusLine,
+  ) {
+    store.subscribe((state, previous) => this.onChange(state, previous));
+    detector.onStatus(() => this.onDetectorStatus());
+  }
+
+  /** The Detect tab owns the stage while it is showing. */
+  setActive(active: boolean): void {
+    this.active = active;
+    if (active) this.show();
+  }
+
+  setDetector(detector: DetectorService): void {
+    this.detector = detector;
+    detector.onStatus(() => this.onDetectorStatus());
+    this.onDetectorStatus();
+  }
+
+  /** The first file that decodes becomes the image; a bad file leaves the current image in place. */
+  async loadFiles(files: readonly File[]): Promise<void> {
+    const file = files[0];
+    if (!file) return;
+    if (files.length > 1) this.status.info(`${files.length} files were given; the detector looks at one image at a time, “${file.name}”.`);
+    await this.loadBlob(file, file.name);
+  }
+
+  async loadBlob(blob: Blob, name: string): Promise<boolean> {
+    let image: LoadedImage;
+    try {
+      image = await decodeImage(blob, name);
+    } catch (error) {
+      const message = error instanceof ImageLoadError ? error.message : `“${name}” could not be opened.`;
+      this.status.error(`${message} The current image stays.`);
+      return false;
+    }
+    this.store.get().image?.bitmap.close();
+    this.store.set({ image, result: null, run: 'idle', hoverKey: null, selectedKey: null, progress: null });
+    this.status.info(`Opened “${name}” (${image.width} × ${image.height}).`);
+    void this.runDetection();
+    return true;
+  }
+
+  /** Show a result computed elsewhere (the trainer's preview, or a test fixture through the test API). */
+  showResult(result: DetectionResult): void {
+    this.store.set({ result, run: 'done', hoverKey: null, selectedKey: null });
+  }
+
+  async runDetection(): Promise<void> {
+    const { image, scoreThreshold, nmsIouThreshold } = this.store.get();
+    if (!image) return;
+    const status = this.detector.status();
+    if (status.state !== 'ready') {
+      this.store.set({ run: 'unavailable' });
+      return;
+    }
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.store.set({ run: 'running', progress: null });
+    try {
+      const result = await this.detector.detect(image.bitmap, {
+        scoreThreshold, nmsIouThreshold, signal: abort.signal,
+        onProgress: (progress) => this.store.set({ progress }),
+      });
+      if (abort.signal.aborted || this.store.get().image !== image) return;
+      this.store.set({ result, run: 'done', progress: null, hoverKey: null, selectedKey: null });
+      this.status.info(`Found ${this.view()?.detections.length ?? 0} objects in ${Math.round(result.timesMs.total)} ms.`);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.store.set({ run: 'failed', progress: null });
+      this.status.error(`Detection failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** The detections at the current thresholds (memoised: NMS runs only when the IoU changes). */
+  view(): DetectionView | null {
+    const { result, nmsIouThreshold, scoreThreshold } = this.store.get();
+    if (!result) return null;
+    if (!this.keptCache || this.keptCache.result !== result || this.keptCache.iou !== nmsIouThreshold) {
+      this.keptCache = { result, iou: nmsIouThreshold, kept: keptPerClass(result, nmsIouThreshold, geometryClassNms) };
+    }
+    const kept = this.keptCache.kept;
+    const cache = this.viewCache;
+    if (!cache || cache.result !== result || cache.kept !== kept || cache.score !== scoreThreshold) {
+      const view = viewDetections(result, kept, { scoreThreshold, nmsIouThreshold });
+      this.viewCache = { result, kept, score: scoreThreshold, view };
+    }
+    return this.viewCache!.view;
+  }
+
+  scene(): DrawnObject[] {
+    const state = this.store.get();
+    return buildScene({
+      view: this.view(),
+      proposals: state.result?.proposals ?? [],
+      layers: state.layers,
+      focusKey: state.hoverKey ?? state.selectedKey,
+    });
+  }
+
+  onPointer(pointer: StagePointer): void {
+    const view = this.view();
+    if (!view) return;
+    const { layers, hoverKey, selectedKey } = this.store.get();
+    const items = layers.suppressed ? [...view.detections, ...view.suppressed] : view.detections;
+    const key = pointer.type === 'leave' ? null : hitTest(items, pointer.image, 3 / this.stage.viewport.scale);
+    if (pointer.type === 'down') this.store.set({ selectedKey: key === selectedKey ? null : key });
+    else if (key !== hoverKey) this.store.set({ hoverKey: key });
+    this.stage.setCursor(key ? 'pointer' : 'default');
+  }
+
+  private onDetectorStatus(): void {
+    const { image, run } = this.store.get();
+    if (this.detector.status().state === 'ready' && image && (run === 'idle' || run === 'unavailable')) void this.runDetection();
+  }
+
+  private onChange(state: DetectState, previous: DetectState): void {
+    if (!this.active) return;
+    if (state.image !== previous.image) this.stage.setImage(state.image?.bitmap ?? null);
+    this.stage.setScene(this.scene());
+  }
+
+  private show(): void {
+    this.stage.setImage(this.store.get().image?.bitmap ?? null);
+    this.stage.setScene(this.scene());
+    this.stage.onPointer((pointer) => this.onPointer(pointer));
+    this.stage.setCursor('default');
+  }
+}

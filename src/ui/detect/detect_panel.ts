@@ -1,0 +1,58 @@
+/** The Detect tab's side panel: image, detector status, display controls, detections, details and timing. */
+import { section } from '../controls';
+import { h } from '../dom';
+import type { DetectorService } from '../detector_service';
+import type { Sample } from '../samples';
+import type { DetectController } from './detect_controller';
+import { detectionDetailsSection } from './detection_details';
+import { detectionListSection } from './detection_list';
+import { displaySection } from './display_controls';
+import { imageSourceSection } from './image_source';
+import { stageTimesSection } from './stage_times';
+
+export interface DetectPanelOptions {
+  readonly controller: DetectController;
+  readonly detector: () => DetectorService;
+  readonly onSample: (sample: Sample) => void;
+  /** "Annotate this image": hands the current image to the Annotate tab. */
+  readonly onAnnotate: () => void;
+}
+
+export function detectPanel(options: DetectPanelOptions): HTMLElement {
+  const { controller } = options;
+  const store = controller.store;
+  const view = (): ReturnType<DetectController['view']> => controller.view();
+  return h('div', { class: 'panel-stack' },
+    imageSourceSection({ onFiles: (files) => void controller.loadFiles(files), onSample: options.onSample }),
+    detectorSection(options),
+    displaySection(store),
+    detectionListSection(store, view),
+    detectionDetailsSection(store, view),
+    stageTimesSection(store),
+  );
+}
+
+function detectorSection(options: DetectPanelOptions): HTMLElement {
+  const { controller } = options;
+  const line = h('p', { class: 'model-status', testid: 'detect.model' });
+  const progress = h('progress', { class: 'run-progress', testid: 'detect.progress', max: 1, hidden: true, 'aria-label': 'Detection progress' });
+  const rerun = h('button', { type: 'button', testid: 'detect.run', onclick: () => void controller.runDetection() }, 'Detect again');
+  const annotate = h('button', { type: 'button', testid: 'detect.annotate', onclick: options.onAnnotate }, 'Annotate this image');
+  const render = (): void => {
+    const status = options.detector().status();
+    const state = controller.store.get();
+    line.dataset.state = status.state;
+    line.textContent = status.modelName ? `${status.modelName}: ${status.message}` : status.message;
+    rerun.disabled = status.state !== 'ready' || !state.image || state.run === 'running';
+    annotate.disabled = !state.image;
+    progress.hidden = state.run !== 'running';
+    const fraction = state.progress?.fraction;
+    if (fraction == null) progress.removeAttribute('value');
+    else progress.value = fraction;
+    progress.setAttribute('aria-valuetext', state.progress?.stage === 'proposals' ? 'Finding proposals' : 'Running the network');
+  };
+  controller.store.subscribe(render);
+  options.detector().onStatus(render);
+  render();
+  return section('Detector', 'detect.detector', line, progress, h('div', { class: 'row' }, rerun, annotate));
+}

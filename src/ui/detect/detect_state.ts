@@ -1,0 +1,40 @@
+/** State of the Detect tab: the image, the last result, and how the user wants it drawn. */
+import type { DetectionResult } from '../../model/detection_types';
+import { DEFAULT_LAYERS, type LayerState } from '../canvas/scene';
+import type { DetectProgress } from '../detector_service';
+import type { LoadedImage } from '../image_input';
+import { Store } from '../state/store';
+
+export type RunState = 'idle' | 'running' | 'done' | 'failed' | 'unavailable';
+
+export interface DetectState {
+  readonly image: LoadedImage | null;
+  readonly result: DetectionResult | null;
+  readonly run: RunState;
+  readonly progress: DetectProgress | null;
+  readonly layers: LayerState;
+  readonly scoreThreshold: number;
+  readonly nmsIouThreshold: number;
+  /** Key (`classId:candidateIndex`, detection_view.ts) under the pointer or keyboard focus. */
+  readonly hoverKey: string | null;
+  /** Key the user clicked; stays until another click or a new result. */
+  readonly selectedKey: string | null;
+}
+
+/** The reference's test-time NMS (TEST.NMS 0.3); a score of 0.5 suits looking at boxes (0.05 is for computing mAP). */
+export const DEFAULT_SCORE_THRESHOLD = 0.5;
+export const DEFAULT_NMS_IOU = 0.3;
+
+export function createDetectStore(): Store<DetectState> {
+  return new Store<DetectState>({
+    image: null,
+    result: null,
+    run: 'idle',
+    progress: null,
+    layers: DEFAULT_LAYERS,
+    scoreThreshold: DEFAULT_SCORE_THRESHOLD,
+    nmsIouThreshold: DEFAULT_NMS_IOU,
+    hoverKey: null,
+    selectedKey: null,
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * "Selected detection" section: for the hovered or selected box, its source proposal, the regression that moved it
+ * (the R-CNN deltas dx, dy, dw, dh), and the class probabilities of its proposal.
+ */
+import { encodeDeltas } from '../../geometry/bbox_transform';
+import { packBoxes, type Box } from '../../geometry/box';
+import { classColour } from '../canvas/colours';
+import type { DetectionView, ViewCandidate } from '../canvas/detection_view';
+import { formatScore } from '../canvas/scene';
+import { section } from '../controls';
+import { h, setChildren } from '../dom';
+import type { Store } from '../state/store';
+import type { DetectState } from './detect_state';
+
+export function detectionDetailsSection(store: Store<DetectState>, view: () => DetectionView | null): HTMLElement {
+  const body = h('div', { class: 'details', testid: 'detect.details', 'aria-live': 'polite' });
+  let shownKey: string | null | undefined;
+  let shownView: DetectionView | null = null;
+  store.subscribe((state) => {
+    const key = state.hoverKey ?? state.selectedKey;
+    const current = view();
+    if (key === shownKey && current === shownView) return;
+    shownKey = key;
+    shownView = current;
+    const focus = key == null || current == null ? null : find(current, key);
+    setChildren(body, focus ? details(focus, state.result?.classNames ?? []) : h('p', { class: 'hint' }, 'Hover or select a detection to see where it came from.'));
+  });
+  setChildren(body, h('p', { class: 'hint' }, 'Hover or select a detection to see where it came from.'));
+  return section('Selected detection', 'detect.selected', body);
+}
+
+function find(view: DetectionView, key: string): ViewCandidate | null {
+  return view.detections.find((d) => d.key === key) ?? view.suppressed.find((d) => d.key === key) ?? null;
+}
+
+const fmtBox = (b: Box): string => b.map((v) => Math.round(v)).join(', ');
+
+function details(c: ViewCandidate, classNames: readonly string[]): HTMLElement {
+  const [dx, dy, dw, dh] = encodeDeltas(packBoxes([c.boxBeforeRegression]), packBoxes([c.box]));
+  return h('div', {},
+    h('p', { class: 'detail-title' },
+      h('span', { class: 'swatch', style: `background:${classColour(c.classId)}`, 'aria-hidden': 'true' }),
+      h('strong', {}, c.className), ` ${formatScore(c.score)}`, c.suppressedBy ? ' (suppressed by NMS)' : ''),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Source proposal'), h('dd', { testid: 'detect.details.proposal' }, `#${c.proposalIndex}: [${fmtBox(c.boxBeforeRegression)}]`),
+      h('dt', {}, 'After regression'), h('dd', { testid: 'detect.details.box' }, `[${fmtBox(c.box)}]`),
+      h('dt', {}, 'Regression'), h('dd', { testid: 'detect.details.deltas' },
+        `dx ${dx.toFixed(3)}, dy ${dy.toFixed(3)}, dw ${dw.toFixed(3)}, dh ${dh.toFixed(3)}`),
+    ),
+    probabilityBars(c, classNames),
+  );
+}
+
+function probabilityBars(c: ViewCandidate, classNames: readonly string[]): HTMLElement {
+  if (c.classProbabilities == null) {
+    return h('p', { class: 'hint' }, 'The class probabilities of this proposal were not kept by the detector.');
+  }
+  const names = ['background', ...classNames];
+  const rows = c.classProbabilities.map((p, i) => h('div', { class: 'prob-row' },
+    h('span', { class: 'prob-name' }, names[i] ?? `class ${i}`),
+    h('span', { class: 'prob-bar', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 1, 'aria-valuenow': p.toFixed(3), 'aria-label': `${names[i]} probability` },
+      h('span', { style: `width:${(p * 100).toFixed(1)}%;background:${i === 0 ? 'var(--muted)' : classColour(i)}` })),
+    h('span', { class: 'prob-value' }, p.toFixed(2)),
+  ));
+  return h('div', { class: 'probs', testid: 'detect.details.probabilities' }, h('p', { class: 'probs-title' }, 'Class probabilities'), ...rows);
+}

@@ -1,0 +1,48 @@
+/** "Display" section: thresholds and layer toggles. Moving a slider redraws at once; the network does not run again. */
+import { checkbox, lineGlyph, section, slider } from '../controls';
+import { h } from '../dom';
+import { DASH_PRE_REGRESSION, DASH_SUPPRESSED, type LayerState } from '../canvas/scene';
+import type { Store } from '../state/store';
+import type { DetectState } from './detect_state';
+
+const LAYERS: readonly { key: keyof LayerState; label: string; dash: readonly number[]; opacity: number }[] = [
+  { key: 'detections', label: 'Detections (after regression)', dash: [], opacity: 1 },
+  { key: 'preRegression', label: 'Before regression (source proposal)', dash: DASH_PRE_REGRESSION, opacity: 1 },
+  { key: 'suppressed', label: 'Suppressed by NMS', dash: DASH_SUPPRESSED, opacity: 0.7 },
+  { key: 'proposals', label: 'All proposals', dash: [], opacity: 0.4 },
+  { key: 'labels', label: 'Labels and scores', dash: [], opacity: 0 },
+];
+
+export function displaySection(store: Store<DetectState>): HTMLElement {
+  const state = store.get();
+  const score = slider({
+    testid: 'detect.score', label: 'Score threshold', min: 0, max: 1, step: 0.01, value: state.scoreThreshold,
+    hint: 'Hide detections scoring below this.',
+    onInput: (scoreThreshold) => store.set({ scoreThreshold }),
+  });
+  const iou = slider({
+    testid: 'detect.iou', label: 'NMS IoU threshold', min: 0.05, max: 0.95, step: 0.05, value: state.nmsIouThreshold,
+    hint: 'Per class, a box overlapping a better one by more than this is suppressed.',
+    onInput: (nmsIouThreshold) => store.set({ nmsIouThreshold }),
+  });
+  const toggles = LAYERS.map((layer) => checkbox({
+    testid: `detect.layer.${layer.key}`,
+    label: layer.label,
+    checked: state.layers[layer.key],
+    glyph: layer.key === 'labels' ? labelGlyph() : lineGlyph('currentColor', layer.dash, layer.opacity),
+    onChange: (checked) => store.set({ layers: { ...store.get().layers, [layer.key]: checked } }),
+  }));
+  store.subscribe((next, previous) => {
+    if (next.scoreThreshold !== previous.scoreThreshold && score.input.valueAsNumber !== next.scoreThreshold) score.setValue(next.scoreThreshold);
+    if (next.nmsIouThreshold !== previous.nmsIouThreshold && iou.input.valueAsNumber !== next.nmsIouThreshold) iou.setValue(next.nmsIouThreshold);
+    if (next.layers !== previous.layers) LAYERS.forEach((layer, i) => (toggles[i].input.checked = next.layers[layer.key]));
+  });
+  return section('Display', 'detect.display',
+    score.element, iou.element,
+    h('fieldset', { class: 'layers' }, h('legend', {}, 'Layers'), ...toggles.map((t) => t.element)),
+  );
+}
+
+function labelGlyph(): HTMLElement {
+  return h('span', { class: 'glyph glyph-label', 'aria-hidden': 'true' }, 'Aa');
+}
