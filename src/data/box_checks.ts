@@ -101,6 +101,6 @@ export class ObjectCollector {
 }
 
 function describe(where: Where): string {
-  if (where.line !== undefined) return `line ${where.line}`;
-  return where.element ?? 'an earlier entry';
+  const parts = [where.element, where.line === undefined ? undefined : `line ${where.line}`].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'an earlier entry';
 }
