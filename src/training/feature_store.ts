@@ -4,7 +4,7 @@
  * Shapes: a stored map is [1, H, W, C] for an image resized by `scale`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Backbone } from '../model/backbone';
+import type { FeatureForward } from './frozen_graph';
 import { imageScale, imageToTensor, resizeImage, type RgbaPixels } from '../model/preprocess';
 import { decodeHalf, encodeHalf } from './half';
 
@@ -18,13 +18,13 @@ export class FeatureStore {
   private readonly maps = new Map<string, StoredMap>();
 
   /** Runs the backbone on the image (and its mirror when `flips` has true) and stores each map under key:flip. */
-  async extract(key: string, pixels: RgbaPixels, backbone: Backbone, scales: { scale: number; maxSize: number }, flips: readonly boolean[]): Promise<void> {
+  async extract(key: string, pixels: RgbaPixels, forward: FeatureForward, scales: { scale: number; maxSize: number }, flips: readonly boolean[]): Promise<void> {
     const scale = imageScale(pixels, scales.scale, scales.maxSize);
     const image = imageToTensor(pixels);
     const resized = resizeImage(image, scale);
     image.dispose();
     for (const flipped of flips) {
-      const map = tf.tidy(() => backbone.forward(flipped ? (tf.reverse(resized, 2) as tf.Tensor4D) : resized));
+      const map = tf.tidy(() => forward(flipped ? (tf.reverse(resized, 2) as tf.Tensor4D) : resized));
       const data = encodeHalf(await map.data());
       this.maps.set(`${key}:${flipped ? 1 : 0}`, { shape: map.shape as [number, number, number, number], scale, data });
       map.dispose();

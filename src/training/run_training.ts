@@ -11,6 +11,8 @@ import { Backbone } from '../model/backbone';
 import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization } from '../model/defaults';
 import { RoiHead } from '../model/heads';
 import { useBackend } from './backends';
+import { loadFrozenBackbone } from './frozen_graph';
+import { installPlainMatMulGradient } from './wasm_matmul_grad';
 import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpoint } from './checkpoint_store';
 import { evaluateHead } from './evaluate_head';
 import { FeatureStore } from './feature_store';
@@ -40,6 +42,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const store = new FeatureStore();
   const { sizes, backbone } = await timed('features', () => extractAllFeatures(job, store, post));
   await useBackend(job.backend);
+  if (job.backend === 'wasm') installPlainMatMulGradient();
   const classes = job.classNames.length;
   const stride = DEFAULT_BACKBONE.featureStride;
   const roidb = buildRoidb(
@@ -116,6 +119,7 @@ async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<s
 async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post): Promise<{ sizes: Map<string, { width: number; height: number }>; backbone: Backbone }> {
   await useBackend(job.featureBackend);
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: null });
+  const frozen = await loadFrozenBackbone(DEFAULT_BACKBONE);
   const sizes = new Map<string, { width: number; height: number }>();
   const work = [
     ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: job.config.useFlipped ? [false, true] : [false] })),
@@ -125,8 +129,9 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   for (const { image, key, flips } of work) {
     const pixels = await loadPixels(image.url);
     sizes.set(image.id, { width: pixels.width, height: pixels.height });
-    await store.extract(key, pixels, backbone, job.config, flips);
+    await store.extract(key, pixels, frozen.forward, job.config, flips);
     post({ type: 'phase', phase: 'features', done: ++done, total: work.length, detail: `${(store.bytes / 2 ** 20).toFixed(0)} MB cached` });
   }
+  frozen.dispose();
   return { sizes, backbone };
 }

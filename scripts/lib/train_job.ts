@@ -1,0 +1,83 @@
+/**
+ * Node side of the headless train/eval commands: dataset records to the worker's image specs (served by Vite at
+ * /@fs/<absolute path>), the on-disk proposal cache (keyed by image path, size, mtime, mode and resolution), and
+ * one run of a job in headless Chromium with its events relayed back.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Dataset } from '../../src/data/record';
+import type { WireEvent, WireImage, WireJob, runWireJob } from '../../src/training/headless';
+import { withHarness } from './browser_session';
+
+export const DEFAULT_CACHE_DIR = resolve('node_modules/.cache/frcnn-proposals');
+
+export interface ProposalCacheKey {
+  readonly mode: string;
+  readonly maxSide: number;
+}
+
+export class ProposalCache {
+  constructor(readonly dir: string, readonly key: ProposalCacheKey) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  private file(imagePath: string): string {
+    const stat = statSync(imagePath);
+    const id = `${resolve(imagePath)}|${stat.size}|${stat.mtimeMs}|${this.key.mode}|${this.key.maxSide}`;
+    return join(this.dir, `${createHash('sha1').update(id).digest('hex')}.f32`);
+  }
+
+  /** Base64 of the cached Float32 boxes, or undefined. */
+  get(imagePath: string): string | undefined {
+    const file = this.file(imagePath);
+    return existsSync(file) ? readFileSync(file).toString('base64') : undefined;
+  }
+
+  put(imagePath: string, base64: string): void {
+    writeFileSync(this.file(imagePath), Buffer.from(base64, 'base64'));
+  }
+}
+
+/** The worker's view of the records: gt boxes packed, classes by name into `classNames` (1-based). */
+export function wireImages(dataset: Dataset, imagePaths: Map<string, string>, classNames: readonly string[], cache: ProposalCache): WireImage[] {
+  return dataset.records.map((record) => {
+    const path = imagePaths.get(record.imageFile);
+    if (!path) throw new Error(`no image file for ${record.imageFile}`);
+    const objects = record.objects.filter((o) => classNames.includes(o.className));
+    return {
+      id: record.imageFile,
+      url: `/@fs${resolve(path)}`,
+      gtBoxes: objects.flatMap((o) => [...o.box]),
+      gtClasses: objects.map((o) => classNames.indexOf(o.className) + 1),
+      difficult: objects.map((o) => o.difficult),
+      proposals: cache.get(path),
+    };
+  });
+}
+
+export interface RunOptions {
+  readonly verbose: boolean;
+  readonly onEvent: (event: WireEvent) => void;
+  /** image id -> path, to cache proposals computed in the page. */
+  readonly imagePaths: Map<string, string>;
+  readonly cache: ProposalCache;
+}
+
+/** Runs the job in headless Chromium on the project's harness page; resolves after the worker's `done`. */
+export async function runInBrowser(job: WireJob, options: RunOptions): Promise<void> {
+  await withHarness({ backend: 'cpu', verbose: options.verbose }, async ({ page }) => {
+    await page.exposeFunction('frcnnTrainEvent', (event: WireEvent) => {
+      if (event.type === 'proposals') {
+        const path = options.imagePaths.get(event.id);
+        if (path) options.cache.put(path, event.boxes);
+      }
+      options.onEvent(event);
+    });
+    await page.evaluate(async (wire) => {
+      const mod = (await window.harness.load('/src/training/headless.ts')) as { runWireJob: typeof runWireJob };
+      const emit = (window as unknown as { frcnnTrainEvent: (e: WireEvent) => Promise<void> }).frcnnTrainEvent;
+      await mod.runWireJob(wire, emit);
+    }, job);
+  });
+}
