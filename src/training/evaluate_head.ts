@@ -20,6 +20,8 @@ export interface EvalContext {
   readonly featureStride: number;
   readonly classNames: readonly string[];
   readonly normalization: BboxNormalization;
+  /** Trainable conv blocks run on the cached prefix (conv fine-tuning). */
+  readonly suffix?: (prefix: tf.Tensor4D) => tf.Tensor4D;
 }
 
 export async function detectCached(ctx: EvalContext, key: string, proposals: Float32Array, size: { width: number; height: number }): Promise<ImageDetections> {
@@ -27,7 +29,10 @@ export async function detectCached(ctx: EvalContext, key: string, proposals: Flo
   const k1 = ctx.classNames.length + 1;
   const probabilities = new Float32Array(p * k1);
   const deltas = new Float32Array(p * 4 * k1);
-  const { features, scale } = ctx.store.get(key);
+  const cached = ctx.store.get(key);
+  const scale = cached.scale;
+  const features = ctx.suffix ? tf.tidy(() => ctx.suffix!(cached.features)) : cached.features;
+  if (ctx.suffix) cached.features.dispose();
   try {
     for (let start = 0; start < p; start += TEST_CHUNK) {
       const end = Math.min(p, start + TEST_CHUNK);

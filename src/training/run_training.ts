@@ -24,6 +24,7 @@ import { buildRoidb } from './roidb';
 import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
 import { TrainingLoop } from './training_loop';
+import type { TrainerOptions } from './trainer';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -40,17 +41,18 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   };
   const proposals = await timed('proposals', () => computeMissingProposals(job, post));
   const store = new FeatureStore();
-  const { sizes, backbone } = await timed('features', () => extractAllFeatures(job, store, post));
+  const { sizes, backbone: featureBackbone } = await timed('features', () => extractAllFeatures(job, store, post));
   await useBackend(job.backend);
   if (job.backend === 'wasm') installPlainMatMulGradient();
+  const { backbone, suffix } = await trainableBackbone(job, featureBackbone);
   const classes = job.classNames.length;
   const stride = DEFAULT_BACKBONE.featureStride;
   const roidb = buildRoidb(
     job.train.map((image, imageIndex) => ({ imageIndex, ...sizes.get(image.id)!, gtBoxes: Float32Array.from(image.gtBoxes), gtClasses: image.gtClasses, proposals: proposals.get(image.id)! })),
     job.config.useFlipped,
   );
-  const shape = { inChannels: store.channels, numClasses: classes, head: job.head };
-  const saved = job.model ? importHead(job.model, store.channels) : undefined;
+  const shape = { inChannels: backbone.outputChannels, numClasses: classes, head: job.head };
+  const saved = job.model ? importHead(job.model, backbone.outputChannels) : undefined;
   const checkpoint = job.resume && hasIndexedDb() && job.mode === 'train' ? await loadCheckpoint(job.runId) : undefined;
   let head: RoiHead;
   if (checkpoint) head = RoiHead.fromWeights(shape, new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)])));
@@ -62,7 +64,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const evaluate = () =>
     timed('evaluating', async () => {
       post({ type: 'phase', phase: 'evaluating', done: 0, total: job.test.length });
-      const ctx = { head, store, featureStride: stride, classNames: job.classNames, normalization };
+      const ctx = { head, store, featureStride: stride, classNames: job.classNames, normalization, suffix: suffix?.forward };
       const result = await evaluateHead(ctx, job.test, proposals, sizes, (done) => post({ type: 'phase', phase: 'evaluating', done, total: job.test.length }));
       post({ type: 'evaluation', result });
     });
@@ -75,7 +77,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
       post({ type: 'model', files }, [files.weights]);
     });
   if (job.mode === 'train') {
-    const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride });
+    const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride, suffix });
     iterations = await timed('training', () => loop.run());
     if (hasIndexedDb()) {
       await saveCheckpoint({ runId: job.runId, iteration: iterations, weights: await loop.weights(), trainer: await loop.state(), savedAt: Date.now() });
@@ -89,6 +91,21 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   backbone.dispose();
   store.clear();
   post({ type: 'done', summary: { iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds } });
+}
+
+/**
+ * fc-only: the backbone loaded for the feature phase (only its config is needed, to save the model). Conv
+ * fine-tuning: a second copy on the training backend whose blocks from `firstLayer` up learn; the cached
+ * features are then the frozen prefix's output and run through this suffix in every step.
+ */
+async function trainableBackbone(job: TrainJob, featureBackbone: Backbone): Promise<{ backbone: Backbone; suffix?: TrainerOptions['suffix'] }> {
+  const trainable = job.config.trainable;
+  if (trainable.kind === 'fc') return { backbone: featureBackbone };
+  if (job.backend === 'wasm') throw new Error('conv fine-tuning needs conv gradients: use --backend webgl, webgpu or cpu (wasm has none)');
+  featureBackbone.dispose();
+  const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.firstLayer });
+  const params = [...backbone.modifiableWeights()].map(([name, variable]) => ({ name: `backbone/${name}`, variable, isBias: /bias|offset/i.test(name) }));
+  return { backbone, suffix: { forward: (prefix) => backbone.trainableSuffix(prefix), params } };
 }
 
 function statsOf(normalization: BboxNormalization) {
@@ -118,8 +135,9 @@ async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<s
 
 async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post): Promise<{ sizes: Map<string, { width: number; height: number }>; backbone: Backbone }> {
   await useBackend(job.featureBackend);
-  const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: null });
-  const frozen = await loadFrozenBackbone(DEFAULT_BACKBONE);
+  const trainable = job.config.trainable;
+  const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.kind === 'conv' ? trainable.firstLayer : null });
+  const frozen = trainable.kind === 'fc' ? await loadFrozenBackbone(DEFAULT_BACKBONE) : { forward: (x: tf.Tensor4D) => backbone.frozenPrefix(x), dispose: () => undefined };
   const sizes = new Map<string, { width: number; height: number }>();
   const work = [
     ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: job.config.useFlipped ? [false, true] : [false] })),

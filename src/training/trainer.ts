@@ -18,7 +18,7 @@ import { NanGuard, allFinite } from './nan_guard';
 import type { RoidbEntry } from './roidb';
 import { createRng, type Rng } from './rng';
 import { ImageOrder, sampleRoisForImage, type ImageOrderState } from './sampler';
-import { MomentumSgd, type NamedArray } from './sgd';
+import { MomentumSgd, type NamedArray, type TrainableParam } from './sgd';
 import { bboxTargetBlob } from './targets';
 
 /** Which loss drives the update: both terms (the paper), or one stage of the stage-wise ablation (Table 6). */
@@ -34,8 +34,11 @@ export interface ImageRois {
  * The head over several images' RoIs: reduce each map, pool its RoIs (the src/kernels roiPool op on every
  * backend), concatenate in image order, then fc6/fc7/cls_score/bbox_pred.
  */
-export function headOutputs(head: RoiHead, images: readonly ImageRois[], featureStride: number, training: boolean): { logits: tf.Tensor2D; deltas: tf.Tensor2D } {
-  const pooled = images.map(({ features, rois }) => {
+export function headOutputs(
+  head: RoiHead, images: readonly ImageRois[], featureStride: number, training: boolean, suffix?: (prefix: tf.Tensor4D) => tf.Tensor4D,
+): { logits: tf.Tensor2D; deltas: tf.Tensor2D } {
+  const pooled = images.map(({ features: cached, rois }) => {
+    const features = suffix ? suffix(cached) : cached;
     const r = rois.length / 4;
     const rows = new Float32Array(r * 5); // (batch index 0, x1, y1, x2, y2)
     for (let i = 0; i < r; i++) rows.set(rois.subarray(4 * i, 4 * i + 4), 5 * i + 1);
@@ -80,7 +83,9 @@ export interface TrainerOptions {
   /** Features of an entry; the trainer disposes the tensor after the step. */
   readonly featuresOf: (entry: RoidbEntry) => EntryFeatures;
   readonly lossMode?: LossMode;
-  /** Only these parameters learn (default: all of the head's). */
+  /** Trainable conv blocks between the cached prefix and the head (conv fine-tuning), with their weights. */
+  readonly suffix?: { readonly forward: (prefix: tf.Tensor4D) => tf.Tensor4D; readonly params: readonly TrainableParam[] };
+  /** Only these parameters learn (default: all of the head's, and the suffix's). */
   readonly trainableNames?: readonly string[];
   readonly resume?: TrainerState;
 }
@@ -96,7 +101,8 @@ export class Trainer {
   constructor(private readonly options: TrainerOptions) {
     const { config, head, resume } = options;
     const names = options.trainableNames;
-    const params = head.parameters().filter((p) => !names || names.includes(p.name));
+    const all = [...(options.suffix?.params ?? []), ...head.parameters()];
+    const params = all.filter((p) => !names || names.includes(p.name));
     this.optimizer = new MomentumSgd(params, config.solver);
     this.guard = new NanGuard(this.optimizer, { lrFactor: config.nanLrFactor, maxRetries: config.maxNanRetries });
     this.iteration = resume?.iteration ?? 0;
@@ -140,7 +146,7 @@ export class Trainer {
     const cols = 4 * (numClasses + 1);
     const terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const out = headOutputs(head, images, this.options.featureStride, true);
+      const out = headOutputs(head, images, this.options.featureStride, true, this.options.suffix?.forward);
       const loss = multiTaskLoss(
         {
           logits: out.logits,

@@ -12,7 +12,7 @@ import type { RoidbEntry } from './roidb';
 import type { RunControl } from './run_control';
 import type { Post } from './run_training';
 import type { NamedArray } from './sgd';
-import { Trainer, type LossMode, type TrainerState } from './trainer';
+import { Trainer, type LossMode, type TrainerOptions, type TrainerState } from './trainer';
 
 export interface LoopDeps {
   readonly roidb: readonly RoidbEntry[];
@@ -25,6 +25,7 @@ export interface LoopDeps {
   readonly evaluate: () => Promise<void>;
   readonly exportFiles: () => Promise<void>;
   readonly featureStride: number;
+  readonly suffix?: TrainerOptions['suffix'];
 }
 
 interface Stage {
@@ -45,7 +46,7 @@ export class TrainingLoop {
     const { solver, bboxRegression } = this.job.config;
     const locIterations = this.job.stageWiseLocIterations ?? 0;
     if (locIterations <= 0) return [{ lossMode: bboxRegression ? 'multi-task' : 'cls-only', iterations: solver.iterations }];
-    const names = this.deps.head.parameters().map((p) => p.name);
+    const names = [...(this.deps.suffix?.params ?? []), ...this.deps.head.parameters()].map((p) => p.name);
     return [
       { lossMode: 'cls-only', iterations: solver.iterations, trainableNames: names.filter((n) => !n.startsWith('bbox_pred')) },
       { lossMode: 'loc-only', iterations: locIterations, trainableNames: names.filter((n) => n.startsWith('bbox_pred')) },
@@ -68,7 +69,7 @@ export class TrainingLoop {
         config: { ...this.job.config, solver: { ...this.job.config.solver, iterations: stage.iterations } },
         roidb: this.deps.roidb, stats: this.deps.stats, numClasses: this.job.classNames.length, head: this.deps.head, featureStride: this.deps.featureStride,
         featuresOf: (entry) => this.deps.store.get(`train/${this.job.train[entry.imageIndex].id}`, entry.flipped),
-        lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume,
+        lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume, suffix: this.deps.suffix,
       });
       while (this.trainer.iteration < stage.iterations && !control.cancelled) {
         if (control.isPaused) {
@@ -117,7 +118,7 @@ export class TrainingLoop {
   }
 
   async weights(): Promise<NamedArray[]> {
-    return Promise.all(this.deps.head.parameters().map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
+    return Promise.all([...(this.deps.suffix?.params ?? []), ...this.deps.head.parameters()].map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
   }
 
   async state(): Promise<TrainerState> {

@@ -1,0 +1,78 @@
+/**
+ * npm run eval -- --model <dir> --dataset <dir> [--split <name|list|csv>] [--json] [--backend wasm|webgl|webgpu|cpu]
+ *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--cache-dir DIR] [--verbose]
+ *
+ * Loads a saved detector (<dir>/model.json + weights.bin, src/model/weights_io.ts format), runs it in headless
+ * Chromium through the training worker's evaluation path (same backbone, head and post-processing as the app)
+ * on the split's images with selective-search proposals (cached on disk), and prints the per-class AP table and
+ * the mAP; with --json, one JSON object {"images", "metric": {"voc07": {...}, "area": {...}}, "secondsPerImage"}.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DetectorConfig } from '../src/model/defaults';
+import { DEFAULT_TRAIN_CONFIG } from '../src/training/defaults';
+import type { WireJob } from '../src/training/headless';
+import type { EvaluationSummary, TrainBackend } from '../src/training/protocol';
+import { loadDatasetDir } from './lib/load_dataset';
+import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
+import { formatApTable } from './lib/train_report';
+
+const { values: a } = parseArgs({
+  options: {
+    model: { type: 'string' }, dataset: { type: 'string' }, split: { type: 'string' }, json: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'wasm' }, 'feature-backend': { type: 'string', default: 'wasm' },
+    proposals: { type: 'string', default: 'fast' }, 'proposal-max-side': { type: 'string', default: '500' }, 'max-proposals': { type: 'string', default: '2000' },
+    'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, verbose: { type: 'boolean', default: false },
+  },
+});
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+if (!a.model || !a.dataset) {
+  log('usage: npm run eval -- --model <dir> --dataset <dir> [--split <name|list|csv>] [--json]');
+  process.exit(2);
+}
+const modelDir = resolve(a.model);
+const modelJson = readFileSync(join(modelDir, 'model.json'), 'utf8');
+const weights = readFileSync(join(modelDir, 'weights.bin'));
+const config = (JSON.parse(modelJson) as { modelTopology: { config: DetectorConfig } }).modelTopology.config;
+const all = await loadDatasetDir(a.dataset);
+const split = a.split ?? (all.splits.has('test') ? 'test' : undefined);
+const test = split ? await loadDatasetDir(a.dataset, { split }) : all;
+const classNames = config.classNames;
+const unknown = test.dataset.classNames.filter((n) => !classNames.includes(n));
+if (unknown.length) log(`eval: classes not in the model are ignored: ${unknown.join(', ')}`);
+log(`eval: ${test.dataset.records.length} images (${split ?? 'all'}), model classes ${classNames.join(', ')}`);
+const cache = new ProposalCache(resolve(a['cache-dir']!), { mode: a.proposals!, maxSide: Number(a['proposal-max-side']) });
+const job: WireJob = {
+  runId: `eval-${Date.now()}`,
+  mode: 'evaluate',
+  classNames,
+  train: [],
+  test: wireImages(test.dataset, test.imagePaths, classNames, cache),
+  config: { ...DEFAULT_TRAIN_CONFIG, useFlipped: false, scale: config.input.scales[0], maxSize: config.input.maxSize },
+  head: config.head,
+  backend: a.backend as TrainBackend,
+  featureBackend: a['feature-backend'] as TrainBackend,
+  proposalMode: a.proposals as 'fast' | 'quality',
+  proposalMaxSide: Number(a['proposal-max-side']),
+  maxProposals: Number(a['max-proposals']),
+  resume: false,
+  evaluateAtEnd: true,
+  svdRanks: { fc6: null, fc7: null },
+  model: { modelJson, weights: weights.toString('base64') },
+};
+let result: EvaluationSummary | undefined;
+await runInBrowser(job, {
+  verbose: a.verbose!, cache, imagePaths: test.imagePaths,
+  onEvent: (event) => {
+    if (event.type === 'phase' && (event.done === event.total || event.done % 50 === 0)) log(`${event.phase}: ${event.done}/${event.total}`);
+    if (event.type === 'evaluation') result = event.result as EvaluationSummary;
+  },
+});
+if (!result) {
+  log('eval: no evaluation result (no test image?)');
+  process.exit(1);
+}
+if (a.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+else process.stdout.write(`${formatApTable(result)}\n`);
