@@ -94,9 +94,7 @@ export class Backbone {
         });
       }
       const backbone = new Backbone(config, nodes, weights, constants);
-      const probe = tf.tidy(() => backbone.forward(tf.zeros([1, config.featureStride, config.featureStride, 3])));
-      backbone.outputChannels = probe.shape[3];
-      probe.dispose();
+      backbone.outputChannels = tapChannels(nodes, weights, config.tapNode);
       return backbone;
     } finally {
       tf.dispose(Object.values(decoded));
@@ -202,4 +200,20 @@ export class Backbone {
       if (variable.trainable) this.everTrainable.add(name);
     }
   }
+}
+
+/**
+ * Channels at the tap, read from the graph instead of running it (a probe run would compile every shader at
+ * a throw-away size on WebGPU): walk back through element-wise ops to the conv that fixes the channel count.
+ */
+function tapChannels(nodes: readonly PlanNode[], weights: ReadonlyMap<string, tf.Variable>, tap: string): number {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  let node = byName.get(tap);
+  while (node !== undefined) {
+    const filter = weights.get(node.inputs[1] ?? '');
+    if (node.op.includes('Depthwise') && filter) return filter.shape[2] * filter.shape[3];
+    if (node.op.includes('Conv2D') && filter) return filter.shape[3];
+    node = node.inputs.map((name) => byName.get(name)).find((n) => n !== undefined);
+  }
+  throw new Error(`cannot tell the channels of ${tap}`);
 }
