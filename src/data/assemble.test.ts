@@ -81,6 +81,8 @@ describe('assembleDataset', () => {
       expect(dataset.records[0].objects[0].box).toEqual([0, 0, 50, 10]);
       expect(kinds(report)).toEqual(['repaired:box-clipped:a.jpg', 'repaired:size-from-image:a.jpg',
         'repaired:size-from-image:a.jpg']);
+      expect(report.repaired.find((i) => i.kind === 'box-clipped')).toMatchObject({ file: 'a.xml', element: 'object[1]',
+        before: [0, 0, 500, 10], after: [0, 0, 50, 10] });
     });
 
     it('rejects a second annotation of the same image and names images shared by two folders by path', () => {

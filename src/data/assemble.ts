@@ -66,7 +66,8 @@ export function assembleDataset(files: readonly DatasetFile[], options: Assemble
     const f = sizeByPath.get(matched.imagePaths.get(name) ?? '');
     return f?.width && f.height ? { width: f.width, height: f.height } : undefined;
   };
-  const repaired = repairSizes(matched.records, sizeOf, { verify: true });
+  const repaired = repairSizes(matched.records, sizeOf,
+    { verify: true, annotationFileOf: (name) => matched.annotationFiles.get(name) });
   issues.push(...repaired.issues);
   const classes = fixClasses(repaired.records, options.classNames ?? parsed.classNames, options.classNames, issues);
   let records = classes.records;

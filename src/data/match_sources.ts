@@ -18,18 +18,22 @@ export interface MatchedRecords {
   readonly issues: DatasetIssue[];
   /** `${annotationFile}\0${imageFile as parsed}` -> imageFile after matching, to re-label the parsers' issues. */
   readonly renamed: Map<string, string>;
+  /** imageFile -> the annotation file it came from (for issues raised later about that image). */
+  readonly annotationFiles: Map<string, string>;
 }
 
 export function matchSources(sources: readonly SourceRecord[], index: ImageIndex): MatchedRecords {
   const issues: DatasetIssue[] = [];
   const imagePaths = new Map<string, string>();
   const renamed = new Map<string, string>();
+  const annotationFiles = new Map<string, string>();
   const records: DetectionRecord[] = [];
   const takenBy = new Map<string, string>();
   if (index.size === 0) {
     const msg = 'no image files were given, so the images the annotations name could not be checked';
     issues.push(issueAt({ file: '.' }, 'warning', 'no-images', msg));
-    return { records: sources.map((s) => s.record), imagePaths, issues, renamed };
+    for (const s of sources) annotationFiles.set(s.record.imageFile, s.file);
+    return { records: sources.map((s) => s.record), imagePaths, issues, renamed, annotationFiles };
   }
   for (const s of sources) {
     const { record, file } = s;
@@ -53,11 +57,12 @@ export function matchSources(sources: readonly SourceRecord[], index: ImageIndex
     }
     takenBy.set(name, file);
     renamed.set(`${file}\u0000${record.imageFile}`, name);
+    annotationFiles.set(name, file);
     imagePaths.set(name, match.image.path);
     records.push(name === record.imageFile ? record : { ...record, imageFile: name });
   }
   addUnlabelled(index, imagePaths, records, issues);
-  return { records, imagePaths, issues, renamed };
+  return { records, imagePaths, issues, renamed, annotationFiles };
 }
 
 function addUnlabelled(

@@ -13,6 +13,8 @@ export type SizeOf = (imageFile: string) => ImageSize | undefined;
 export interface RepairOptions {
   /** Also compare sizes the annotations did give with the image's own, and warn when they differ. */
   readonly verify?: boolean;
+  /** The annotation file of an image, named in the issues (default: the image file itself). */
+  readonly annotationFileOf?: (imageFile: string) => string | undefined;
 }
 
 export function repairSizes(
@@ -22,7 +24,7 @@ export function repairSizes(
 ): { records: DetectionRecord[]; issues: DatasetIssue[] } {
   const issues: DatasetIssue[] = [];
   const out = records.map((r) => {
-    const at = { file: r.imageFile, imageFile: r.imageFile };
+    const at = { file: options.annotationFileOf?.(r.imageFile) ?? r.imageFile, imageFile: r.imageFile };
     const actual = sizeOf(r.imageFile);
     const usable = actual !== undefined && sizeKnown(actual);
     if (sizeKnown(r)) {
