@@ -1,5 +1,8 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Download, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import type * as DefaultsModule from '../src/model/defaults';
+import type * as DetectorModule from '../src/model/detector';
+import type * as WeightsIoModule from '../src/model/weights_io';
 
 // A BCCD test image (640x480), served by Vite from the shared datasets folder.
 const IMAGE_URL = '/@fs/work/shared/datasets/bccd/JPEGImages/BloodImage_00007.jpg';
@@ -17,8 +20,8 @@ async function openDetector(page: Page, backend: string): Promise<void> {
     const detectorModule = await load('/src/model/detector.ts');
     const defaults = await load('/src/model/defaults.ts');
     const weightsIo = await load('/src/model/weights_io.ts');
-    const { FastRcnnDetector } = detectorModule as typeof import('../src/model/detector');
-    const { makeDetectorConfig } = defaults as typeof import('../src/model/defaults');
+    const { FastRcnnDetector } = detectorModule as typeof DetectorModule;
+    const { makeDetectorConfig } = defaults as typeof DefaultsModule;
     // the default network at a small scale: WebGPU on SwiftShader takes ~35 s to compile its shaders, then
     // ~0.1 s per 1,000 input pixels through the backbone
     const config = makeDetectorConfig(['rbc', 'wbc', 'platelets'], { input: { scales: [144], maxSize: 192 } });
@@ -90,7 +93,7 @@ test.describe('when a detector is saved and loaded', () => {
     expect(viaIndexedDb.stored).toContain('e2e-detector');
     expect(viaIndexedDb.same).toBe(true);
 
-    const downloads: Promise<import('@playwright/test').Download>[] = [];
+    const downloads: Promise<Download>[] = [];
     page.on('download', (d) => downloads.push(Promise.resolve(d)));
     await page.evaluate(async () => {
       const { detector, weightsIo } = (window as unknown as { frcnn: Frcnn }).frcnn;
@@ -117,9 +120,9 @@ test.describe('when a detector is saved and loaded', () => {
 });
 
 type Frcnn = {
-  detector: import('../src/model/detector').FastRcnnDetector;
+  detector: DetectorModule.FastRcnnDetector;
   image: ImageBitmap;
   proposals: [number, number, number, number][];
-  weightsIo: typeof import('../src/model/weights_io');
+  weightsIo: typeof WeightsIoModule;
   backend: string;
 };

@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { withHarness, type HarnessBackend } from './lib/browser_session';
+import type * as BenchPage from './bench_detect_page';
 import type { BenchOptions, BenchResult } from './bench_detect_page';
 
 const DEFAULT_IMAGE = '/work/shared/datasets/bccd/JPEGImages/BloodImage_00007.jpg';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const { backend, json, options } = parseArgs(process.argv.slice(2));
   const result = await withHarness({ backend }, async ({ page }) =>
     page.evaluate(async (opts) => {
-      const bench = (await window.harness.load('/scripts/bench_detect_page.ts')) as typeof import('./bench_detect_page');
+      const bench = (await window.harness.load('/scripts/bench_detect_page.ts')) as typeof BenchPage;
       return bench.runBench(opts);
     }, options),
   );

@@ -210,9 +210,9 @@ function tapChannels(nodes: readonly PlanNode[], weights: ReadonlyMap<string, tf
   const byName = new Map(nodes.map((n) => [n.name, n]));
   let node = byName.get(tap);
   while (node !== undefined) {
-    const filter = weights.get(node.inputs[1] ?? '');
-    if (node.op.includes('Depthwise') && filter) return filter.shape[2] * filter.shape[3];
-    if (node.op.includes('Conv2D') && filter) return filter.shape[3];
+    const filter = weights.get(node.inputs[1] ?? '')?.shape as number[] | undefined;
+    if (node.op.includes('Depthwise') && filter) return filter[2] * filter[3];
+    if (node.op.includes('Conv2D') && filter) return filter[3];
     node = node.inputs.map((name) => byName.get(name)).find((n) => n !== undefined);
   }
   throw new Error(`cannot tell the channels of ${tap}`);
