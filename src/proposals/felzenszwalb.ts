@@ -5,6 +5,7 @@
  * neighbour, again in edge order (the reference code's post-processing).
  */
 import type { SortedEdges } from './graph_edges';
+import { WEIGHT_SCALE } from './graph_edges';
 import { UnionFind } from './union_find';
 
 export interface Segmentation {
@@ -30,32 +31,45 @@ export function segmentGraph(
 ): Segmentation {
   const n = width * height;
   const sets = new UnionFind(n);
-  mergeByPredicate(edges, sets, options.k);
-  absorbSmallComponents(edges, sets, options.minSize);
+  const rejected = mergeByPredicate(edges, sets, options.k);
+  absorbSmallComponents(rejected, edges.offsets, sets, options.minSize);
   return labelComponents(sets, width, height);
 }
 
-function mergeByPredicate(edges: SortedEdges, sets: UnionFind, k: number): void {
-  const { a, b, weight, count } = edges;
+/** The main pass. Returns, in weight order, the edges it did not merge along (the only ones pass 2 can use). */
+function mergeByPredicate(edges: SortedEdges, sets: UnionFind, k: number): Int32Array {
+  const { ids, bucketStart, offsets } = edges;
   const threshold = new Float32Array(sets.parent.length).fill(k);
-  for (let e = 0; e < count; e++) {
-    const ra = sets.find(a[e]);
-    const rb = sets.find(b[e]);
-    if (ra === rb) continue;
-    const w = weight[e];
-    if (w <= threshold[ra] && w <= threshold[rb]) {
-      const root = sets.unionRoots(ra, rb);
-      threshold[root] = w + k / sets.size[root];
+  const size = sets.size;
+  const rejected = new Int32Array(edges.count);
+  let nRejected = 0;
+  for (let q = 0; q < bucketStart.length - 1; q++) {
+    const end = bucketStart[q + 1];
+    const w = q / WEIGHT_SCALE;
+    for (let e = bucketStart[q]; e < end; e++) {
+      const id = ids[e];
+      const a = id >> 2;
+      const ra = sets.find(a);
+      const rb = sets.find(a + offsets[id & 3]);
+      if (ra === rb) continue;
+      if (w <= threshold[ra] && w <= threshold[rb]) {
+        const root = sets.unionRoots(ra, rb);
+        threshold[root] = w + k / size[root];
+      } else {
+        rejected[nRejected++] = id;
+      }
     }
   }
+  return rejected.subarray(0, nRejected);
 }
 
-function absorbSmallComponents(edges: SortedEdges, sets: UnionFind, minSize: number): void {
-  const { a, b, count } = edges;
+function absorbSmallComponents(ids: Int32Array, offsets: Int32Array, sets: UnionFind, minSize: number): void {
   const size = sets.size;
-  for (let e = 0; e < count; e++) {
-    const ra = sets.find(a[e]);
-    const rb = sets.find(b[e]);
+  for (let e = 0; e < ids.length; e++) {
+    const id = ids[e];
+    const a = id >> 2;
+    const ra = sets.find(a);
+    const rb = sets.find(a + offsets[id & 3]);
     if (ra !== rb && (size[ra] < minSize || size[rb] < minSize)) sets.unionRoots(ra, rb);
   }
 }

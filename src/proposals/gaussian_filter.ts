@@ -1,6 +1,6 @@
 /**
  * Separable filtering of one float plane (width * height, row-major) with edge-clamped borders: the Gaussian
- * pre-smoothing of Felzenszwalb-Huttenlocher (sigma 0.8) and the Gaussian derivatives of the texture feature.
+ * pre-smoothing of Felzenszwalb-Huttenlocher (sigma 0.8), whose output the texture feature also differentiates.
  */
 
 /** Full kernel of length 2r + 1, r = ceil(4 sigma) as in the FH reference code; sums to 1. */
@@ -17,21 +17,6 @@ export function gaussianKernel(sigma: number): Float32Array {
   return kernel;
 }
 
-/** First derivative of a Gaussian, d/dx G(x), as a correlation kernel (so it yields +I' on a ramp). */
-export function gaussianDerivativeKernel(sigma: number): Float32Array {
-  const g = gaussianKernel(sigma);
-  const radius = (g.length - 1) / 2;
-  const out = new Float32Array(g.length);
-  let moment = 0;
-  for (let i = -radius; i <= radius; i++) {
-    out[i + radius] = (i / (sigma * sigma)) * g[i + radius];
-    moment += i * out[i + radius];
-  }
-  // Normalise so the response to the ramp I(x) = x is exactly 1.
-  for (let i = 0; i < out.length; i++) out[i] /= moment;
-  return out;
-}
-
 /** out = (src correlated with kx along rows) correlated with ky along columns. */
 export function filterSeparable(
   src: Float32Array,
@@ -41,28 +26,21 @@ export function filterSeparable(
   ky: Float32Array,
 ): Float32Array {
   const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
-  const line = new Float32Array(Math.max(width, height) + Math.max(kx.length, ky.length));
-  const column = new Float32Array(height);
-  const filtered = new Float32Array(Math.max(width, height));
+  const padded = new Float32Array(width + kx.length);
+  const filtered = new Float32Array(width);
   for (let y = 0; y < height; y++) {
-    const row = src.subarray(y * width, (y + 1) * width);
-    correlateLine(row, width, kx, line, filtered);
-    tmp.set(filtered.subarray(0, width), y * width);
+    correlateRow(src.subarray(y * width, (y + 1) * width), kx, padded, filtered);
+    tmp.set(filtered, y * width);
   }
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) column[y] = tmp[y * width + x];
-    correlateLine(column, height, ky, line, filtered);
-    for (let y = 0; y < height; y++) out[y * width + x] = filtered[y];
-  }
-  return out;
+  return correlateColumns(tmp, width, height, ky);
 }
 
 /** out[i] = sum_j k[j] * v[clamp(i + j - r)]; `padded` is scratch of length >= n + 2r. */
-function correlateLine(v: Float32Array, n: number, k: Float32Array, padded: Float32Array, out: Float32Array): void {
+function correlateRow(v: Float32Array, k: Float32Array, padded: Float32Array, out: Float32Array): void {
+  const n = v.length;
   const r = (k.length - 1) / 2;
   for (let i = 0; i < r; i++) padded[i] = v[0];
-  for (let i = 0; i < n; i++) padded[r + i] = v[i];
+  padded.set(v, r);
   for (let i = 0; i < r; i++) padded[r + n + i] = v[n - 1];
   const taps = k.length;
   for (let i = 0; i < n; i++) {
@@ -70,6 +48,22 @@ function correlateLine(v: Float32Array, n: number, k: Float32Array, padded: Floa
     for (let j = 0; j < taps; j++) acc += k[j] * padded[i + j];
     out[i] = acc;
   }
+}
+
+/** Vertical pass, a whole row at a time so memory is read in order. Rows beyond the border are clamped. */
+function correlateColumns(src: Float32Array, width: number, height: number, k: Float32Array): Float32Array {
+  const out = new Float32Array(src.length);
+  const r = (k.length - 1) / 2;
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let j = 0; j < k.length; j++) {
+      const yy = Math.min(height - 1, Math.max(0, y + j - r));
+      const weight = k[j];
+      const s = yy * width;
+      for (let x = 0; x < width; x++) out[o + x] += weight * src[s + x];
+    }
+  }
+  return out;
 }
 
 export function gaussianBlur(src: Float32Array, width: number, height: number, sigma: number): Float32Array {

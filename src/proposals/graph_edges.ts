@@ -2,21 +2,26 @@
  * The pixel graph of Felzenszwalb-Huttenlocher: one edge per pair of neighbouring pixels, weighted by the
  * Euclidean distance of their (smoothed) colours, sorted by weight. The sort depends only on the colour space,
  * not on k, so every k of a colour space reuses it.
+ *
+ * Weights are quantised to 1/128 of a colour unit (channels span 0..255) and sorted by a counting sort over the
+ * quantised values; an edge's weight is then its bucket, so no weight array is kept. An edge is stored as one
+ * int, pixel * 4 + direction, and its second pixel is pixel + offsets[direction].
  */
 
 export type Connectivity = 4 | 8;
 
-/** E edges in non-decreasing weight order; edge e joins pixels a[e] and b[e]. */
 export interface SortedEdges {
   readonly count: number;
-  readonly a: Int32Array;
-  readonly b: Int32Array;
-  readonly weight: Float32Array;
+  /** Edge ids (pixel << 2 | direction) in non-decreasing weight order. */
+  readonly ids: Int32Array;
+  /** Edges of weight bucket q are ids[bucketStart[q] .. bucketStart[q + 1]); bucket q has weight q / WEIGHT_SCALE. */
+  readonly bucketStart: Uint32Array;
+  /** Pixel offset of each direction. */
+  readonly offsets: Int32Array;
 }
 
-/** Weights are bucketed at 1/128 for the counting sort; order inside a bucket is generation order. */
-const KEY_SCALE = 128;
-const MAX_KEY = 65535;
+export const WEIGHT_SCALE = 128;
+const MAX_BUCKET = 65535;
 
 export function buildSortedEdges(
   planes: readonly Float32Array[],
@@ -24,61 +29,61 @@ export function buildSortedEdges(
   height: number,
   connectivity: Connectivity = 8,
 ): SortedEdges {
-  const raw = buildEdges(planes, width, height, connectivity);
-  return countingSortEdges(raw);
+  // FH's neighbourhood: right, down, and for 8-connectivity down-right and up-right, so each pair appears once.
+  const steps: readonly (readonly [number, number])[] =
+    connectivity === 8 ? [[1, 0], [0, 1], [1, 1], [1, -1]] : [[1, 0], [0, 1]];
+  const n = width * height;
+  const keys = new Uint16Array(4 * n);
+  const valid = new Uint8Array(4 * n);
+  const counts = new Uint32Array(MAX_BUCKET + 2);
+  const offsets = new Int32Array(4);
+  steps.forEach(([dx, dy], dir) => {
+    offsets[dir] = dy * width + dx;
+    weighDirection(planes, width, height, dx, dy, dir, keys, valid, counts);
+  });
+  const bucketStart = new Uint32Array(MAX_BUCKET + 2);
+  for (let q = 0; q <= MAX_BUCKET; q++) bucketStart[q + 1] = bucketStart[q] + counts[q];
+  const count = bucketStart[MAX_BUCKET + 1];
+  const ids = new Int32Array(count);
+  const fill = bucketStart.slice();
+  for (let id = 0; id < 4 * n; id++) if (valid[id]) ids[fill[keys[id]]++] = id;
+  return { count, ids, bucketStart, offsets };
 }
 
-function buildEdges(planes: readonly Float32Array[], width: number, height: number, connectivity: Connectivity) {
-  // FH's neighbourhood: right, down, and for 8-connectivity down-right and up-right, so each pair appears once.
-  const offsets: [number, number][] = connectivity === 8 ? [[1, 0], [0, 1], [1, 1], [1, -1]] : [[1, 0], [0, 1]];
-  const capacity = width * height * offsets.length;
-  const a = new Int32Array(capacity);
-  const b = new Int32Array(capacity);
-  const weight = new Float32Array(capacity);
-  let count = 0;
-  for (const [dx, dy] of offsets) {
-    const x0 = 0;
-    const x1 = width - dx;
-    const y0 = dy < 0 ? 1 : 0;
-    const y1 = dy > 0 ? height - 1 : height;
-    const delta = dy * width + dx;
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        const p = y * width + x;
-        const q = p + delta;
-        let sum = 0;
-        for (let c = 0; c < planes.length; c++) {
-          const d = planes[c][p] - planes[c][q];
-          sum += d * d;
-        }
-        a[count] = p;
-        b[count] = q;
-        weight[count] = Math.sqrt(sum);
-        count++;
+function weighDirection(
+  planes: readonly Float32Array[],
+  width: number,
+  height: number,
+  dx: number,
+  dy: number,
+  dir: number,
+  keys: Uint16Array,
+  valid: Uint8Array,
+  counts: Uint32Array,
+): void {
+  const delta = dy * width + dx;
+  const y0 = dy < 0 ? 1 : 0;
+  const y1 = dy > 0 ? height - 1 : height;
+  if (planes.length !== 1 && planes.length !== 3) throw new Error(`expected 1 or 3 colour planes, got ${planes.length}`);
+  const channels = planes.length;
+  const p0 = planes[0];
+  const p1 = planes[channels - 2] ?? p0;
+  const p2 = planes[channels - 1];
+  for (let y = y0; y < y1; y++) {
+    for (let x = 0, p = y * width; x < width - dx; x++, p++) {
+      const q = p + delta;
+      const d0 = p0[p] - p0[q];
+      let sum = d0 * d0;
+      if (channels === 3) {
+        const d1 = p1[p] - p1[q];
+        const d2 = p2[p] - p2[q];
+        sum += d1 * d1 + d2 * d2;
       }
+      const key = Math.min(MAX_BUCKET, (Math.sqrt(sum) * WEIGHT_SCALE) | 0);
+      const id = (p << 2) | dir;
+      keys[id] = key;
+      valid[id] = 1;
+      counts[key]++;
     }
   }
-  return { count, a, b, weight };
-}
-
-function countingSortEdges(raw: SortedEdges): SortedEdges {
-  const { count, a, b, weight } = raw;
-  const keys = new Uint16Array(count);
-  const starts = new Uint32Array(MAX_KEY + 2);
-  for (let e = 0; e < count; e++) {
-    const k = Math.min(MAX_KEY, (weight[e] * KEY_SCALE) | 0);
-    keys[e] = k;
-    starts[k + 1]++;
-  }
-  for (let k = 1; k < starts.length; k++) starts[k] += starts[k - 1];
-  const sa = new Int32Array(count);
-  const sb = new Int32Array(count);
-  const sw = new Float32Array(count);
-  for (let e = 0; e < count; e++) {
-    const slot = starts[keys[e]]++;
-    sa[slot] = a[e];
-    sb[slot] = b[e];
-    sw[slot] = weight[e];
-  }
-  return { count, a: sa, b: sb, weight: sw };
 }

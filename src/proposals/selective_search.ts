@@ -42,7 +42,7 @@ export function runColorSpaceJob(image: ImageDataLike, job: ColorSpaceJob, onPro
   const edges = buildSortedEdges(smoothed, width, height, config.connectivity);
   const needColor = config.similaritySets.some((s) => histogramsNeeded(s).color);
   const needTexture = config.similaritySets.some((s) => histogramsNeeded(s).texture);
-  const texture = needTexture ? computeTextureCodes(planar) : undefined;
+  const texture = needTexture ? computeTextureCodes({ width, height, channels: smoothed }) : undefined;
   tick();
 
   const hierarchies: Hierarchy[] = [];
