@@ -16,7 +16,7 @@ import { ImageIndex } from './image_index';
 import { chooseLayout, classifyFiles, type ClassifiedFiles, type DatasetFile, type LayoutKind } from './layout';
 import { matchSources } from './match_sources';
 import { parseLabelsCsv, type CsvOptions } from './parse_csv';
-import { parseSources } from './parse_sources';
+import { parseSources, type SourceRecord } from './parse_sources';
 import { normalizePath, stem } from './paths';
 import type { Dataset, DetectionRecord } from './record';
 import { repairSizes } from './repair_sizes';
@@ -72,7 +72,7 @@ export function assembleDataset(files: readonly DatasetFile[], options: Assemble
   const classes = fixClasses(repaired.records, options.classNames ?? parsed.classNames, options.classNames, issues);
   let records = classes.records;
 
-  const splitSources = readSplits(classified, layout, csv, issues);
+  const splitSources = readSplits(classified, layout === 'csv' ? parsed.sources : undefined, csv, issues);
   const splits = new Map([...splitSources].map(([name, s]) => [name, resolveSplit(s.entries, records, s.path).imageFiles]));
   let kept = issues;
   if (options.split !== undefined) {
@@ -145,23 +145,31 @@ function fixClasses(
 }
 
 /** Split name -> source: list files (by stem, ImageSets/Main first) and labels CSVs. */
+/**
+ * Split name -> source: list files (by stem, ImageSets/Main first) and labels CSVs. In the csv layout the CSVs
+ * were parsed as the annotations already (`csvSources`), so their image lists are taken from there.
+ */
 function readSplits(
   c: ClassifiedFiles,
-  layout: LayoutKind,
+  csvSources: readonly SourceRecord[] | undefined,
   csv: CsvOptions,
   issues: DatasetIssue[],
 ): Map<string, SplitSource> {
   const out = new Map<string, SplitSource>();
+  const add = (source: SplitSource) => out.set(out.has(stem(source.path)) ? source.path : stem(source.path), source);
   const lists = [...c.splitLists].sort((a, b) => Number(!a.path.includes('ImageSets/Main/')) -
     Number(!b.path.includes('ImageSets/Main/')) || (a.path < b.path ? -1 : 1));
-  for (const f of lists) {
-    out.set(out.has(stem(f.path)) ? f.path : stem(f.path), { path: f.path, entries: readSplitList(f.text!) });
-  }
+  for (const f of lists) add({ path: f.path, entries: readSplitList(f.text!) });
   for (const f of c.labelCsvs) {
+    if (csvSources !== undefined) {
+      // a CSV that failed to parse is already reported as a bad file
+      const ids = csvSources.filter((s) => s.file === f.path).map((s) => ({ id: s.record.imageFile }));
+      if (ids.length > 0) add({ path: f.path, entries: ids });
+      continue;
+    }
     const source = csvSplit(f.path, f.text!, csv, false);
-    if (source) out.set(out.has(stem(f.path)) ? f.path : stem(f.path), source);
-    else if (layout !== 'csv') {
-      // (in the csv layout the parse error is already reported as a bad file)
+    if (source) add(source);
+    else {
       const msg = 'CSV without the filename,class,xmin,ymin,xmax,ymax columns: not used as labels or split';
       issues.push(issueAt({ file: f.path }, 'warning', 'ignored-file', msg));
     }
