@@ -34,7 +34,8 @@ export interface ModelFiles {
 export interface TrainJob {
   /** Key of the run's checkpoint in IndexedDB: the same id resumes where a reload left off. */
   readonly runId: string;
-  readonly mode: 'train' | 'evaluate';
+  /** 'proposals' only computes (and reports, for caching) the missing proposals, then stops. */
+  readonly mode: 'train' | 'evaluate' | 'proposals';
   readonly classNames: readonly string[];
   readonly train: readonly TrainImageSpec[];
   readonly test: readonly TrainImageSpec[];

@@ -40,6 +40,10 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     }
   };
   const proposals = await timed('proposals', () => computeMissingProposals(job, post));
+  if (job.mode === 'proposals') {
+    post({ type: 'done', summary: { iterations: 0, seconds: (performance.now() - started) / 1000, cancelled: false, phaseSeconds } });
+    return;
+  }
   const store = new FeatureStore();
   const { sizes, backbone: featureBackbone } = await timed('features', () => extractAllFeatures(job, store, post));
   await useBackend(job.backend);
