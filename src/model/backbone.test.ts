@@ -87,6 +87,9 @@ describe('the MobileNetV3 backbone', () => {
     expect(norms.filter((n) => n > 0).length).toBe(norms.length);
     backbone.setTrainableFrom(null);
     expect(backbone.trainableVariables()).toEqual([]);
+    backbone.setTrainableFrom(11); // 'Conv', 'expanded_conv', 'expanded_conv_1', ... -> index 11 = expanded_conv_10
+    expect(backbone.trainableFrom).toBe('expanded_conv_10');
+    expect(backbone.trainableVariables().map((v) => v.name)).toEqual(trainable.map((v) => v.name));
     backbone.setTrainableFrom('expanded_conv_6');
     tf.dispose([image, prefix, value, ...Object.values(grads)]);
   });
@@ -94,6 +97,7 @@ describe('the MobileNetV3 backbone', () => {
   test('rejects a block that does not exist before the tap', () => {
     expect(() => backbone.setTrainableFrom('expanded_conv_13')).toThrow(/no block/);
     expect(() => backbone.setTrainableFrom('fc6')).toThrow(/no block/);
+    expect(() => backbone.setTrainableFrom(14)).toThrow(/no block number/);
   });
 
   test('leaks no tensors', () => {

@@ -54,8 +54,9 @@ export class Backbone {
     /** Other constants (hard-swish's 3 and 1/6). */
     private readonly constants: ReadonlyMap<string, tf.Tensor>,
   ) {
-    this.currentConfig = config;
-    this.split = this.splitAt(config.trainableFrom);
+    const first = this.blockName(config.trainableFrom);
+    this.currentConfig = { ...config, trainableFrom: first };
+    this.split = this.splitAt(first);
     this.applyTrainable();
   }
 
@@ -111,14 +112,16 @@ export class Backbone {
     return names;
   }
 
+  /** The first trainable block's name (null: all frozen). */
   get trainableFrom(): string | null {
-    return this.config.trainableFrom;
+    return this.config.trainableFrom as string | null;
   }
 
-  /** Freezes the blocks below `block` and unfreezes the rest (null freezes everything). */
-  setTrainableFrom(block: string | null): void {
-    this.split = this.splitAt(block);
-    this.currentConfig = { ...this.currentConfig, trainableFrom: block };
+  /** Freezes the blocks below `block` (a name, or an index into `blocks`) and unfreezes the rest; null freezes all. */
+  setTrainableFrom(block: string | number | null): void {
+    const name = this.blockName(block);
+    this.split = this.splitAt(name);
+    this.currentConfig = { ...this.currentConfig, trainableFrom: name };
     this.applyTrainable();
   }
 
@@ -172,6 +175,13 @@ export class Backbone {
     const values = new Map<string, tf.Tensor>([...this.constants, ...this.weights]);
     values.set(inputName, input);
     return runPlan(nodes, values, output);
+  }
+
+  private blockName(block: string | number | null): string | null {
+    if (typeof block !== 'number') return block;
+    const name = this.blocks[block];
+    if (!Number.isInteger(block) || name === undefined) throw new Error(`trainableFrom: no block number ${block} (0..${this.blocks.length - 1})`);
+    return name;
   }
 
   private splitAt(block: string | null): Split {

@@ -27,8 +27,9 @@ export interface BackboneConfig {
   /**
    * First block whose conv weights learn ('Conv', 'expanded_conv', 'expanded_conv_1', ...); the blocks below it
    * are frozen and their output can be cached per image. null freezes the whole backbone (fc-only training).
+   * A number is an index into that list (0 = 'Conv'); a loaded backbone stores the name.
    */
-  readonly trainableFrom: string | null;
+  readonly trainableFrom: string | number | null;
 }
 
 export interface HeadConfig {
