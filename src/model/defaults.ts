@@ -22,7 +22,13 @@ export interface BackboneConfig {
   readonly inputNode: string;
   /** The node whose output is the shared conv feature map. */
   readonly tapNode: string;
-  /** Input pixels per feature cell; RoIs map to the map with spatialScale = 1 / featureStride. */
+  /**
+   * Input pixels per feature cell; RoIs map onto the map with spatialScale = 1 / featureStride exactly, not
+   * featureWidth / imageWidth. Why: with TF 'SAME' padding each stride-2 layer's output cell j reads input from
+   * pixel 2j on (the extra padding goes to the bottom/right), so cell j of the stride-16 map is anchored at pixel
+   * 16j and the map has ceil(W / 16) cells, the last one covering a partial remainder. The ratio would stretch
+   * RoIs by up to 15/W; 1/16 is also what every Fast R-CNN model uses (reference §1).
+   */
   readonly featureStride: number;
   /**
    * First block whose conv weights learn ('Conv', 'expanded_conv', 'expanded_conv_1', ...); the blocks below it
