@@ -2,7 +2,8 @@
  * The diversification strategies of selective search (paper §3.2, §5.2 and Table 5) as plain data.
  *  - fast:    colour spaces HSV, Lab; k = 50, 100; similarity sets C+T+S+F and T+S+F (8 hierarchies).
  *  - quality: HSV, Lab, rgI, H, I; k = 50, 100, 150, 300; C+T+S+F, T+S+F, F, S (80 hierarchies).
- * The Felzenszwalb minimum component size equals k, as in the authors' code.
+ * The Felzenszwalb minimum component size equals k, and boxes under 20 pixels wide or high are dropped, as in
+ * the authors' code.
  */
 import type { Connectivity } from './graph_edges';
 import type { ColorSpaceName, SelectiveSearchMode, SimilaritySet } from './types';
@@ -23,7 +24,8 @@ export interface SelectiveSearchConfig {
   readonly seed: number;
 }
 
-const COMMON = { sigma: 0.8, minSizeFactor: 1, connectivity: 8, minBoxSize: 0, seed: 1 } as const;
+// minBoxSize 20 is the authors' demo code (FilterBoxesWidth before removing duplicates).
+const COMMON = { sigma: 0.8, minSizeFactor: 1, connectivity: 8, minBoxSize: 20, seed: 1 } as const;
 
 export const SELECTIVE_SEARCH_MODES: Readonly<Record<SelectiveSearchMode, SelectiveSearchConfig>> = {
   fast: { ...COMMON, colorSpaces: ['hsv', 'lab'], ks: [50, 100], similaritySets: ['CTSF', 'TSF'] },
