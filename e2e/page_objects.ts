@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DetectionResult } from '../src/model/detection_types';
 import type { DrawnObject } from '../src/ui/canvas/scene';
-import type { DetectSnapshot } from '../src/ui/test_api';
+import type { AnnotateSnapshot, DetectSnapshot } from '../src/ui/test_api';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED_DATASETS = join(REPO_ROOT, '..', 'shared', 'datasets');
@@ -88,6 +88,48 @@ export class DetectPanel {
   }
 }
 
+export class AnnotatePanel {
+  readonly root: Locator;
+  readonly addInput: Locator;
+  readonly importInput: Locator;
+  readonly draw: Locator;
+  readonly undo: Locator;
+  readonly redo: Locator;
+  readonly remove: Locator;
+  readonly className: Locator;
+  readonly classAdd: Locator;
+  readonly save: Locator;
+  readonly exportCoco: Locator;
+  readonly exportVoc: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('panel.annotate');
+    this.addInput = page.getByTestId('annotate.add-input');
+    this.importInput = page.getByTestId('annotate.import-input');
+    this.draw = page.getByTestId('annotate.draw');
+    this.undo = page.getByTestId('annotate.undo');
+    this.redo = page.getByTestId('annotate.redo');
+    this.remove = page.getByTestId('annotate.delete');
+    this.className = page.getByTestId('annotate.class-name');
+    this.classAdd = page.getByTestId('annotate.class-add');
+    this.save = page.getByTestId('annotate.save');
+    this.exportCoco = page.getByTestId('annotate.export-coco');
+    this.exportVoc = page.getByTestId('annotate.export-voc');
+  }
+
+  classButton(name: string): Locator {
+    return this.page.getByTestId(`annotate.class.${name}`);
+  }
+
+  image(name: string): Locator {
+    return this.page.getByTestId(`annotate.image.${name}`);
+  }
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('tabs.annotate').click();
+  }
+}
+
 /** Typed calls into window.frcnnTestApi. */
 export class TestApi {
   constructor(readonly page: Page) {}
@@ -116,17 +158,39 @@ export class TestApi {
   imageToClient(x: number, y: number): Promise<{ x: number; y: number }> {
     return this.page.evaluate(([px, py]) => window.frcnnTestApi!.imageToClient(px, py), [x, y] as const);
   }
+
+  annotate(): Promise<AnnotateSnapshot> {
+    return this.page.evaluate(() => window.frcnnTestApi!.annotate());
+  }
+
+  /** A mouse click at an image point, as the user would make on the canvas. */
+  async clickImage(x: number, y: number): Promise<void> {
+    const p = await this.imageToClient(x, y);
+    await this.page.mouse.click(p.x, p.y);
+  }
+
+  /** Press at one image point, move in steps, release at another. */
+  async dragImage(from: readonly [number, number], to: readonly [number, number]): Promise<void> {
+    const a = await this.imageToClient(from[0], from[1]);
+    const b = await this.imageToClient(to[0], to[1]);
+    await this.page.mouse.move(a.x, a.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(b.x, b.y, { steps: 5 });
+    await this.page.mouse.up();
+  }
 }
 
 interface Fixtures {
   stage: Stage;
   detectPanel: DetectPanel;
+  annotatePanel: AnnotatePanel;
   api: TestApi;
 }
 
 export const test = base.extend<Fixtures>({
   stage: async ({ page }, use) => use(new Stage(page)),
   detectPanel: async ({ page }, use) => use(new DetectPanel(page)),
+  annotatePanel: async ({ page }, use) => use(new AnnotatePanel(page)),
   api: async ({ page }, use) => use(new TestApi(page)),
 });
 

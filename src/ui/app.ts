@@ -3,6 +3,10 @@
  * the help dialog, and the test API. Panels talk to the model and training code only through small interfaces
  * (DetectorService, …), so each lands here by changing one line.
  */
+import { AnnotateController } from './annotate/annotate_controller';
+import { annotatePanel } from './annotate/annotate_panel';
+import { createAnnotateStore } from './annotate/annotate_state';
+import { AnnotationStore } from './annotate/persist';
 import { CanvasStage } from './canvas/stage';
 import { DetectController } from './detect/detect_controller';
 import { detectPanel } from './detect/detect_panel';
@@ -44,22 +48,43 @@ export function startApp(): App {
     }
   };
 
+  const annotateStore = createAnnotateStore();
+  const annotate = new AnnotateController(annotateStore, stage, status, typeof indexedDB === 'undefined' ? null : new AnnotationStore());
+  annotateStore.subscribe((state) => {
+    if (tabs.current() === 'annotate') empty.hidden = state.currentId != null;
+  });
+
+  /** "Annotate this image": the Detect image, with the detections shown now as boxes to check. */
+  const annotateDetectImage = async (): Promise<void> => {
+    const image = detectStore.get().image;
+    if (!image) return;
+    const boxes = (detect.view()?.detections ?? []).map((d) => ({ className: d.className, box: d.box }));
+    const id = await annotate.addImage(image.blob, image.name, boxes);
+    tabs.select('annotate');
+    if (id) await annotate.select(id);
+  };
+
   byTestId('panel.detect').append(detectPanel({
     controller: detect,
     detector: () => detector,
     onSample: (sample) => void openSample(sample),
-    onAnnotate: () => status.info('Annotation arrives in the next step of this page.'),
+    onAnnotate: () => void annotateDetectImage(),
   }));
+  byTestId('panel.annotate').append(annotatePanel(annotate));
 
   const tabs = setupTabs(byTestId('tabs'), byTestId('workspace'), (tab: TabId) => {
     detect.setActive(tab === 'detect');
+    annotate.setActive(tab === 'annotate');
+    empty.hidden = tab === 'detect' ? detectStore.get().image != null : tab === 'annotate' ? annotateStore.get().currentId != null : true;
   });
   detect.setActive(true);
+  void annotate.restore();
 
   attachImageInput({
     dropTarget: frame,
     onFiles: (files) => {
       if (tabs.current() === 'detect') void detect.loadFiles(files);
+      else if (tabs.current() === 'annotate') void annotate.addFiles(files);
     },
   });
 
@@ -71,10 +96,12 @@ export function startApp(): App {
       event.preventDefault();
       return;
     }
-    if (tabs.current() === 'detect' && handleDetectKey(event, detectStore)) event.preventDefault();
+    const handled = tabs.current() === 'detect' ? handleDetectKey(event, detectStore)
+      : tabs.current() === 'annotate' ? annotate.handleKey(event) : false;
+    if (handled) event.preventDefault();
   });
 
-  if (shouldInstallTestApi()) installTestApi(stage, detect, tabs);
+  if (shouldInstallTestApi()) installTestApi(stage, tabs, { detect, annotate });
 
   return {
     setDetector(next: DetectorService) {

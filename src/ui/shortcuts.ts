@@ -39,7 +39,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['Ctrl', 'Z'], action: 'Undo' },
       { keys: ['Ctrl', 'Shift', 'Z'], action: 'Redo (also Ctrl+Y)' },
       { keys: ['1–9'], action: 'Choose the class (and set it on the selected box)' },
-      { keys: ['Tab'], action: 'Select the next box (Shift+Tab: previous)' },
+      { keys: ['Tab'], action: 'On the canvas: select the next box (Shift+Tab: previous); after the last, focus moves on' },
       { keys: ['Arrows'], action: 'Move the selected box by 1 px (with Shift: 10 px)' },
       { keys: ['Alt', 'Arrows'], action: 'Resize the selected box from its bottom-right corner' },
       { keys: ['D'], action: 'Previous image' },

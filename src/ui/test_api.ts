@@ -7,6 +7,7 @@ import type { DetectionResult } from '../model/detection_types';
 import type { DrawnObject } from './canvas/scene';
 import type { CanvasStage } from './canvas/stage';
 import { imagePointToScreen } from './canvas/viewport';
+import type { AnnotateController } from './annotate/annotate_controller';
 import type { DetectController } from './detect/detect_controller';
 import type { TabId, Tabs } from './tabs';
 
@@ -33,8 +34,29 @@ export interface FrcnnTestApi {
   imageToClient(imageX: number, imageY: number): { x: number; y: number };
   detect(): DetectSnapshot;
   showDetectionResult(result: DetectionResult): void;
-  /** Extra parts (annotation, training, models) add themselves here. */
+  annotate(): AnnotateSnapshot;
+  /** Extra parts (training, models) add themselves here. */
   readonly parts: Record<string, unknown>;
+}
+
+export interface AnnotateSnapshot {
+  readonly images: readonly { readonly name: string; readonly boxes: number; readonly split: string; readonly width: number; readonly height: number }[];
+  readonly current: string | null;
+  readonly classes: readonly string[];
+  readonly tool: string;
+  readonly interaction: string;
+  readonly activeClass: string | null;
+  readonly selectedId: string | null;
+  /** Boxes of the current image, in image pixels. */
+  readonly boxes: readonly { readonly id: string; readonly className: string; readonly box: readonly number[] }[];
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly save: string;
+}
+
+export interface Controllers {
+  readonly detect: DetectController;
+  readonly annotate: AnnotateController;
 }
 
 declare global {
@@ -47,7 +69,7 @@ export function shouldInstallTestApi(): boolean {
   return import.meta.env.DEV || new URLSearchParams(location.search).has('e2e');
 }
 
-export function installTestApi(stage: CanvasStage, detect: DetectController, tabs: Tabs): FrcnnTestApi {
+export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotate }: Controllers): FrcnnTestApi {
   const api: FrcnnTestApi = {
     tab: () => tabs.current(),
     scene: () => stage.getScene(),
@@ -74,6 +96,23 @@ export function installTestApi(stage: CanvasStage, detect: DetectController, tab
       };
     },
     showDetectionResult: (result) => detect.showResult(result),
+    annotate: () => {
+      const { set, currentId, editor, save } = annotate.store.get();
+      const names = new Map(editor.doc.classes.map((c) => [c.id, c.name]));
+      return {
+        images: set.images.map((i) => ({ name: i.name, boxes: i.boxes.length, split: i.split, width: i.width, height: i.height })),
+        current: annotate.current()?.name ?? null,
+        classes: [...editor.doc.classes].sort((a, b) => a.id - b.id).map((c) => c.name),
+        tool: editor.tool,
+        interaction: editor.interaction.kind,
+        activeClass: names.get(editor.activeClassId) ?? null,
+        selectedId: editor.selectedId,
+        boxes: currentId ? editor.doc.boxes.map((b) => ({ id: b.id, className: names.get(b.classId) ?? '?', box: [...b.box] })) : [],
+        canUndo: editor.past.length > 0,
+        canRedo: editor.future.length > 0,
+        save,
+      };
+    },
     parts: {},
   };
   window.frcnnTestApi = api;

@@ -19,6 +19,7 @@ export function renderScene(ctx: CanvasRenderingContext2D, scene: readonly Drawn
     ctx.save();
     ctx.globalAlpha = object.alpha;
     if (object.kind === 'regression' && object.to) drawRegression(ctx, box, imageToScreen(viewport, object.to), object);
+    else if (object.kind === 'crosshair' && object.point) drawCrosshair(ctx, box, imageToScreen(viewport, [object.point.x, object.point.y, 0, 0]), object);
     else drawBox(ctx, box, object);
     ctx.restore();
   }
@@ -83,6 +84,16 @@ function drawHandles(ctx: CanvasRenderingContext2D, box: Box, colour: string): v
     ctx.fillStyle = colour;
     ctx.fillRect(x - 2, y - 2, 4, 4);
   }
+}
+
+/** Guide lines through the pointer across the whole image (CVAT's and makesense's drawing crosshair). */
+function drawCrosshair(ctx: CanvasRenderingContext2D, extent: Box, at: Box, object: DrawnObject): void {
+  const path = new Path2D();
+  path.moveTo(extent[0], at[1]);
+  path.lineTo(extent[2], at[1]);
+  path.moveTo(at[0], extent[1]);
+  path.lineTo(at[0], extent[3]);
+  strokeWithHalo(ctx, path, object);
 }
 
 /** Corner-to-corner arrows from the proposal (before regression) to the regressed box. */

@@ -9,7 +9,8 @@ import type { Box } from '../../geometry/box';
 import { classColour, PROPOSAL_COLOUR } from './colours';
 import type { DetectionView, ViewCandidate } from './detection_view';
 
-export type DrawnKind = 'proposal' | 'suppressed' | 'preRegression' | 'detection' | 'regression' | 'annotation' | 'draft';
+export type DrawnKind =
+  | 'proposal' | 'suppressed' | 'preRegression' | 'detection' | 'regression' | 'annotation' | 'draft' | 'crosshair';
 
 export type Emphasis = 'normal' | 'focused' | 'dimmed';
 
@@ -31,6 +32,8 @@ export interface DrawnObject {
   readonly emphasis: Emphasis;
   /** Annotation boxes: draw resize handles. */
   readonly handles?: boolean;
+  /** 'crosshair' only: the pointer; `box` is then the image's extent, which the lines span. */
+  readonly point?: { readonly x: number; readonly y: number };
 }
 
 export interface LayerState {

@@ -29,7 +29,8 @@ export class CanvasStage {
 
   constructor(label: string) {
     this.imageCanvas = h('canvas', { class: 'stage-image', 'aria-hidden': 'true', testid: 'stage.image' });
-    this.overlay = h('canvas', { class: 'stage-overlay', role: 'img', 'aria-label': label, testid: 'stage.overlay' });
+    // Focusable, so keyboard users can give the canvas their shortcuts (Tab through boxes, arrows to nudge).
+    this.overlay = h('canvas', { class: 'stage-overlay', role: 'img', 'aria-label': label, testid: 'stage.overlay', tabindex: 0 });
     this.element = h('div', { class: 'stage-canvases' }, this.imageCanvas, this.overlay);
     new ResizeObserver(() => this.requestDraw(true)).observe(this.element);
     for (const [domType, type] of [['pointerdown', 'down'], ['pointermove', 'move'], ['pointerup', 'up'], ['pointerleave', 'leave']] as const) {
@@ -59,6 +60,11 @@ export class CanvasStage {
     this.overlay.setAttribute('aria-label', text);
   }
 
+  /** True when the keyboard focus is on the canvas. */
+  hasFocus(): boolean {
+    return document.activeElement === this.overlay;
+  }
+
   setCursor(cursor: string): void {
     this.overlay.style.cursor = cursor;
   }
@@ -84,7 +90,10 @@ export class CanvasStage {
     if (!this.pointerListener) return;
     const rect = this.overlay.getBoundingClientRect();
     const screen = { x: event.clientX - rect.left, y: event.clientY - rect.top };
-    if (type === 'down') this.overlay.setPointerCapture?.(event.pointerId);
+    if (type === 'down') {
+      this.overlay.setPointerCapture?.(event.pointerId);
+      this.overlay.focus({ preventScroll: true });
+    }
     this.pointerListener({ type, screen, image: screenToImage(this.currentViewport, screen), event });
   }
 

@@ -1,0 +1,294 @@
+/**
+ * The Annotate tab's behaviour: the image set (add, import, remove, switch), the editor fed by pointer and keys,
+ * the edited boxes written back into the set, and autosave to IndexedDB. Widgets live in annotate_panel.ts.
+ */
+import { DatasetError } from '../../data/report';
+import type { Box } from '../../geometry/box';
+import type { CanvasStage, StagePointer } from '../canvas/stage';
+import { decodeImage } from '../image_input';
+import type { StatusLine } from '../status';
+import type { Store } from '../state/store';
+import { mergeClasses, uniqueName, type AnnotatedImage, type AnnotationSet, type Split } from './annotation_set';
+import { annotationScene } from './annotation_scene';
+import { annotateKeyCommand } from './annotate_keys';
+import type { AnnotateState } from './annotate_state';
+import { downloadBlob, exportCoco, exportVocZip, hasAnnotationFiles, importAnnotations } from './dataset_io';
+import { reduce, type AnnotationBox, type EditorAction } from './editor';
+import { hitHandle, HANDLE_CURSORS } from './handles';
+import type { AnnotationStore } from './persist';
+
+/** Screen pixels within which a click hits a box edge or handle. */
+const HIT_PX = 7;
+const AUTOSAVE_MS = 400;
+
+export interface NewBox {
+  readonly className: string;
+  readonly box: Box;
+}
+
+export class AnnotateController {
+  readonly blobs = new Map<string, Blob>();
+  private bitmap: { id: string; bitmap: ImageBitmap } | null = null;
+  private active = false;
+  private saveTimer = 0;
+  private nextImage = 1;
+
+  constructor(
+    readonly store: Store<AnnotateState>,
+    private readonly stage: CanvasStage,
+    private readonly status: StatusLine,
+    private readonly persistence: AnnotationStore | null,
+  ) {
+    store.subscribe((state, previous) => {
+      if (state.set !== previous.set || state.currentId !== previous.currentId) this.scheduleSave();
+      if (this.active) this.render(state.currentId !== previous.currentId);
+    });
+  }
+
+  setActive(active: boolean): void {
+    this.active = active;
+    if (!active) return;
+    this.stage.onPointer((pointer) => this.onPointer(pointer));
+    this.render(true);
+  }
+
+  /** Restores the last session from IndexedDB; false when there was none. */
+  async restore(): Promise<boolean> {
+    const saved = await this.persistence?.load().catch(() => null);
+    if (!saved || saved.set.images.length === 0) return false;
+    for (const [id, blob] of saved.blobs) this.blobs.set(id, blob);
+    this.nextImage = Math.max(0, ...saved.set.images.map((i) => Number(i.id.replace(/^\D+/, '')) || 0)) + 1;
+    this.store.set({ set: saved.set, save: 'saved' });
+    await this.select(saved.currentId ?? saved.set.images[0].id);
+    return true;
+  }
+
+  current(): AnnotatedImage | null {
+    const { set, currentId } = this.store.get();
+    return set.images.find((i) => i.id === currentId) ?? null;
+  }
+
+  /** Images, or a dataset (images plus annotation files in any supported format). */
+  async addFiles(files: readonly File[]): Promise<void> {
+    if (files.length === 0) return;
+    if (hasAnnotationFiles(files)) return this.importDataset(files);
+    let added: string | null = null;
+    for (const file of files) {
+      const id = await this.addImage(file, file.name, []);
+      added ??= id;
+    }
+    if (added) await this.select(added);
+  }
+
+  /** Adds one image with optional starting boxes (e.g. the detector's); returns its id, or null if it did not decode. */
+  async addImage(blob: Blob, name: string, boxes: readonly NewBox[], split: Split = 'train'): Promise<string | null> {
+    let size: { width: number; height: number };
+    try {
+      const decoded = await decodeImage(blob, name);
+      size = { width: decoded.width, height: decoded.height };
+      decoded.bitmap.close();
+    } catch (error) {
+      this.status.error(`${error instanceof Error ? error.message : String(error)} It was not added.`);
+      return null;
+    }
+    const set = this.store.get().set;
+    const { classes, idOf } = mergeClasses(set, boxes.map((b) => b.className));
+    const id = `img${this.nextImage++}`;
+    const image: AnnotatedImage = {
+      id, name: uniqueName(set, name), ...size, split,
+      boxes: boxes.map((b, i) => ({ id: `b${i + 1}`, classId: idOf.get(b.className)!, box: b.box })),
+    };
+    this.blobs.set(id, blob);
+    this.updateSet({ classes, images: [...set.images, image] });
+    this.status.info(`Added “${image.name}”${boxes.length ? ` with ${boxes.length} boxes to check` : ''}.`);
+    return id;
+  }
+
+  async importDataset(files: readonly File[]): Promise<void> {
+    this.status.busy(`Reading ${files.length} files…`);
+    try {
+      const imported = await importAnnotations(files);
+      const set = this.store.get().set;
+      const { classes, idOf } = mergeClasses(set, imported.classNames);
+      const images: AnnotatedImage[] = imported.records.map(({ record, file, heldOut }) => {
+        const id = `img${this.nextImage++}`;
+        this.blobs.set(id, file);
+        return {
+          id, name: record.imageFile, width: record.width, height: record.height, split: heldOut ? 'test' : 'train',
+          boxes: record.objects.map((o, i): AnnotationBox => ({ id: `b${i + 1}`, classId: idOf.get(o.className)!, box: o.box })),
+        };
+      });
+      this.updateSet({ classes, images: [...set.images, ...images] });
+      const summary = imported.report.split('\n')[0];
+      this.status.info(`Imported ${imported.layout.toUpperCase()}: ${summary}${imported.issueCount ? ` (${imported.issueCount} issues; see the report)` : ''}.`);
+      if (images[0]) await this.select(images[0].id);
+    } catch (error) {
+      const message = error instanceof DatasetError || error instanceof Error ? error.message : String(error);
+      this.status.error(`These files could not be read as a dataset: ${message}`);
+    }
+  }
+
+  async select(id: string | null): Promise<void> {
+    const image = this.store.get().set.images.find((i) => i.id === id);
+    if (!image) return;
+    this.store.set({
+      currentId: image.id,
+      editor: reduce({ ...this.store.get().editor, doc: { ...this.store.get().editor.doc, classes: this.store.get().set.classes } },
+        { type: 'load', boxes: image.boxes, imageSize: { width: image.width, height: image.height } }),
+    });
+    await this.loadBitmap(image.id);
+  }
+
+  async step(direction: 1 | -1): Promise<void> {
+    const { set, currentId } = this.store.get();
+    if (set.images.length === 0) return;
+    const index = set.images.findIndex((i) => i.id === currentId);
+    await this.select(set.images[(index + direction + set.images.length) % set.images.length].id);
+  }
+
+  removeImage(id: string): void {
+    const { set, currentId } = this.store.get();
+    const index = set.images.findIndex((i) => i.id === id);
+    if (index < 0) return;
+    const images = set.images.filter((i) => i.id !== id);
+    this.blobs.delete(id);
+    this.updateSet({ ...set, images });
+    if (currentId === id) {
+      const next = images[Math.min(index, images.length - 1)] ?? null;
+      if (next) void this.select(next.id);
+      else this.store.set({ currentId: null });
+    }
+  }
+
+  setSplit(ids: readonly string[], split: Split): void {
+    const set = this.store.get().set;
+    const chosen = new Set(ids);
+    this.updateSet({ ...set, images: set.images.map((i) => (chosen.has(i.id) && i.split !== split ? { ...i, split } : i)) });
+  }
+
+  dispatch(action: EditorAction): void {
+    const state = this.store.get();
+    const editor = reduce(state.editor, action);
+    if (editor === state.editor) return;
+    let set = state.set;
+    if (editor.doc !== state.editor.doc) {
+      const image = this.current();
+      const images = image && editor.doc.boxes !== image.boxes
+        ? set.images.map((i) => (i.id === image.id ? { ...i, boxes: editor.doc.boxes } : i)) : set.images;
+      if (images !== set.images || editor.doc.classes !== set.classes) set = { classes: editor.doc.classes, images };
+    }
+    const patch: Partial<AnnotateState> = set === state.set ? { editor } : { editor, set };
+    this.store.set(patch);
+  }
+
+  handleKey(event: KeyboardEvent): boolean {
+    const editor = this.store.get().editor;
+    if (event.key === 'Tab' && !this.tabCyclesBoxes(event.shiftKey ? -1 : 1)) return false;
+    const command = annotateKeyCommand(event, editor);
+    if (!command) return false;
+    if (command.type === 'image') void this.step(command.direction);
+    else this.dispatch(command);
+    return true;
+  }
+
+  /**
+   * Tab moves through the boxes only while the canvas has the focus, and lets the focus leave after the last box
+   * (Shift+Tab: before the first), so the keyboard is never trapped in the canvas.
+   */
+  private tabCyclesBoxes(direction: 1 | -1): boolean {
+    if (!this.stage.hasFocus()) return false;
+    const { boxes } = this.store.get().editor.doc;
+    const index = boxes.findIndex((b) => b.id === this.store.get().editor.selectedId);
+    if (index < 0) return boxes.length > 0;
+    return direction === 1 ? index < boxes.length - 1 : index > 0;
+  }
+
+  async exportVoc(): Promise<void> {
+    const set = this.store.get().set;
+    if (set.images.length === 0) return this.status.error('There are no images to export yet.');
+    downloadBlob(await exportVocZip(set, this.blobs), 'annotations-voc.zip');
+    this.status.info(`Exported ${set.images.length} images as a VOC devkit (zip).`);
+  }
+
+  exportCocoJson(): void {
+    const set = this.store.get().set;
+    if (set.images.length === 0) return this.status.error('There are no images to export yet.');
+    downloadBlob(exportCoco(set), 'annotations-coco.json');
+    this.status.info(`Exported ${set.images.length} images as COCO JSON.`);
+  }
+
+  private updateSet(set: AnnotationSet): void {
+    const state = this.store.get();
+    const editor = set.classes === state.editor.doc.classes ? state.editor : { ...state.editor, doc: { ...state.editor.doc, classes: set.classes } };
+    this.store.set({ set, editor });
+  }
+
+  private async loadBitmap(id: string): Promise<void> {
+    if (this.bitmap?.id === id) return this.render(true);
+    const blob = this.blobs.get(id);
+    if (!blob) return;
+    const bitmap = await createImageBitmap(blob).catch(() => null);
+    if (!bitmap || this.store.get().currentId !== id) return bitmap?.close();
+    this.bitmap?.bitmap.close();
+    this.bitmap = { id, bitmap };
+    this.render(true);
+  }
+
+  private render(imageChanged: boolean): void {
+    if (!this.active) return;
+    const state = this.store.get();
+    if (imageChanged) this.stage.setImage(this.bitmap && this.bitmap.id === state.currentId ? this.bitmap.bitmap : null);
+    this.stage.setScene(state.currentId ? annotationScene(state.editor, state.showLabels) : []);
+    this.stage.setDescription(this.describe());
+  }
+
+  private describe(): string {
+    const image = this.current();
+    if (!image) return 'No image to annotate';
+    return `Annotating ${image.name}: ${image.boxes.length} boxes`;
+  }
+
+  private onPointer(pointer: StagePointer): void {
+    if (!this.current()) return;
+    const tolerance = HIT_PX / this.stage.viewport.scale;
+    const p = pointer.image;
+    if (pointer.type === 'down') {
+      if (pointer.event.button !== 0) return;
+      this.dispatch({ type: 'pointerDown', point: p, tolerance });
+    } else if (pointer.type === 'up') this.dispatch({ type: 'pointerUp', point: p, tolerance });
+    else if (pointer.type === 'move') this.dispatch({ type: 'pointerMove', point: p });
+    else this.dispatch({ type: 'pointerLeave' });
+    this.stage.setCursor(this.cursorAt(p, tolerance));
+  }
+
+  private cursorAt(point: { x: number; y: number }, tolerance: number): string {
+    const editor = this.store.get().editor;
+    if (editor.tool === 'draw') return 'crosshair';
+    if (editor.interaction.kind === 'moving') return 'grabbing';
+    const selected = editor.doc.boxes.find((b) => b.id === editor.selectedId);
+    const handle = selected ? hitHandle(selected.box, point, tolerance) : null;
+    if (handle !== null) return HANDLE_CURSORS[handle];
+    const over = editor.doc.boxes.some((b) => point.x >= b.box[0] && point.x <= b.box[2] && point.y >= b.box[1] && point.y <= b.box[3]);
+    return over ? 'move' : 'default';
+  }
+
+  private scheduleSave(): void {
+    if (!this.persistence) return;
+    window.clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => void this.saveNow(), AUTOSAVE_MS);
+  }
+
+  async saveNow(): Promise<void> {
+    if (!this.persistence) return;
+    window.clearTimeout(this.saveTimer);
+    const { set, currentId } = this.store.get();
+    this.store.set({ save: 'saving' });
+    try {
+      await this.persistence.save(set, this.blobs, currentId);
+      this.store.set({ save: 'saved' });
+    } catch (error) {
+      this.store.set({ save: 'error' });
+      this.status.error(`Autosave failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

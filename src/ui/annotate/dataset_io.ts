@@ -1,0 +1,104 @@
+/**
+ * Import and export of annotations in the training formats (src/data): a dropped folder or a set of files in any
+ * layout assembleDataset reads (VOC devkit or XML, COCO JSON, YOLO, labels CSV); out as a VOC devkit zip (images,
+ * Annotations/, ImageSets/Main/{train,test}.txt) or as COCO JSON.
+ */
+import { assembleDataset, type DatasetFile } from '../../data/assemble';
+import { exportCocoJson } from '../../data/export_coco';
+import { exportVocFiles } from '../../data/export_voc';
+import { imageSizeFromBytes } from '../../data/image_size';
+import { isImagePath, extension, stem } from '../../data/paths';
+import type { DetectionRecord } from '../../data/record';
+import { formatReport } from '../../data/report';
+import { toDataset, type AnnotatedImage, type AnnotationSet } from './annotation_set';
+import { zip, type ZipEntry } from './zip';
+
+const TEXT_EXTENSIONS = new Set(['xml', 'json', 'txt', 'csv', 'names', 'yaml', 'yml', 'data']);
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
+export interface ImportedRecord {
+  readonly record: DetectionRecord;
+  readonly file: File;
+  /** The split the files named for this image ('test' or 'val' lists → held out), or null. */
+  readonly heldOut: boolean | null;
+}
+
+export interface ImportResult {
+  readonly classNames: readonly string[];
+  readonly records: readonly ImportedRecord[];
+  /** What was read, and what was repaired, rejected or ignored (first line: the summary). */
+  readonly report: string;
+  /** Issues (repaired, rejected, warnings) in the report. */
+  readonly issueCount: number;
+  readonly layout: string;
+}
+
+function pathOf(file: File): string {
+  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+}
+
+async function toDatasetFile(file: File): Promise<DatasetFile | null> {
+  const path = pathOf(file);
+  if (isImagePath(path)) {
+    const size = imageSizeFromBytes(new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer()));
+    return { path, isImage: true, width: size?.width, height: size?.height };
+  }
+  if (TEXT_EXTENSIONS.has(extension(path)) && file.size <= MAX_TEXT_BYTES) {
+    return { path, isImage: false, text: await file.text() };
+  }
+  return { path, isImage: false };
+}
+
+/** True when the files hold annotations, not only images. */
+export function hasAnnotationFiles(files: readonly File[]): boolean {
+  return files.some((f) => !isImagePath(pathOf(f)) && TEXT_EXTENSIONS.has(extension(pathOf(f))));
+}
+
+/** Reads a dataset from files; throws DatasetError (with a readable message) when nothing usable is found. */
+export async function importAnnotations(files: readonly File[]): Promise<ImportResult> {
+  const entries = (await Promise.all(files.map(toDatasetFile))).filter((f): f is DatasetFile => f !== null);
+  const assembled = assembleDataset(entries);
+  const byPath = new Map(files.map((f) => [pathOf(f), f]));
+  const heldOutNames = new Set([...assembled.splits].filter(([name]) => /^(test|val)$/i.test(name)).flatMap(([, list]) => list));
+  const trainNames = new Set([...assembled.splits].filter(([name]) => /^(train|trainval)$/i.test(name)).flatMap(([, list]) => list));
+  const records: ImportedRecord[] = [];
+  for (const record of assembled.dataset.records) {
+    const file = byPath.get(assembled.imagePaths.get(record.imageFile) ?? '');
+    if (!file) continue;
+    const heldOut = heldOutNames.has(record.imageFile) ? true : trainNames.has(record.imageFile) ? false : null;
+    records.push({ record, file, heldOut });
+  }
+  const report = assembled.report;
+  const issueCount = report.repaired.length + report.rejected.length + report.warnings.length;
+  return { classNames: assembled.dataset.classNames, records, report: formatReport(report, 3), issueCount, layout: assembled.layout };
+}
+
+/** A VOC devkit of the whole set, images included, as one zip. */
+export async function exportVocZip(set: AnnotationSet, blobs: ReadonlyMap<string, Blob>): Promise<Blob> {
+  const encoder = new TextEncoder();
+  const labelled = set.images;
+  const entries: ZipEntry[] = exportVocFiles(toDataset(set, labelled)).map((f) => ({ path: f.path, data: encoder.encode(f.text) }));
+  for (const image of labelled) {
+    const blob = blobs.get(image.id);
+    if (blob) entries.push({ path: `JPEGImages/${image.name}`, data: new Uint8Array(await blob.arrayBuffer()) });
+  }
+  const list = (images: readonly AnnotatedImage[]): Uint8Array => encoder.encode(images.map((i) => `${stem(i.name)}\n`).join(''));
+  entries.push({ path: 'ImageSets/Main/train.txt', data: list(labelled.filter((i) => i.split === 'train')) });
+  entries.push({ path: 'ImageSets/Main/test.txt', data: list(labelled.filter((i) => i.split === 'test')) });
+  return zip(entries);
+}
+
+export function exportCoco(set: AnnotationSet): Blob {
+  return new Blob([exportCocoJson(toDataset(set), 2)], { type: 'application/json' });
+}
+
+export function downloadBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
