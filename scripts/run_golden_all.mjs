@@ -10,10 +10,10 @@
 const GOLDEN_RUNS = [
   { file: 'nms.json', args: [] },
   { file: 'voc_ap.json', args: [] },
-  // RoI pooling, once its layout lands (roi_pool engineer: adjust or extend these three)
-  { file: 'roi_pool.json', args: ['--backend', 'cpu'], needs: 'scripts/golden/roi_pool_layout.ts' },
-  { file: 'roi_pool.json', args: ['--backend', 'webgpu'], needs: 'scripts/golden/roi_pool_layout.ts' },
-  { file: 'roi_pool.json', args: ['--backend', 'webgl'], needs: 'scripts/golden/roi_pool_layout.ts' },
+  // RoI pooling on every backend: cpu in Node, webgpu and webgl in headless Chromium
+  { file: 'roi_pool.json', args: ['--backend', 'cpu'] },
+  { file: 'roi_pool.json', args: ['--backend', 'webgpu'] },
+  { file: 'roi_pool.json', args: ['--backend', 'webgl'] },
 ];
 // ======================================================================================
 

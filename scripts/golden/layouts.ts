@@ -4,10 +4,12 @@
  * and add it to this list.
  */
 import { nmsLayout } from './nms_layout';
+import { roiPoolLayout } from './roi_pool_layout';
 import type { GoldenLayout } from './types';
 import { vocApLayout } from './voc_ap_layout';
 
 export const layouts: readonly GoldenLayout[] = [
   nmsLayout,
   vocApLayout,
+  roiPoolLayout,
 ];

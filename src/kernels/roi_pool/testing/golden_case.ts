@@ -32,15 +32,6 @@ export interface RoiPoolCaseResult {
   featuresGradient: number[];
 }
 
-export function isRoiPoolGoldenFile(json: unknown): json is RoiPoolGoldenFile {
-  const cases = (json as { cases?: unknown } | null)?.cases;
-  return (
-    Array.isArray(cases) &&
-    cases.length > 0 &&
-    cases.every((c) => ['featuresShapeNCHW', 'rois', 'pooledHeight', 'outputGradient', 'featuresGradient'].every((k) => k in c))
-  );
-}
-
 /** Forward, then the features gradient for the case's upstream gradient, through tf.grad. */
 export async function runRoiPoolGoldenCase(c: RoiPoolGoldenCase): Promise<RoiPoolCaseResult> {
   const [n, ch, h, w] = c.featuresShapeNCHW;
