@@ -59,7 +59,13 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const saved = job.model ? importHead(job.model, backbone.outputChannels) : undefined;
   const checkpoint = job.resume && hasIndexedDb() && job.mode === 'train' ? await loadCheckpoint(job.runId) : undefined;
   let head: RoiHead;
-  if (checkpoint) head = RoiHead.fromWeights(shape, new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)])));
+  if (checkpoint) {
+    const restored = new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)]));
+    const isBackbone = (name: string) => name.startsWith('backbone/');
+    head = RoiHead.fromWeights(shape, new Map([...restored].filter(([name]) => !isBackbone(name))));
+    backbone.assignWeights(new Map([...restored].filter(([name]) => isBackbone(name)).map(([name, t]) => [name.slice(9), t])));
+    tf.dispose([...restored.values()]);
+  }
   else if (saved) head = saved.head;
   else head = RoiHead.create(shape, job.config.seed);
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
