@@ -9,7 +9,7 @@ const restrict = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'dist-lib/**', 'node_modules/**', 'public/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,4 +40,5 @@ export default tseslint.config(
     'the model layer may not import training or UI code.',
   ),
   restrict(['src/training/**'], ['../ui/*', '../widget/*'], 'training never touches the UI.'),
+  restrict(['src/api/**'], ['../ui/*', '../widget/*'], 'the library API (src/api) is below the widget and the app.'),
 );

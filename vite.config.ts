@@ -8,7 +8,7 @@ export default defineConfig({
   worker: { format: 'es' },
   // Pre-bundle tfjs up front: discovering it lazily makes Vite reload the page mid-test.
   optimizeDeps: {
-    entries: ['index.html', 'e2e/harness/index.html'],
+    entries: ['index.html', 'embed.html', 'e2e/harness/index.html'],
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl'],
   },
   build: {
@@ -16,6 +16,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
+        embed: resolve(import.meta.dirname, 'embed.html'), // the widget's example host page (/embed.html)
       },
     },
   },

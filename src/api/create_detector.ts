@@ -1,0 +1,190 @@
+/**
+ * The library's entry: createDetector(options) -> Detector. A detector composes the stages of Fast R-CNN at test
+ * time (paper Figure 1) over shared page state:
+ *   backend (chosen once per page, backend.ts) -> model (one copy per URL, model_registry.ts)
+ *   detect: image -> proposals (selective search in Web Workers) -> network + NMS -> plain DetectionOutput.
+ *
+ *   const detector = await createDetector({ model: '/models/bccd/model.json' });
+ *   const { objects } = await detector.detect(document.querySelector('img'));
+ *   detector.dispose();
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { DetectionResult } from '../model/detection_types';
+import { FastRcnnDetector } from '../model/detector';
+import { saveDetector } from '../model/weights_io';
+import { ensureBackend } from './backend';
+import { DetectorError } from './errors';
+import { evaluateDataset } from './evaluate';
+import { decodeImage } from './image_input';
+import { DEFAULT_MODEL_PATH, defaultAssetsBase, fetchArtifacts, resolveAssetUrl, resolvePageUrl } from './model_files';
+import { acquireModel, type ModelLease, type ModelRequest } from './model_registry';
+import { proposalsFor } from './proposals';
+import { trainModel } from './train';
+import type {
+  DetectedObject, DetectInput, DetectionOutput, DetectOptions, DetectorDataset, DetectorOptions, DetectProgress,
+  EvaluateOptions, EvaluationSummary, TrainOptions, TrainResult,
+} from './types';
+
+export interface Detector {
+  /** Foreground class names; DetectedObject.classId k is classNames[k - 1]. */
+  readonly classNames: readonly string[];
+  /** The tfjs backend the page runs on ('webgpu', 'webgl', 'cpu'). */
+  readonly backend: string;
+  /** Where the weights came from: the model URL, or 'trained in this page' after train(). */
+  readonly source: string;
+  /** Proposals, then the network, for one image. */
+  detect(image: DetectInput, options?: DetectOptions): Promise<DetectionOutput>;
+  /** Fine-tunes on labelled images in a Web Worker; afterwards this detector uses the new weights. */
+  train(dataset: DetectorDataset, options?: TrainOptions): Promise<TrainResult>;
+  /** VOC AP of this detector's detections on labelled images. */
+  evaluate(dataset: DetectorDataset, options?: EvaluateOptions): Promise<EvaluationSummary>;
+  /** Saves the current weights: 'indexeddb://name', 'downloads://name', or any tfjs IOHandler. */
+  save(destination: string | tf.io.IOHandler): Promise<void>;
+  /** Frees this detector's share of the weights (the last user of a model frees them); idempotent. */
+  dispose(): void;
+}
+
+/** Starts the backend (once per page) and loads the model (once per URL); rejects with a DetectorError. */
+export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
+  const report = options.onProgress ?? (() => undefined);
+  report({ stage: 'backend', fraction: null });
+  const backend = await ensureBackend(options.backend);
+  const request = modelRequest(options);
+  report({ stage: 'model', fraction: 0 });
+  const lease = await acquireModel(request, (fraction) => report({ stage: 'model', fraction }));
+  report({ stage: 'model', fraction: 1 });
+  return new LibraryDetector(lease, request, backend.name);
+}
+
+/** Resolved URLs of what `options` asks for (also the widget's registry key). */
+export function modelRequest(options: Pick<DetectorOptions, 'model' | 'assetsBase' | 'backboneUrl'>): ModelRequest {
+  const assetsBase = options.assetsBase ? resolvePageUrl(options.assetsBase) : defaultAssetsBase();
+  return {
+    modelUrl: options.model ? resolvePageUrl(options.model) : resolveAssetUrl(DEFAULT_MODEL_PATH, assetsBase),
+    assetsBase,
+    backboneUrl: options.backboneUrl ? resolvePageUrl(options.backboneUrl) : undefined,
+  };
+}
+
+class LibraryDetector implements Detector {
+  /** The shared model while it is the one from the URL; null once train() gave this detector its own. */
+  private lease: ModelLease | null;
+  private model: FastRcnnDetector;
+  private running = 0;
+  private disposed = false;
+  private readonly retired: (() => void)[] = [];
+  source: string;
+
+  constructor(lease: ModelLease, private readonly request: ModelRequest, readonly backend: string) {
+    this.lease = lease;
+    this.model = lease.model;
+    this.source = request.modelUrl;
+  }
+
+  get classNames(): readonly string[] {
+    return this.model.classNames;
+  }
+
+  detect(image: DetectInput, options: DetectOptions = {}): Promise<DetectionOutput> {
+    return this.whileRunning(() => this.runDetect(image, options));
+  }
+
+  async train(dataset: DetectorDataset, options: TrainOptions = {}): Promise<TrainResult> {
+    return this.whileRunning(async () => {
+      const { result, model } = await trainModel(this.model, () => this.backboneArtifacts(), dataset, options);
+      if (model !== null) this.replaceModel(model, 'trained in this page');
+      return result;
+    });
+  }
+
+  evaluate(dataset: DetectorDataset, options: EvaluateOptions = {}): Promise<EvaluationSummary> {
+    const { onProgress: _progress, ...detectOptions } = options;
+    return this.whileRunning(() => evaluateDataset((image) => this.runDetect(image, detectOptions), this.classNames, dataset, options));
+  }
+
+  async save(destination: string | tf.io.IOHandler): Promise<void> {
+    await this.whileRunning(() => saveDetector(this.model, destination));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.running === 0) this.freeCurrent();
+  }
+
+  private async runDetect(image: DetectInput, options: DetectOptions): Promise<DetectionOutput> {
+    const report = (progress: DetectProgress) => options.onProgress?.(progress);
+    const decoded = await decodeImage(image, options.signal);
+    try {
+      // 1. proposals (workers), 2. the network and NMS, 3. the plain result
+      const started = performance.now();
+      report({ stage: 'proposals', fraction: 0 });
+      const proposals = await proposalsFor(decoded.bitmap, options, report);
+      const proposalMs = performance.now() - started;
+      options.signal?.throwIfAborted();
+      report({ stage: 'network', fraction: null });
+      const result = await this.networkFor(options.inputScale).detect(decoded.bitmap, proposals, {
+        ...(options.scoreThreshold !== undefined && { scoreThreshold: options.scoreThreshold }),
+        ...(options.nmsIouThreshold !== undefined && { nmsIouThreshold: options.nmsIouThreshold }),
+        ...(options.maxDetections !== undefined && { maxDetections: options.maxDetections }),
+      });
+      report({ stage: 'network', fraction: 1 });
+      const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
+      return { ...result, timesMs, objects: result.detections.map(toObject) };
+    } finally {
+      if (decoded.owned) decoded.bitmap.close();
+    }
+  }
+
+  /**
+   * The model at another input scale: a view over the same backbone and head (no copy of the weights), which
+   * is never disposed itself. The longest-side cap scales with it.
+   */
+  private networkFor(inputScale: number | undefined): FastRcnnDetector {
+    if (inputScale === undefined) return this.model;
+    if (!(inputScale >= 16)) throw new DetectorError('image', `inputScale must be at least 16 pixels, got ${inputScale}`);
+    const { classNames, input, bboxNormalization, detect } = this.model.config;
+    const maxSize = Math.round((input.maxSize * inputScale) / Math.min(...input.scales));
+    return new FastRcnnDetector({ classNames, input: { scales: [inputScale], maxSize }, bboxNormalization, detect }, this.model.backbone, this.model.head);
+  }
+
+  private async whileRunning<T>(work: () => Promise<T>): Promise<T> {
+    if (this.disposed) throw new DetectorError('disposed', 'this detector was disposed');
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      // weights replaced or disposed while a call was running are freed once no call can be using them
+      if (--this.running === 0) {
+        this.retired.splice(0).forEach((free) => free());
+        if (this.disposed) this.freeCurrent();
+      }
+    }
+  }
+
+  private backboneArtifacts(): Promise<tf.io.ModelArtifacts> {
+    const url = this.request.backboneUrl ?? resolveAssetUrl(this.model.config.backbone.modelUrl, this.request.assetsBase);
+    return fetchArtifacts(url, 'backbone');
+  }
+
+  private replaceModel(model: FastRcnnDetector, source: string): void {
+    this.retired.push(this.freer());
+    this.lease = null;
+    this.model = model;
+    this.source = source;
+  }
+
+  private freeCurrent(): void {
+    this.freer()();
+  }
+
+  /** Frees the current weights: gives the shared model back, or disposes this detector's own. */
+  private freer(): () => void {
+    const { lease, model } = this;
+    return lease !== null ? () => lease.release() : () => model.dispose();
+  }
+}
+
+function toObject(d: DetectionResult['detections'][number]): DetectedObject {
+  return { label: d.className, classId: d.classId, score: d.score, box: { xmin: d.box[0], ymin: d.box[1], xmax: d.box[2], ymax: d.box[3] } };
+}

@@ -1,0 +1,98 @@
+/**
+ * One copy of each model's weights per page. Detectors and widgets that name the same model (same resolved URL
+ * and backbone location) share one loaded FastRcnnDetector; it is reference-counted and disposed when the last
+ * user releases it. A failed load is forgotten, so a later request tries again.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { FastRcnnDetector } from '../model/detector';
+import { DETECTOR_FORMAT, detectorFromArtifacts, type SavedDetectorTopology } from '../model/weights_io';
+import { DetectorError, errorMessage } from './errors';
+import { fetchArtifacts, loadStoredArtifacts, resolveAssetUrl, type ByteProgress } from './model_files';
+
+export interface ModelRequest {
+  /** Absolute URL of model.json, or 'indexeddb://name'. */
+  readonly modelUrl: string;
+  /** Absolute base the backbone path stored in the model is resolved against. */
+  readonly assetsBase: string;
+  /** Absolute URL of the backbone graph, overriding the stored path. */
+  readonly backboneUrl?: string;
+}
+
+export interface ModelLease {
+  readonly model: FastRcnnDetector;
+  /** Gives this user's share back; the weights are freed when no user is left. Idempotent. */
+  release(): void;
+}
+
+interface Entry {
+  readonly model: Promise<FastRcnnDetector>;
+  readonly listeners: Set<ByteProgress>;
+  refs: number;
+}
+
+const entries = new Map<string, Entry>();
+
+function keyOf(request: ModelRequest): string {
+  return JSON.stringify([request.modelUrl, request.backboneUrl ?? request.assetsBase]);
+}
+
+/** The shared model for `request`, loading it on first use; `onProgress` gets the download's 0..1. */
+export async function acquireModel(request: ModelRequest, onProgress?: ByteProgress): Promise<ModelLease> {
+  const key = keyOf(request);
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    const listeners = new Set<ByteProgress>();
+    const created: Entry = { listeners, refs: 0, model: loadModel(request, (f) => listeners.forEach((l) => l(f))) };
+    created.model.catch(() => {
+      if (entries.get(key) === created) entries.delete(key);
+    });
+    entries.set(key, created);
+    entry = created;
+  }
+  const shared = entry;
+  shared.refs++;
+  if (onProgress) shared.listeners.add(onProgress);
+  let model: FastRcnnDetector;
+  try {
+    model = await shared.model;
+  } catch (error) {
+    shared.refs--;
+    throw error;
+  } finally {
+    if (onProgress) shared.listeners.delete(onProgress);
+  }
+  let released = false;
+  return {
+    model,
+    release: () => {
+      if (released) return;
+      released = true;
+      if (--shared.refs > 0) return;
+      if (entries.get(key) === shared) entries.delete(key);
+      model.dispose();
+    },
+  };
+}
+
+/** How many models are loaded and how many users hold each (for tests and debugging). */
+export function loadedModels(): { readonly key: string; readonly users: number }[] {
+  return [...entries].map(([key, entry]) => ({ key, users: entry.refs }));
+}
+
+async function loadModel(request: ModelRequest, onProgress: ByteProgress): Promise<FastRcnnDetector> {
+  // 1. the saved detector (half of the progress bar), 2. the backbone it names (the other half), 3. assemble
+  const artifacts = request.modelUrl.startsWith('indexeddb://')
+    ? await loadStoredArtifacts(request.modelUrl)
+    : await fetchArtifacts(request.modelUrl, 'model', (f) => onProgress(f / 2));
+  const topology = artifacts.modelTopology as Partial<SavedDetectorTopology> | undefined;
+  if (topology?.format !== DETECTOR_FORMAT || topology.config === undefined) {
+    throw new DetectorError('model-invalid', `${request.modelUrl} is not a saved Fast R-CNN detector (format ${String(topology?.format ?? artifacts.format)}, expected ${DETECTOR_FORMAT})`);
+  }
+  const backboneUrl = request.backboneUrl ?? resolveAssetUrl(topology.config.backbone.modelUrl, request.assetsBase);
+  const backbone = await fetchArtifacts(backboneUrl, 'backbone', (f) => onProgress(0.5 + f / 2));
+  try {
+    return await detectorFromArtifacts(artifacts, { backboneSource: tf.io.fromMemory(backbone) });
+  } catch (error) {
+    throw new DetectorError('model-invalid', `the model at ${request.modelUrl} could not be assembled: ${errorMessage(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The public types of the library (src/index.ts re-exports them). Everything a caller gets back is plain data:
+ * no tensors, no class instances, so results can be stored, posted to a worker or sent as event detail.
+ *
+ * Boxes at this edge are named fields {xmin, ymin, xmax, ymax} in the ORIGINAL image's continuous pixels (no "+1":
+ * a box over pixel columns 3..7 has xmin = 3, xmax = 8). The full DetectionResult keeps the [x1, y1, x2, y2] tuples
+ * the drawing code uses.
+ */
+import type { BackendName } from '../runtime/select_backend';
+import type { DetectionResult } from '../model/detection_types';
+import type { EvaluationSummary, TrainBackend, TrainProgress } from '../training/protocol';
+
+export type { BackendName } from '../runtime/select_backend';
+export type { Detection, DetectionResult, ClassCandidate, ClassCandidates, StageTimesMs } from '../model/detection_types';
+export type { EvaluationSummary, MetricSummary, TrainBackend, TrainProgress } from '../training/protocol';
+
+/** An image the detector accepts: any DOM image source, raw pixels, a Blob/File, or a URL (fetched; CORS applies). */
+export type DetectInput =
+  | HTMLImageElement
+  | HTMLCanvasElement
+  | HTMLVideoElement
+  | ImageBitmap
+  | ImageData
+  | OffscreenCanvas
+  | Blob
+  | string
+  | URL;
+
+export interface BoxObject {
+  readonly xmin: number;
+  readonly ymin: number;
+  readonly xmax: number;
+  readonly ymax: number;
+}
+
+/** One detection, the simple view (coco-ssd / transformers.js style). */
+export interface DetectedObject {
+  /** Class name, as stored in the model. */
+  readonly label: string;
+  /** 1-based class id (0 is background). */
+  readonly classId: number;
+  /** Softmax probability of the class, in [0, 1]. */
+  readonly score: number;
+  readonly box: BoxObject;
+}
+
+/** What detect() returns: the simple `objects` list plus the full explanation the widget draws. */
+export interface DetectionOutput extends DetectionResult {
+  readonly objects: readonly DetectedObject[];
+}
+
+/**
+ * Where the tfjs backend comes from. The tfjs engine is one per page (shared by every copy of tfjs), so the
+ * library picks it once, at the first detector, and every later detector reuses it:
+ *  - 'auto' (default): WebGPU, then WebGL, then the CPU (src/runtime/select_backend.ts), set as the page's backend;
+ *  - a name or an ordered list: the first of these that starts;
+ *  - 'keep': never call tf.setBackend; use whatever backend the host page already selected.
+ */
+export type BackendPreference = 'auto' | 'keep' | BackendName | readonly BackendName[];
+
+export interface DetectorOptions {
+  /**
+   * The model: URL of a saved detector's model.json (next to its weights.bin), or 'indexeddb://name'.
+   * Default: `models/bccd/model.json` under `assetsBase`.
+   */
+  readonly model?: string;
+  /**
+   * Base URL of the served assets (the default model and the pretrained backbone, `backbone/centernet.json`).
+   * Default: the page's origin root ('/'), i.e. the app's public/ folder.
+   */
+  readonly assetsBase?: string;
+  /** URL of the pretrained backbone graph; default: the path stored in the model, resolved against assetsBase. */
+  readonly backboneUrl?: string;
+  readonly backend?: BackendPreference;
+  /** Model loading progress (the weights' download), 0..1. */
+  readonly onProgress?: (progress: DetectProgress) => void;
+}
+
+export type ProposalMode = 'fast' | 'quality' | 'dense';
+
+export type DetectStage = 'backend' | 'model' | 'proposals' | 'network';
+
+export interface DetectProgress {
+  readonly stage: DetectStage;
+  /** 0..1 within the stage; null when unknown. */
+  readonly fraction: number | null;
+}
+
+export interface DetectOptions {
+  /** Detections must score above this (default: the model's, 0.05). */
+  readonly scoreThreshold?: number;
+  /** Per-class NMS IoU threshold (default: the model's, 0.3). */
+  readonly nmsIouThreshold?: number;
+  /** At most this many detections, best first (default 100). */
+  readonly maxDetections?: number;
+  /** Selective search 'fast' (default) or 'quality', or a 'dense' grid of boxes. Ignored when `proposals` is given. */
+  readonly proposalMode?: ProposalMode;
+  /** At most this many proposals go through the network, best ranked first (default 2000, the paper's). */
+  readonly maxProposals?: number;
+  /** Selective search runs on the image shrunk to this longest side (default 500); boxes are scaled back. */
+  readonly proposalMaxSide?: number;
+  /** Your own proposals, [x1, y1, x2, y2] in image pixels; selective search is then skipped. */
+  readonly proposals?: readonly (readonly [number, number, number, number])[] | Float32Array;
+  /**
+   * Shortest side (px) the image is resized to for the network (default: the model's, 600). Smaller is faster
+   * and misses small objects. The longest side is capped at the model's maxSize.
+   */
+  readonly inputScale?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: DetectProgress) => void;
+}
+
+/** One labelled object of a dataset image. */
+export interface LabelledObject {
+  readonly label: string;
+  readonly box: BoxObject;
+  /** PASCAL 'difficult': used for training, ignored by evaluation. */
+  readonly difficult?: boolean;
+}
+
+export interface LabelledImage {
+  /** A URL (resolved against the page) or a Blob/File. */
+  readonly image: string | URL | Blob;
+  /** A stable name (the file name); default: the URL, or `image-<index>`. */
+  readonly id?: string;
+  readonly objects: readonly LabelledObject[];
+}
+
+export interface DetectorDataset {
+  /** Class order (class id k = classNames[k - 1]); default: the labels found, sorted. */
+  readonly classNames?: readonly string[];
+  readonly images: readonly LabelledImage[];
+}
+
+export interface TrainOptions {
+  /** SGD iterations (default 1000); the learning rate steps down by 10x at 3/4 of them. */
+  readonly iterations?: number;
+  /** Base learning rate (default 0.001). */
+  readonly learningRate?: number;
+  /** Held-out images, evaluated at the end (VOC AP). */
+  readonly test?: DetectorDataset;
+  /** Backend of the training worker's head (default 'wasm': fastest on machines without a GPU). */
+  readonly backend?: TrainBackend;
+  /** Backend of the frozen backbone's feature pass (default 'wasm'). */
+  readonly featureBackend?: TrainBackend;
+  /** Start from the current model's head when its classes equal the dataset's (default true). */
+  readonly fromCurrentModel?: boolean;
+  readonly proposalMode?: 'fast' | 'quality';
+  readonly maxProposals?: number;
+  readonly proposalMaxSide?: number;
+  /** Add mirrored copies of the training images (default true). */
+  readonly flip?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TrainProgressEvent) => void;
+}
+
+export type TrainProgressEvent =
+  | { readonly kind: 'phase'; readonly phase: string; readonly done: number; readonly total: number; readonly detail?: string }
+  | { readonly kind: 'iteration'; readonly progress: TrainProgress };
+
+export interface TrainResult {
+  readonly iterations: number;
+  readonly seconds: number;
+  readonly cancelled: boolean;
+  /** The held-out evaluation, when `test` was given. */
+  readonly evaluation: EvaluationSummary | null;
+}
+
+export interface EvaluateOptions extends Omit<DetectOptions, 'onProgress' | 'proposals'> {
+  readonly onProgress?: (done: number, total: number) => void;
+}

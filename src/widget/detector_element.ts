@@ -1,0 +1,222 @@
+/**
+ * <frcnn-detector>: Fast R-CNN in a custom element. Shadow DOM (no CSS crosses either way), the image and its
+ * boxes on a canvas, results as CustomEvents. Every instance on a page shares one tfjs backend and, per model URL,
+ * one copy of the weights (src/api/model_registry.ts). Defined by define.ts.
+ *
+ *   <frcnn-detector src="cells.jpg" score-threshold="0.6"></frcnn-detector>
+ *   el.addEventListener('detections', (e) => console.log(e.detail.objects));
+ */
+import { createDetector, type Detector } from '../api/create_detector';
+import { DetectorError, errorMessage, isAbortError } from '../api/errors';
+import { decodeImage } from '../api/image_input';
+import type { DetectInput, DetectionOutput, DetectProgress, ProposalMode } from '../api/types';
+import {
+  ATTRIBUTE_EFFECT, DEFAULT_IOU_THRESHOLD, DEFAULT_SCORE_THRESHOLD, OBSERVED_ATTRIBUTES, parseLayers, parseNumber,
+  parseOptionalNumber, parseProposalMode, type ObservedAttribute,
+} from './attributes';
+import type { DetectionsEventDetail, ErrorEventDetail, FrcnnDetectorEventMap } from './events';
+import { progressText, resultText } from './status_text';
+import { WidgetView } from './widget_view';
+
+export class FastRcnnDetectorElement extends HTMLElement {
+  static readonly observedAttributes = OBSERVED_ATTRIBUTES;
+
+  private readonly view: WidgetView;
+  private detector: Promise<Detector> | null = null;
+  private image: ImageBitmap | null = null;
+  private running: AbortController | null = null;
+  /** Bumped by every new image or model, so a late answer of an older run is dropped. */
+  private generation = 0;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    this.view = new WidgetView(this, root, () => ({ scoreThreshold: this.scoreThreshold, nmsIouThreshold: this.iouThreshold, layers: parseLayers(this.layers) }));
+  }
+
+  /** `model`: URL of a saved detector's model.json, or 'indexeddb://name'. Default: models/bccd/model.json under assets-base. */
+  get model(): string | null { return this.getAttribute('model'); }
+  set model(value: string | null) { this.reflect('model', value); }
+
+  /** `assets-base`: base URL of the default model and the pretrained backbone. Default: the page's origin root. */
+  get assetsBase(): string | null { return this.getAttribute('assets-base'); }
+  set assetsBase(value: string | null) { this.reflect('assets-base', value); }
+
+  /** `src`: URL of the image to detect objects in (fetched, so cross-origin images need CORS). */
+  get src(): string | null { return this.getAttribute('src'); }
+  set src(value: string | null) { this.reflect('src', value); }
+
+  /** `score-threshold`: detections shown and reported score above this, 0..1 (default 0.5). Redraws without re-running. */
+  get scoreThreshold(): number { return parseNumber(this.getAttribute('score-threshold'), DEFAULT_SCORE_THRESHOLD, 0, 1); }
+  set scoreThreshold(value: number) { this.setAttribute('score-threshold', String(value)); }
+
+  /** `iou-threshold`: per-class NMS overlap threshold, 0..1 (default 0.3). Redraws without re-running. */
+  get iouThreshold(): number { return parseNumber(this.getAttribute('iou-threshold'), DEFAULT_IOU_THRESHOLD, 0, 1); }
+  set iouThreshold(value: number) { this.setAttribute('iou-threshold', String(value)); }
+
+  /** `layers`: what to draw, space-separated: detections, labels, pre-regression, proposals, suppressed (default "detections labels"). */
+  get layers(): string | null { return this.getAttribute('layers'); }
+  set layers(value: string | null) { this.reflect('layers', value); }
+
+  /** `max-proposals`: at most this many selective-search boxes go through the network (default 2000; fewer is faster). */
+  get maxProposals(): number | undefined { return parseOptionalNumber(this.getAttribute('max-proposals'), 1); }
+  set maxProposals(value: number | undefined) { this.reflect('max-proposals', value === undefined ? null : String(value)); }
+
+  /** `proposal-mode`: selective search 'fast' (default) or 'quality', or a 'dense' grid. */
+  get proposalMode(): ProposalMode { return parseProposalMode(this.getAttribute('proposal-mode')); }
+  set proposalMode(value: ProposalMode) { this.setAttribute('proposal-mode', value); }
+
+  /** `input-scale`: shortest side in pixels the network sees (default: the model's, 600); smaller is faster. */
+  get inputScale(): number | undefined { return parseOptionalNumber(this.getAttribute('input-scale'), 16, 4000); }
+  set inputScale(value: number | undefined) { this.reflect('input-scale', value === undefined ? null : String(value)); }
+
+  /** The loaded model's class names; empty until a model is loaded. */
+  classNames: readonly string[] = [];
+
+  connectedCallback(): void {
+    this.view.connect();
+    if (this.src !== null) void this.quietly(this.showSource(this.src));
+    else void this.quietly(this.loadModel());
+  }
+
+  disconnectedCallback(): void {
+    this.view.disconnect();
+    this.running?.abort();
+    this.running = null;
+    this.dropDetector();
+  }
+
+  attributeChangedCallback(name: ObservedAttribute, previous: string | null, value: string | null): void {
+    if (previous === value || !this.isConnected) return;
+    const effect = ATTRIBUTE_EFFECT[name];
+    if (effect === 'redraw') this.view.requestDraw();
+    else if (effect === 'model') {
+      this.dropDetector();
+      void this.quietly(this.image ? this.run(this.image) : this.loadModel());
+    } else if (effect === 'image') void this.quietly(value === null ? this.clear() : this.showSource(value));
+    else if (this.image) void this.quietly(this.run(this.image));
+  }
+
+  /** Loads (or switches to) a model; with no argument, the one the attributes name. Resolves with its class names. */
+  async loadModel(model?: string): Promise<readonly string[]> {
+    if (model !== undefined && model !== this.model) this.model = model; // attributeChangedCallback drops the old one
+    const detector = await this.ensureDetector();
+    return detector.classNames;
+  }
+
+  /** Shows `image` and detects objects in it; also dispatches `detections` (or `error`). */
+  async detect(image: DetectInput): Promise<DetectionOutput> {
+    const generation = ++this.generation;
+    const decoded = await this.reporting(decodeImage(image));
+    const bitmap = decoded.owned ? decoded.bitmap : await createImageBitmap(decoded.bitmap);
+    if (generation !== this.generation) {
+      bitmap.close();
+      throw new DOMException('a newer image replaced this one', 'AbortError');
+    }
+    this.setImage(bitmap);
+    return this.run(bitmap);
+  }
+
+  override addEventListener<K extends keyof FrcnnDetectorEventMap>(type: K, listener: (this: FastRcnnDetectorElement, event: FrcnnDetectorEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  private async showSource(src: string): Promise<void> {
+    await this.detect(src);
+  }
+
+  private clear(): Promise<void> {
+    this.generation++;
+    this.running?.abort();
+    this.setImage(null);
+    this.view.setStatus('', 'idle');
+    return Promise.resolve();
+  }
+
+  private setImage(bitmap: ImageBitmap | null): void {
+    this.image?.close();
+    this.image = bitmap;
+    this.view.setImage(bitmap);
+  }
+
+  /** One detection run on the shown image; a newer run aborts this one. */
+  private async run(bitmap: ImageBitmap): Promise<DetectionOutput> {
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    const generation = this.generation;
+    const detector = await this.ensureDetector();
+    const result = await this.reporting(detector.detect(bitmap, {
+      scoreThreshold: this.scoreThreshold, nmsIouThreshold: this.iouThreshold, maxProposals: this.maxProposals,
+      proposalMode: this.proposalMode, inputScale: this.inputScale, signal: controller.signal,
+      onProgress: (progress) => this.progress(progress),
+    }));
+    if (controller.signal.aborted || generation !== this.generation) throw new DOMException('superseded by a newer run', 'AbortError');
+    this.running = null;
+    this.view.setResult(result);
+    this.view.setStatus(resultText(result.objects), 'done');
+    this.emit<DetectionsEventDetail>('detections', { objects: result.objects, result });
+    return result;
+  }
+
+  private ensureDetector(): Promise<Detector> {
+    this.detector ??= createDetector({
+      model: this.model ?? undefined,
+      assetsBase: this.assetsBase ?? undefined,
+      onProgress: (progress) => this.progress(progress),
+    }).then((detector) => {
+      this.classNames = detector.classNames;
+      return detector;
+    });
+    const pending = this.detector;
+    pending.catch(() => {
+      if (this.detector === pending) this.detector = null; // a later attempt loads again
+    });
+    return this.reporting(pending);
+  }
+
+  private dropDetector(): void {
+    this.generation++;
+    const previous = this.detector;
+    this.detector = null;
+    this.classNames = [];
+    previous?.then((d) => d.dispose(), () => undefined);
+  }
+
+  private progress(progress: DetectProgress): void {
+    this.view.setStatus(progressText(progress), 'busy');
+    this.emit('progress', progress);
+  }
+
+  /** Failures become an `error` event and the status line (aborts are silent), then propagate. */
+  private async reporting<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (!isAbortError(error)) this.fail(error);
+      throw error;
+    }
+  }
+
+  private fail(error: unknown): void {
+    const code = error instanceof DetectorError ? error.code : 'unknown';
+    this.view.setStatus(errorMessage(error), 'error');
+    this.emit<ErrorEventDetail>('error', { code, message: errorMessage(error), sourceError: error });
+  }
+
+  /** For attribute-driven work: the error was already reported as an event. */
+  private async quietly(work: Promise<unknown>): Promise<void> {
+    await work.catch(() => undefined);
+  }
+
+  private emit<T>(type: keyof FrcnnDetectorEventMap, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail }));
+  }
+
+  private reflect(name: ObservedAttribute, value: string | null): void {
+    if (value === null) this.removeAttribute(name);
+    else this.setAttribute(name, value);
+  }
+}

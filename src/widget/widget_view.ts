@@ -1,0 +1,125 @@
+/**
+ * What the element shows in its shadow root: the image and the boxes on one canvas, and a status line. Drawing
+ * reuses the page's pure helpers (src/ui/canvas): detection_view (score filter + NMS at the current IoU without
+ * the network), scene (what to draw per layer) and renderer (boxes, labels via fillText). Text only ever goes
+ * in through textContent.
+ */
+import type { DetectionOutput } from '../api/types';
+import { geometryClassNms } from '../ui/canvas/class_nms';
+import { keptPerClass, viewDetections } from '../ui/canvas/detection_view';
+import { renderScene } from '../ui/canvas/renderer';
+import { buildScene, formatScore, type LayerState } from '../ui/canvas/scene';
+import { fitViewport } from '../ui/canvas/viewport';
+import { WIDGET_CSS } from './styles';
+
+export interface DrawSettings {
+  readonly scoreThreshold: number;
+  readonly nmsIouThreshold: number;
+  readonly layers: LayerState;
+}
+
+export type StatusState = 'idle' | 'busy' | 'done' | 'error';
+
+const PADDING = 4;
+
+export class WidgetView {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly status: HTMLElement;
+  private readonly resizeObserver = new ResizeObserver(() => this.requestDraw());
+  private image: ImageBitmap | null = null;
+  private result: DetectionOutput | null = null;
+  private frame = 0;
+
+  constructor(
+    private readonly host: HTMLElement,
+    root: ShadowRoot,
+    private readonly settings: () => DrawSettings,
+  ) {
+    const style = document.createElement('style');
+    style.textContent = WIDGET_CSS;
+    const frame = document.createElement('div');
+    frame.className = 'frame';
+    frame.setAttribute('part', 'frame');
+    this.canvas = document.createElement('canvas');
+    this.canvas.setAttribute('part', 'canvas');
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', 'No image yet');
+    this.status = document.createElement('p');
+    this.status.className = 'status';
+    this.status.setAttribute('part', 'status');
+    this.status.setAttribute('role', 'status');
+    frame.append(this.canvas, this.status);
+    root.append(style, frame);
+  }
+
+  connect(): void {
+    this.resizeObserver.observe(this.host);
+    this.requestDraw();
+  }
+
+  disconnect(): void {
+    this.resizeObserver.disconnect();
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
+  /** A new image; its old result is cleared. The view does not own the bitmap. */
+  setImage(image: ImageBitmap | null): void {
+    this.image = image;
+    this.result = null;
+    this.requestDraw();
+  }
+
+  setResult(result: DetectionOutput | null): void {
+    this.result = result;
+    this.requestDraw();
+  }
+
+  setStatus(text: string, state: StatusState): void {
+    this.status.textContent = text;
+    this.status.dataset.state = state;
+  }
+
+  requestDraw(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  /** Draws now: the image fitted in the element ("contain"), then the scene of the current result. */
+  draw(): void {
+    const dpr = window.devicePixelRatio || 1;
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    const pixelW = Math.max(1, Math.round(width * dpr));
+    const pixelH = Math.max(1, Math.round(height * dpr));
+    if (this.canvas.width !== pixelW || this.canvas.height !== pixelH) {
+      this.canvas.width = pixelW;
+      this.canvas.height = pixelH;
+    }
+    const ctx = this.canvas.getContext('2d');
+    if (ctx === null) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, pixelW, pixelH);
+    if (this.image === null) return;
+    const viewport = fitViewport(this.image, { width, height }, { padding: PADDING });
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(this.image, viewport.offsetX, viewport.offsetY, this.image.width * viewport.scale, this.image.height * viewport.scale);
+    if (this.result === null) return;
+    const { scoreThreshold, nmsIouThreshold, layers } = this.settings();
+    const kept = keptPerClass(this.result, nmsIouThreshold, geometryClassNms);
+    const view = viewDetections(this.result, kept, { scoreThreshold, nmsIouThreshold });
+    const proposals = layers.proposals ? this.result.proposals : [];
+    renderScene(ctx, buildScene({ view, proposals, layers, focusKey: null }), viewport);
+    this.canvas.setAttribute('aria-label', describe(view.detections));
+  }
+}
+
+function describe(detections: readonly { readonly className: string; readonly score: number }[]): string {
+  if (detections.length === 0) return 'Image with no detections';
+  const listed = detections.slice(0, 20).map((d) => `${d.className} ${formatScore(d.score)}`).join(', ');
+  return `Image with ${detections.length} detection${detections.length === 1 ? '' : 's'}: ${listed}`;
+}
