@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { resolve } from 'node:path';
-import type { runSmoke, SmokeImage } from '../src/training/smoke';
+import type { runResume, runSmoke, SmokeImage } from '../src/training/smoke';
 
 // Four BCCD images (shared/datasets, next to the repo in CI), boxes in continuous pixels.
 const BCCD = resolve(import.meta.dirname, '../../shared/datasets/bccd/JPEGImages');
@@ -38,5 +38,17 @@ test.describe('when a model is fine-tuned in the training worker', () => {
       expect(result.modelBytes).toBeGreaterThan(0);
       expect(result.detections).toBeGreaterThanOrEqual(0);
     });
+  });
+
+  test('a reload resumes from the IndexedDB checkpoint instead of starting over', async ({ page }) => {
+    test.setTimeout(90_000);
+    await page.goto('/e2e/harness/index.html?backend=cpu');
+    const result = await page.evaluate(async (input) => {
+      await window.harness.ready;
+      const mod = (await window.harness.load('/src/training/smoke.ts')) as { runResume: typeof runResume };
+      return mod.runResume(input.slice(0, 2), ['Platelets', 'RBC', 'WBC'], 3, 6);
+    }, images);
+    expect(result.firstIterationAfterResume).toBe(4);
+    expect(result.finalIterations).toBe(6);
   });
 });

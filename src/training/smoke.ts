@@ -96,3 +96,36 @@ export async function runSmoke(images: SmokeImage[], classNames: string[], itera
   tf.dispose(Object.values(saved));
   return { losses, iterations: summary.iterations, evaluation, modelBytes: files.weights.byteLength, weightsMatch, detections: result.detections.length, pausedAt };
 }
+
+/**
+ * A "reload" in the middle of training: the first worker is terminated right after its checkpoint at iteration
+ * `checkpointAt`; a second one started with the same run id and resume = true goes on from there.
+ */
+export async function runResume(images: SmokeImage[], classNames: string[], checkpointAt: number, iterations: number): Promise<{ firstIterationAfterResume: number; finalIterations: number }> {
+  const runId = `resume-${Date.now()}`;
+  const job = (resume: boolean): TrainJob => ({
+    runId, mode: 'train', classNames, test: [], resume,
+    train: images.map((image, i) => ({ id: `img${i}`, url: image.url, gtBoxes: image.gtBoxes, gtClasses: image.gtClasses, proposals: syntheticProposals(image, 100, i) })),
+    config: { ...DEFAULT_TRAIN_CONFIG, solver: scaledSolver(iterations), scale: 256, checkpointEvery: checkpointAt, useFlipped: false },
+    head: { ...DEFAULT_HEAD, fc6: 64, fc7: 64 }, backend: 'wasm', featureBackend: 'wasm', proposalMode: 'fast', proposalMaxSide: 300,
+    maxProposals: 100, evaluateAtEnd: false, svdRanks: { fc6: null, fc7: null },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const first: TrainingClient = new TrainingClient(job(false), {
+      onCheckpoint: () => {
+        first.terminate(); // what a page reload does to the worker
+        resolve();
+      },
+    });
+    first.done.catch(reject);
+  });
+  let firstIterationAfterResume = -1;
+  const second = new TrainingClient(job(true), {
+    onProgress: (p) => {
+      if (firstIterationAfterResume < 0) firstIterationAfterResume = p.iteration;
+    },
+  });
+  const summary = await second.done;
+  second.terminate();
+  return { firstIterationAfterResume, finalIterations: summary.iterations };
+}
