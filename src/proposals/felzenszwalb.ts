@@ -39,8 +39,7 @@ export function segmentGraph(
 /** The main pass. Returns, in weight order, the edges it did not merge along (the only ones pass 2 can use). */
 function mergeByPredicate(edges: SortedEdges, sets: UnionFind, k: number): Int32Array {
   const { ids, bucketStart, offsets } = edges;
-  const threshold = new Float32Array(sets.parent.length).fill(k);
-  const size = sets.size;
+  const threshold = new Float32Array(sets.node.length).fill(k);
   const rejected = new Int32Array(edges.count);
   let nRejected = 0;
   for (let q = 0; q < bucketStart.length - 1; q++) {
@@ -54,7 +53,7 @@ function mergeByPredicate(edges: SortedEdges, sets: UnionFind, k: number): Int32
       if (ra === rb) continue;
       if (w <= threshold[ra] && w <= threshold[rb]) {
         const root = sets.unionRoots(ra, rb);
-        threshold[root] = w + k / size[root];
+        threshold[root] = w + k / sets.sizeOf(root);
       } else {
         rejected[nRejected++] = id;
       }
@@ -64,13 +63,12 @@ function mergeByPredicate(edges: SortedEdges, sets: UnionFind, k: number): Int32
 }
 
 function absorbSmallComponents(ids: Int32Array, offsets: Int32Array, sets: UnionFind, minSize: number): void {
-  const size = sets.size;
   for (let e = 0; e < ids.length; e++) {
     const id = ids[e];
     const a = id >> 2;
     const ra = sets.find(a);
     const rb = sets.find(a + offsets[id & 3]);
-    if (ra !== rb && (size[ra] < minSize || size[rb] < minSize)) sets.unionRoots(ra, rb);
+    if (ra !== rb && (sets.sizeOf(ra) < minSize || sets.sizeOf(rb) < minSize)) sets.unionRoots(ra, rb);
   }
 }
 

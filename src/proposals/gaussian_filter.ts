@@ -3,9 +3,9 @@
  * pre-smoothing of Felzenszwalb-Huttenlocher (sigma 0.8), whose output the texture feature also differentiates.
  */
 
-/** Full kernel of length 2r + 1, r = ceil(4 sigma) as in the FH reference code; sums to 1. */
+/** Full kernel of length 2r + 1, r = ceil(3 sigma) (FH's code goes to 4 sigma; the taps beyond 3 sigma weigh < 1e-4); sums to 1. */
 export function gaussianKernel(sigma: number): Float32Array {
-  const radius = Math.max(1, Math.ceil(4 * sigma));
+  const radius = Math.max(1, Math.ceil(3 * sigma));
   const kernel = new Float32Array(2 * radius + 1);
   let sum = 0;
   for (let i = -radius; i <= radius; i++) {

@@ -24,7 +24,7 @@ describe('UnionFind', () => {
     const root = sets.unionRoots(sets.find(0), sets.find(1));
     sets.unionRoots(sets.find(3), root);
     expect(sets.find(3)).toBe(sets.find(0));
-    expect(sets.size[sets.find(1)]).toBe(3);
+    expect(sets.sizeOf(sets.find(1))).toBe(3);
     expect(sets.find(2)).toBe(2);
   });
 });

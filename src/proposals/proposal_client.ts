@@ -5,7 +5,8 @@
  *
  *   const boxes = await computeProposals(imageData, { mode: 'fast', signal, onProgress });
  *
- * Aborting the signal terminates the workers of that call and rejects with an AbortError.
+ * Aborting the signal terminates the workers of that call and rejects with an AbortError. Calls run one after
+ * another (each already uses every core), so many concurrent calls never start more than `workers` workers.
  */
 import type { Box } from '../geometry/box';
 import { denseBoxes, type DenseBoxOptions } from './dense_boxes';
@@ -50,9 +51,30 @@ export async function computeProposalsPacked(image: ImageDataLike, options: Comp
   const config = resolveConfig(mode, options.selectiveSearch);
   const defaultWorkers = Math.min(2, globalThis.navigator?.hardwareConcurrency ?? 2);
   const groups = splitJobs(jobsOf(config), options.workers ?? defaultWorkers);
-  const parts = await runInWorkers(image, groups, signal, onProgress);
+  const parts = await inTurn(signal, () => runInWorkers(image, groups, signal, onProgress));
   onProgress?.({ fraction: 1, stage: 'ranking' });
   return sortByScore(mergeScoredBoxes(parts, image));
+}
+
+let previousCall: Promise<unknown> = Promise.resolve();
+
+/** Runs `work` after every earlier call has settled; an abort while waiting rejects at once. */
+function inTurn<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  const start = previousCall.then(() => {
+    signal?.throwIfAborted();
+    return work();
+  });
+  previousCall = start.catch(() => undefined);
+  if (!signal) return start;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    start.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined): unknown {
+  return signal?.reason ?? new DOMException('proposal computation aborted', 'AbortError');
 }
 
 /** Terminates the idle workers kept for later calls (they are recreated on demand). */
@@ -93,7 +115,7 @@ function runInWorkers(
       if (error === undefined) resolve(results.map((r) => r as ResultMessage));
       else reject(error);
     };
-    const onAbort = () => finish(signal?.reason ?? new DOMException('proposal computation aborted', 'AbortError'));
+    const onAbort = () => finish(abortReason(signal));
     signal?.addEventListener('abort', onAbort, { once: true });
     workers.forEach((worker, w) => {
       const id = nextRequestId++;
