@@ -4,8 +4,8 @@ import type * as DefaultsModule from '../src/model/defaults';
 import type * as DetectorModule from '../src/model/detector';
 import type * as WeightsIoModule from '../src/model/weights_io';
 
-// A BCCD test image (640x480), served by Vite from the shared datasets folder.
-const IMAGE_URL = '/@fs/work/shared/datasets/bccd/JPEGImages/BloodImage_00007.jpg';
+// A BCCD test image (640x480), copied into public/samples/ by `npm run prepare-assets`.
+const IMAGE_URL = '/samples/BloodImage_00007.jpg';
 const BACKENDS = ['webgpu', 'webgl', 'cpu'] as const;
 
 /** Loads the model modules in the page and builds a detector with untrained heads, kept on `window.frcnn`. */

@@ -6,13 +6,15 @@
  * Table 4 and Figure 2), plus the effect of truncated SVD (paper §3.1). The work runs in the page
  * (scripts/bench_detect_page.ts); this prints tables, or one JSON object with --json (--save also writes it).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { withHarness, type HarnessBackend } from './lib/browser_session';
 import type * as BenchPage from './bench_detect_page';
 import type { BenchOptions, BenchResult } from './bench_detect_page';
 
-const DEFAULT_IMAGE = '/work/shared/datasets/bccd/JPEGImages/BloodImage_00007.jpg';
+/** A BCCD test image (640x480), from the shared data sets next to the repository. */
+const DEFAULT_IMAGE = fileURLToPath(new URL('../../shared/datasets/bccd/JPEGImages/BloodImage_00007.jpg', import.meta.url));
 
 function parseArgs(argv: string[]): { backend: HarnessBackend; json: boolean; save: string | null; options: BenchOptions } {
   const value = (name: string, fallback: string): string => {
@@ -31,7 +33,9 @@ function parseArgs(argv: string[]): { backend: HarnessBackend; json: boolean; sa
     json: argv.includes('--json'),
     save: argv.includes('--save') ? value('save', '') || null : null,
     options: {
-      imageUrl: `/@fs${resolve(value('image', DEFAULT_IMAGE))}`,
+      imageName: resolve(value('image', DEFAULT_IMAGE)),
+      // sent as bytes, so that any file works (Vite serves only the repository and ../shared)
+      imageBase64: readFileSync(resolve(value('image', DEFAULT_IMAGE))).toString('base64'),
       proposals: int('proposals', 2000),
       rcnnSample: int('rcnn-sample', 32),
       rcnnBatch: int('rcnn-batch', 8),
@@ -58,7 +62,7 @@ function report(r: BenchResult): string {
   const a = r.svd.after;
   const speedup = r.rcnnStyle.perImageMs / f.total;
   return [
-    `backend ${r.backend}; image ${r.image.url.replace('/@fs', '')} (${r.image.width}x${r.image.height}), scaled to short side 600 / long side <= 1000`,
+    `backend ${r.backend}; image ${r.image.name} (${r.image.width}x${r.image.height}), scaled to short side 600 / long side <= 1000`,
     `proposals: ${r.proposals} (${r.proposalSource.selectiveSearch} from selective search 'fast' in ${(r.proposalSource.searchMs / 1000).toFixed(1)} s, ${r.proposalSource.dense} random dense boxes)`,
     '',
     table([

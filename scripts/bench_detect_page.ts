@@ -17,7 +17,9 @@ import { denseBoxes } from '../src/proposals/dense_boxes';
 import { selectiveSearch } from '../src/proposals/selective_search';
 
 export interface BenchOptions {
-  readonly imageUrl: string;
+  /** The image file's name (for the report) and its bytes. */
+  readonly imageName: string;
+  readonly imageBase64: string;
   readonly proposals: number;
   /** Proposals actually run R-CNN style; the time is scaled to `proposals`. */
   readonly rcnnSample: number;
@@ -30,7 +32,7 @@ export interface BenchOptions {
 
 export interface BenchResult {
   readonly backend: string;
-  readonly image: { readonly width: number; readonly height: number; readonly url: string };
+  readonly image: { readonly width: number; readonly height: number; readonly name: string };
   readonly proposals: number;
   readonly proposalSource: { readonly selectiveSearch: number; readonly dense: number; readonly searchMs: number };
   readonly fast: StageTimesMs;
@@ -46,7 +48,8 @@ export interface BenchResult {
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const bitmap = await createImageBitmap(await (await fetch(options.imageUrl)).blob());
+  const bytes = Uint8Array.from(atob(options.imageBase64), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes]));
   const pixels = imageData(bitmap);
   const { boxes, source } = pickProposals(pixels, options.proposals);
   const detector = await FastRcnnDetector.create(makeDetectorConfig(['rbc', 'wbc', 'platelets']), { seed: 3 });
@@ -57,7 +60,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const after = await timeDetect(detector, pixels, boxes, options.repeats);
     return {
       backend: tf.getBackend(),
-      image: { width: pixels.width, height: pixels.height, url: options.imageUrl },
+      image: { width: pixels.width, height: pixels.height, name: options.imageName },
       proposals: boxes.length / 4,
       proposalSource: source,
       fast,
