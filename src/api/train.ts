@@ -75,6 +75,7 @@ function trainJob(
       solver: { ...scaledSolver(iterations), baseLr: options.learningRate ?? DEFAULT_TRAIN_CONFIG.solver.baseLr },
       useFlipped: options.flip ?? true,
       checkpointEvery: 0,
+      ...(options.inputScale !== undefined && scaled(options.inputScale)),
     },
     head: model ? current.config.head : DEFAULT_HEAD,
     backend: options.backend ?? 'wasm',
@@ -87,6 +88,13 @@ function trainJob(
     svdRanks: { fc6: null, fc7: null },
     model,
   };
+}
+
+/** Training scale and its longest-side cap, in the default's proportion (600 / 1000). */
+function scaled(inputScale: number): { scale: number; maxSize: number } {
+  if (!(inputScale >= 16)) throw new DetectorError('dataset', `inputScale must be at least 16 pixels, got ${inputScale}`);
+  const { scale, maxSize } = DEFAULT_TRAIN_CONFIG;
+  return { scale: Math.round(inputScale), maxSize: Math.round((maxSize * inputScale) / scale) };
 }
 
 async function runJob(job: TrainJob, options: TrainOptions) {

@@ -150,6 +150,8 @@ export interface TrainOptions {
   readonly proposalMaxSide?: number;
   /** Add mirrored copies of the training images (default true). */
   readonly flip?: boolean;
+  /** Shortest side (px) of the training images, and of the trained model's test images (default 600). */
+  readonly inputScale?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: TrainProgressEvent) => void;
 }

@@ -1,0 +1,51 @@
+/**
+ * A plain static file server for the library specs: the built dist-lib/ under /lib/, the app's public/ at the
+ * root (backbone, samples, models), extra files from memory, and no special headers (no COOP/COEP, nothing Vite
+ * would add). On 127.0.0.1, so WebGPU still sees a secure context.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream', '.jpg': 'image/jpeg', '.png': 'image/png', '.xml': 'text/xml',
+};
+
+export interface StaticSite {
+  readonly origin: string;
+  /** Every path requested so far. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+/** Serves `mounts` (URL prefix -> folder, first match wins) and `files` (exact path -> content). */
+export async function serveStatic(mounts: readonly [string, string][], files: ReadonlyMap<string, string | Buffer>): Promise<StaticSite> {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    requests.push(path);
+    const send = (status: number, body: string | Buffer, type = 'text/plain') => {
+      response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      response.end(body);
+    };
+    const inline = files.get(path);
+    if (inline !== undefined) return send(200, inline, TYPES[extname(path)] ?? 'application/octet-stream');
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    if (!mount) return send(404, 'not found');
+    const file = normalize(join(mount[1], path.slice(mount[0].length)));
+    if (!file.startsWith(normalize(mount[1]) + sep)) return send(403, 'forbidden');
+    readFile(file).then(
+      (body) => send(200, body, TYPES[extname(file)] ?? 'application/octet-stream'),
+      () => send(404, 'not found'),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
