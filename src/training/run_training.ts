@@ -12,6 +12,7 @@ import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization } from '../mod
 import { RoiHead } from '../model/heads';
 import { useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
+import { checkPointwiseSuffix, pointwiseSuffix } from './pointwise_suffix';
 import { installPlainMatMulGradient } from './wasm_matmul_grad';
 import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpoint } from './checkpoint_store';
 import { evaluateHead } from './evaluate_head';
@@ -48,7 +49,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const { sizes, backbone: featureBackbone } = await timed('features', () => extractAllFeatures(job, store, post));
   await useBackend(job.backend);
   if (job.backend === 'wasm') installPlainMatMulGradient();
-  const { backbone, suffix } = await trainableBackbone(job, featureBackbone);
+  const { backbone, suffix } = await trainableBackbone(job, featureBackbone, store);
   const classes = job.classNames.length;
   const stride = DEFAULT_BACKBONE.featureStride;
   const roidb = buildRoidb(
@@ -108,14 +109,25 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
  * fine-tuning: a second copy on the training backend whose blocks from `firstLayer` up learn; the cached
  * features are then the frozen prefix's output and run through this suffix in every step.
  */
-async function trainableBackbone(job: TrainJob, featureBackbone: Backbone): Promise<{ backbone: Backbone; suffix?: TrainerOptions['suffix'] }> {
+async function trainableBackbone(job: TrainJob, featureBackbone: Backbone, store: FeatureStore): Promise<{ backbone: Backbone; suffix?: TrainerOptions['suffix'] }> {
   const trainable = job.config.trainable;
   if (trainable.kind === 'fc') return { backbone: featureBackbone };
-  if (job.backend === 'wasm') throw new Error('conv fine-tuning needs conv gradients: use --backend webgl, webgpu or cpu (wasm has none)');
   featureBackbone.dispose();
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.firstLayer });
   const params = [...backbone.modifiableWeights()].map(([name, variable]) => ({ name: `backbone/${name}`, variable, isBias: /bias|offset/i.test(name) }));
-  return { backbone, suffix: { forward: (prefix) => backbone.trainableSuffix(prefix), params } };
+  let forward = (prefix: tf.Tensor4D) => backbone.trainableSuffix(prefix);
+  if (job.backend === 'wasm') {
+    const fast = pointwiseSuffix(backbone);
+    if (!fast) throw new Error(`conv fine-tuning from ${trainable.firstLayer} needs conv gradients: use --backend webgl, webgpu or cpu (wasm has none; only a single 1x1 conv block such as expanded_conv_12 trains on wasm)`);
+    const first = job.train[0] ?? job.test[0];
+    if (first) {
+      const sample = store.get(`train/${first.id}`);
+      await checkPointwiseSuffix(backbone, fast, sample.features);
+      sample.features.dispose();
+    }
+    forward = fast;
+  }
+  return { backbone, suffix: { forward, params } };
 }
 
 function statsOf(normalization: BboxNormalization) {
