@@ -38,7 +38,7 @@ test.describe('when the user opens an image', () => {
     await expect(stage.empty).toBeHidden();
     expect((await api.detect()).image).toEqual({ name: SAMPLE, width: 640, height: 480 });
     await test.step('without a model the page says so instead of detecting', async () => {
-      await expect(detectPanel.model).toContainText('No detection model');
+      await expect(detectPanel.model).toContainText('No model yet');
       await expect(detectPanel.summary).toContainText('No detector is loaded yet');
       await expect(page.getByTestId('detect.run')).toBeDisabled();
     });

@@ -12,17 +12,25 @@ import { DetectController } from './detect/detect_controller';
 import { detectPanel } from './detect/detect_panel';
 import { handleDetectKey } from './detect/detect_shortcuts';
 import { createDetectStore } from './detect/detect_state';
-import { unavailableDetector, type DetectorService } from './detector_service';
+import type { DetectorService } from './detector_service';
 import { byTestId } from './dom';
 import { isTyping, setupHelpDialog } from './help_dialog';
 import { attachImageInput } from './image_input';
+import { FastRcnnService } from './models/fast_rcnn_service';
+import { ModelRegistry } from './models/model_registry';
+import { ModelsController } from './models/models_controller';
+import { modelsPanel } from './models/models_panel';
 import { fetchSample, type Sample } from './samples';
+import { TrainController } from './train/train_controller';
+import { trainPanel } from './train/train_panel';
+import { createTrainStore } from './train/train_state';
 import { StatusLine } from './status';
 import { setupTabs, type TabId } from './tabs';
 import { installTestApi, shouldInstallTestApi } from './test_api';
 
 export interface App {
-  setDetector(detector: DetectorService): void;
+  /** The tfjs backend is chosen: models can load now. */
+  backendReady(): void;
 }
 
 export function startApp(): App {
@@ -32,7 +40,9 @@ export function startApp(): App {
   frame.prepend(stage.element);
   const empty = byTestId('stage.empty');
 
-  let detector: DetectorService = unavailableDetector('No detection model is available in this build yet.');
+  const service = new FastRcnnService('Starting the detector…');
+  const detector: DetectorService = service;
+  const models = new ModelsController(new ModelRegistry(), service, status);
   const detectStore = createDetectStore();
   const detect = new DetectController(detectStore, stage, detector, status);
   detectStore.subscribe((state) => {
@@ -71,10 +81,14 @@ export function startApp(): App {
     onAnnotate: () => void annotateDetectImage(),
   }));
   byTestId('panel.annotate').append(annotatePanel(annotate));
+  byTestId('panel.models').append(modelsPanel(models));
+  const train = new TrainController(createTrainStore(), annotate, models, stage, status);
+  byTestId('panel.train').append(trainPanel(train, annotate));
 
   const tabs = setupTabs(byTestId('tabs'), byTestId('workspace'), (tab: TabId) => {
     detect.setActive(tab === 'detect');
     annotate.setActive(tab === 'annotate');
+    train.setActive(tab === 'train');
     empty.hidden = tab === 'detect' ? detectStore.get().image != null : tab === 'annotate' ? annotateStore.get().currentId != null : true;
   });
   detect.setActive(true);
@@ -101,12 +115,11 @@ export function startApp(): App {
     if (handled) event.preventDefault();
   });
 
-  if (shouldInstallTestApi()) installTestApi(stage, tabs, { detect, annotate });
+  if (shouldInstallTestApi()) installTestApi(stage, tabs, { detect, annotate, train, models });
 
   return {
-    setDetector(next: DetectorService) {
-      detector = next;
-      detect.setDetector(next);
+    backendReady() {
+      void models.start();
     },
   };
 }

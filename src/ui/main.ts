@@ -21,5 +21,5 @@ async function startBackend(): Promise<void> {
   }
 }
 
-startApp();
-void startBackend();
+const app = startApp();
+void startBackend().then(() => app.backendReady());

@@ -9,6 +9,8 @@ import type { CanvasStage } from './canvas/stage';
 import { imagePointToScreen } from './canvas/viewport';
 import type { AnnotateController } from './annotate/annotate_controller';
 import type { DetectController } from './detect/detect_controller';
+import type { ModelsController } from './models/models_controller';
+import type { TrainController } from './train/train_controller';
 import type { TabId, Tabs } from './tabs';
 
 export interface DetectSnapshot {
@@ -35,6 +37,8 @@ export interface FrcnnTestApi {
   detect(): DetectSnapshot;
   showDetectionResult(result: DetectionResult): void;
   annotate(): AnnotateSnapshot;
+  train(): TrainSnapshot;
+  models(): ModelsSnapshot;
   /** Extra parts (training, models) add themselves here. */
   readonly parts: Record<string, unknown>;
 }
@@ -54,9 +58,32 @@ export interface AnnotateSnapshot {
   readonly save: string;
 }
 
+export interface TrainSnapshot {
+  readonly running: boolean;
+  readonly paused: boolean;
+  readonly phase: string;
+  readonly iteration: number;
+  readonly iterations: number;
+  /** Smoothed total loss per reported iteration. */
+  readonly losses: readonly number[];
+  readonly previewIteration: number | null;
+  readonly previewDetections: number | null;
+  readonly mAP: number | null;
+  readonly hasModel: boolean;
+  readonly savedAs: string | null;
+}
+
+export interface ModelsSnapshot {
+  readonly models: readonly { readonly name: string; readonly source: string }[];
+  readonly active: string | null;
+  readonly state: string;
+}
+
 export interface Controllers {
   readonly detect: DetectController;
   readonly annotate: AnnotateController;
+  readonly train: TrainController;
+  readonly models: ModelsController;
 }
 
 declare global {
@@ -69,7 +96,7 @@ export function shouldInstallTestApi(): boolean {
   return import.meta.env.DEV || new URLSearchParams(location.search).has('e2e');
 }
 
-export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotate }: Controllers): FrcnnTestApi {
+export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotate, train, models }: Controllers): FrcnnTestApi {
   const api: FrcnnTestApi = {
     tab: () => tabs.current(),
     scene: () => stage.getScene(),
@@ -112,6 +139,21 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
         canRedo: editor.future.length > 0,
         save,
       };
+    },
+    train: () => {
+      const s = train.store.get();
+      return {
+        running: s.running, paused: s.paused, phase: s.phase,
+        iteration: s.progress?.iteration ?? 0, iterations: s.progress?.iterations ?? s.settings.iterations,
+        losses: s.losses.map((p) => p.total),
+        previewIteration: s.preview?.iteration ?? null, previewDetections: s.preview?.result.detections.length ?? null,
+        mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs,
+      };
+    },
+    models: () => {
+      const s = models.store.get();
+      const status = models.service.status();
+      return { models: s.models.map((m) => ({ name: m.name, source: m.source })), active: status.modelName, state: status.state };
     },
     parts: {},
   };

@@ -8,7 +8,7 @@ import type { CanvasStage, StagePointer } from '../canvas/stage';
 import { decodeImage } from '../image_input';
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
-import { mergeClasses, uniqueName, type AnnotatedImage, type AnnotationSet, type Split } from './annotation_set';
+import { EMPTY_SET, mergeClasses, uniqueName, type AnnotatedImage, type AnnotationSet, type Split } from './annotation_set';
 import { annotationScene } from './annotation_scene';
 import { annotateKeyCommand } from './annotate_keys';
 import type { AnnotateState } from './annotate_state';
@@ -108,7 +108,9 @@ export class AnnotateController {
     this.status.busy(`Reading ${files.length} files…`);
     try {
       const imported = await importAnnotations(files);
-      const set = this.store.get().set;
+      const current = this.store.get().set;
+      // An empty set's placeholder class gives way to the dataset's own classes.
+      const set = current.images.length === 0 && current.classes === EMPTY_SET.classes ? { ...current, classes: [] } : current;
       const { classes, idOf } = mergeClasses(set, imported.classNames);
       const images: AnnotatedImage[] = imported.records.map(({ record, file, heldOut }) => {
         const id = `img${this.nextImage++}`;

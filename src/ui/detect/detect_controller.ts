@@ -23,7 +23,7 @@ export class DetectController {
   constructor(
     readonly store: Store<DetectState>,
     private readonly stage: CanvasStage,
-    private detector: DetectorService,
+    private readonly detector: DetectorService,
     private readonly status: StatusLine,
   ) {
     store.subscribe((state, previous) => this.onChange(state, previous));
@@ -34,12 +34,6 @@ export class DetectController {
   setActive(active: boolean): void {
     this.active = active;
     if (active) this.show();
-  }
-
-  setDetector(detector: DetectorService): void {
-    this.detector = detector;
-    detector.onStatus(() => this.onDetectorStatus());
-    this.onDetectorStatus();
   }
 
   /** The first file that decodes becomes the image; a bad file leaves the current image in place. */

@@ -1,0 +1,181 @@
+/**
+ * The models the page knows: the default ones the app serves (models/index.json, always listed, read-only) and the
+ * ones saved in this browser (IndexedDB through tfjs, 'indexeddb://<name>'). Everything here works on the saved
+ * files (tfjs ModelArtifacts in src/model/weights_io.ts's format), so listing, saving, downloading, uploading and
+ * deleting never load a network; only load() builds a detector.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { FastRcnnDetector } from '../../model/detector';
+import { DETECTOR_FORMAT, loadDetector, type SavedDetectorTopology } from '../../model/weights_io';
+import type { ModelFiles } from '../../training/protocol';
+
+export type ModelSource = 'default' | 'browser';
+
+export interface ModelInfo {
+  /** 'default:<name>' or 'browser:<name>'. */
+  readonly id: string;
+  readonly name: string;
+  readonly source: ModelSource;
+  /** What tfjs loads: the URL of a default model's JSON, or 'indexeddb://<name>'. */
+  readonly url: string;
+  readonly description: string;
+  readonly classNames: readonly string[] | null;
+  readonly savedAt: string | null;
+  readonly bytes: number | null;
+}
+
+interface DefaultManifest {
+  readonly models?: readonly { name: string; path: string; description?: string; classNames?: string[] }[];
+}
+
+/** Saved-model names: letters, digits, space, dot, dash and underscore. */
+export const MODEL_NAME = /^[\w .-]{1,60}$/;
+const META_KEY = 'frcnn-model-meta:';
+
+interface BrowserMeta {
+  readonly classNames: readonly string[];
+  readonly description: string;
+}
+
+export class ModelRegistry {
+  constructor(private readonly base: string = import.meta.env.BASE_URL) {}
+
+  async list(): Promise<ModelInfo[]> {
+    return [...(await this.defaults()), ...(await this.browserModels())];
+  }
+
+  async defaults(): Promise<ModelInfo[]> {
+    const manifest = (await this.fetchJson<DefaultManifest>('models/index.json')) ?? { models: await this.conventionalDefaults() };
+    return (manifest.models ?? []).map((m) => ({
+        id: `default:${m.name}`, name: m.name, source: 'default', url: `${this.base}models/${m.path}`,
+      description: m.description ?? 'Default model', classNames: m.classNames ?? null, savedAt: null, bytes: null,
+    }));
+  }
+
+  /** Without models/index.json: the defaults at the paths the library uses (src/api/model_files.ts), if served. */
+  private async conventionalDefaults(): Promise<{ name: string; path: string; description: string; classNames?: string[] }[]> {
+    const candidates = [
+      { name: 'bccd', path: 'bccd/model.json', description: 'Default: blood cells (BCCD)' },
+      { name: 'raccoon', path: 'raccoon/model.json', description: 'Default: raccoons' },
+    ];
+    const found = await Promise.all(candidates.map(async (c) => {
+      const json = await this.fetchJson<{ modelTopology?: Partial<SavedDetectorTopology> }>(`models/${c.path}`);
+      return json?.modelTopology?.format === DETECTOR_FORMAT ? { ...c, classNames: [...(json.modelTopology.config?.classNames ?? [])] } : null;
+    }));
+    return found.filter((c) => c !== null);
+  }
+
+  /** JSON at a path under the app's base, or null (a dev server answers a missing file with index.html). */
+  private async fetchJson<T>(path: string): Promise<T | null> {
+    try {
+      const response = await fetch(`${this.base}${path}`);
+      if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return null;
+      return (await response.json()) as T;
+    } catch {
+      return null;
+    }
+  }
+
+  private async browserModels(): Promise<ModelInfo[]> {
+    let models: Record<string, tf.io.ModelArtifactsInfo>;
+    try {
+      models = await tf.io.listModels();
+    } catch {
+      return [];
+    }
+    return Object.entries(models)
+      .filter(([url]) => url.startsWith('indexeddb://'))
+      .map(([url, info]) => {
+        const name = url.slice('indexeddb://'.length);
+        const meta = readMeta(name);
+        return {
+          id: `browser:${name}`, name, source: 'browser' as const, url, description: meta?.description ?? 'Saved in this browser',
+          classNames: meta?.classNames ?? null, savedAt: new Date(info.dateSaved).toISOString(),
+          bytes: (info.modelTopologyBytes ?? 0) + (info.weightDataBytes ?? 0),
+        };
+      })
+      .sort((a, b) => (b.savedAt ?? '').localeCompare(a.savedAt ?? ''));
+  }
+
+  load(info: ModelInfo): Promise<FastRcnnDetector> {
+    return loadDetector(info.url);
+  }
+
+  /** Saves model files (e.g. from the trainer) in this browser under `name`, replacing a model of that name. */
+  async saveFiles(files: ModelFiles, name: string, description: string): Promise<ModelInfo> {
+    return this.saveArtifacts(artifactsFromFiles(files), name, description);
+  }
+
+  /** Copies any model (a default one too) into this browser under a new name. */
+  async copy(info: ModelInfo, name: string): Promise<ModelInfo> {
+    return this.saveArtifacts(await this.artifacts(info), name, `Copy of ${info.name}`);
+  }
+
+  /** Two files, <name>.json and <name>.weights.bin, to the user's downloads. */
+  async download(info: ModelInfo): Promise<void> {
+    await saveTo(`downloads://${info.name}`, await this.artifacts(info));
+  }
+
+  /** Reads an uploaded model (its JSON and weights files) and saves it in this browser. */
+  async upload(files: readonly File[]): Promise<ModelInfo> {
+    const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
+    const weights = files.filter((f) => f !== json);
+    if (!json || weights.length === 0) throw new Error('choose the model’s .json file and its weights (.bin) file together');
+    let artifacts: tf.io.ModelArtifacts;
+    try {
+      artifacts = await tf.io.browserFiles([json, ...weights]).load!();
+    } catch (error) {
+      throw new Error(`these files are not a model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const name = json.name.replace(/\.json$/i, '').replace(/[^\w .-]/g, '_').slice(0, 60) || 'uploaded';
+    return this.saveArtifacts(artifacts, name, `Uploaded from ${json.name}`);
+  }
+
+  async remove(info: ModelInfo): Promise<void> {
+    if (info.source !== 'browser') throw new Error('default models cannot be deleted');
+    await tf.io.removeModel(info.url);
+    localStorage.removeItem(META_KEY + info.name);
+  }
+
+  private async artifacts(info: ModelInfo): Promise<tf.io.ModelArtifacts> {
+    const handler = tf.io.getLoadHandlers(info.url)[0];
+    if (!handler?.load) throw new Error(`cannot read ${info.url}`);
+    return handler.load();
+  }
+
+  private async saveArtifacts(artifacts: tf.io.ModelArtifacts, name: string, description: string): Promise<ModelInfo> {
+    if (!MODEL_NAME.test(name)) throw new Error('a model name uses letters, digits, spaces, dots, dashes and underscores (at most 60)');
+    const topology = artifacts.modelTopology as Partial<SavedDetectorTopology> | undefined;
+    if (topology?.format !== DETECTOR_FORMAT || !topology.config) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
+    await saveTo(`indexeddb://${name}`, artifacts);
+    const meta: BrowserMeta = { classNames: topology.config.classNames, description };
+    localStorage.setItem(META_KEY + name, JSON.stringify(meta));
+    const saved = (await this.browserModels()).find((m) => m.name === name);
+    if (!saved) throw new Error(`the model “${name}” was not saved`);
+    return saved;
+  }
+}
+
+async function saveTo(url: string, artifacts: tf.io.ModelArtifacts): Promise<void> {
+  const handler = tf.io.getSaveHandlers(url)[0];
+  if (!handler?.save) throw new Error(`cannot save to ${url}`);
+  await handler.save(artifacts);
+}
+
+function readMeta(name: string): BrowserMeta | null {
+  try {
+    const text = localStorage.getItem(META_KEY + name);
+    return text ? (JSON.parse(text) as BrowserMeta) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The trainer's two files (a tfjs http-layout model.json + weights.bin) as in-memory ModelArtifacts. */
+export function artifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts {
+  const json = JSON.parse(files.modelJson) as { modelTopology: object; format?: string; generatedBy?: string; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  return {
+    modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
+    weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: files.weights,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The Models tab's behaviour: the list of models, which one detects, and the list operations. The choice is
+ * remembered in localStorage, so the page opens with the model the user last used (else the first default one).
+ */
+import type { ModelFiles } from '../../training/protocol';
+import type { StatusLine } from '../status';
+import { Store } from '../state/store';
+import type { FastRcnnService } from './fast_rcnn_service';
+import type { ModelInfo, ModelRegistry } from './model_registry';
+
+const ACTIVE_KEY = 'frcnn-active-model';
+
+export interface ModelsState {
+  readonly models: readonly ModelInfo[];
+  readonly activeId: string | null;
+  readonly busy: string | null;
+}
+
+export class ModelsController {
+  readonly store = new Store<ModelsState>({ models: [], activeId: null, busy: null });
+
+  constructor(
+    readonly registry: ModelRegistry,
+    readonly service: FastRcnnService,
+    private readonly status: StatusLine,
+  ) {}
+
+  async refresh(): Promise<readonly ModelInfo[]> {
+    const models = await this.registry.list();
+    this.store.set({ models });
+    return models;
+  }
+
+  /** Startup: list the models and load the remembered or first one. */
+  async start(): Promise<void> {
+    const models = await this.refresh();
+    const remembered = localStorage.getItem(ACTIVE_KEY);
+    const chosen = models.find((m) => m.id === remembered) ?? models.find((m) => m.source === 'default') ?? models[0];
+    if (!chosen) {
+      this.service.setUnavailable('No model yet: fine-tune one in the Fine-tune tab, or upload one in Models.');
+      return;
+    }
+    await this.use(chosen);
+  }
+
+  async use(info: ModelInfo): Promise<void> {
+    this.store.set({ activeId: info.id });
+    localStorage.setItem(ACTIVE_KEY, info.id);
+    await this.service.use(info, (m) => this.registry.load(m));
+    if (this.service.status().state === 'error') this.status.error(`The model “${info.name}” ${this.service.status().message}`);
+  }
+
+  /** Saves trained files in this browser and (optionally) detects with them from now on. */
+  async saveFiles(files: ModelFiles, name: string, description: string, activate: boolean): Promise<ModelInfo | null> {
+    return this.run(`Saving “${name}”…`, async () => {
+      const info = await this.registry.saveFiles(files, name, description);
+      await this.refresh();
+      this.status.info(`Saved the model “${name}” in this browser.`);
+      if (activate) await this.use(info);
+      return info;
+    });
+  }
+
+  async saveActiveAs(name: string): Promise<void> {
+    const active = this.store.get().models.find((m) => m.id === this.store.get().activeId);
+    if (!active) return this.status.error('No model is in use to save.');
+    await this.run(`Saving “${name}”…`, async () => {
+      await this.registry.copy(active, name);
+      await this.refresh();
+      this.status.info(`Saved a copy of “${active.name}” as “${name}”.`);
+    });
+  }
+
+  async download(info: ModelInfo): Promise<void> {
+    await this.run(`Preparing “${info.name}” for download…`, async () => {
+      await this.registry.download(info);
+      this.status.info(`Downloaded “${info.name}” as ${info.name}.json and ${info.name}.weights.bin.`);
+    });
+  }
+
+  async upload(files: readonly File[]): Promise<void> {
+    await this.run('Reading the uploaded model…', async () => {
+      const info = await this.registry.upload(files);
+      await this.refresh();
+      this.status.info(`Uploaded “${info.name}”; it is saved in this browser.`);
+    });
+  }
+
+  async remove(info: ModelInfo): Promise<void> {
+    await this.run(`Deleting “${info.name}”…`, async () => {
+      await this.registry.remove(info);
+      const models = await this.refresh();
+      this.status.info(`Deleted “${info.name}”.`);
+      if (this.store.get().activeId === info.id) {
+        const next = models.find((m) => m.source === 'default') ?? models[0];
+        if (next) await this.use(next);
+        else {
+          this.store.set({ activeId: null });
+          localStorage.removeItem(ACTIVE_KEY);
+          this.service.setUnavailable('No model yet: fine-tune one in the Fine-tune tab, or upload one in Models.');
+        }
+      }
+    });
+  }
+
+  private async run<T>(busy: string, work: () => Promise<T>): Promise<T | null> {
+    this.store.set({ busy });
+    this.status.busy(busy);
+    try {
+      return await work();
+    } catch (error) {
+      this.status.error(error instanceof Error ? error.message.replace(/^./, (c) => c.toUpperCase()) : String(error));
+      return null;
+    } finally {
+      this.store.set({ busy: null });
+    }
+  }
+}

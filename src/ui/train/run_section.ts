@@ -1,0 +1,77 @@
+/** "Run" section: the estimate, start / pause / cancel, the progress bar with time left, and the loss curves. */
+import { section } from '../controls';
+import { h } from '../dom';
+import { formatBytes, formatDuration } from './estimate';
+import { LossPlot, SERIES } from './loss_plot';
+import type { TrainController } from './train_controller';
+import type { TrainState } from './train_state';
+
+export function phaseText(state: TrainState): string {
+  const n = `${state.phaseDone} of ${state.phaseTotal}`;
+  switch (state.phase) {
+    case 'idle': return 'Not started.';
+    case 'setup': return 'Starting the training worker…';
+    case 'proposals': return `Finding proposals: ${n} images.`;
+    case 'features': return `Computing backbone features: ${n}${state.phaseDetail ? ` (${state.phaseDetail})` : ''}.`;
+    case 'training': {
+      const p = state.progress;
+      if (!p) return 'Training…';
+      return `${state.paused ? 'Paused at' : 'Iteration'} ${p.iteration} of ${p.iterations}, about ${formatDuration(p.secondsLeft)} left.`;
+    }
+    case 'evaluating': return `Evaluating on the held-out images: ${n}.`;
+    case 'exporting': return 'Writing the model…';
+    case 'done': return `Done: ${state.summary?.iterations ?? 0} iterations in ${formatDuration(state.summary?.seconds ?? 0)}.`;
+    case 'cancelled': return 'Cancelled.';
+    case 'failed': return `Failed: ${state.error ?? 'unknown error'}`;
+  }
+}
+
+function fraction(state: TrainState): number | null {
+  if (state.phase === 'training' && state.progress) return state.progress.iteration / state.progress.iterations;
+  if (state.phase === 'done') return 1;
+  if (state.phaseTotal > 0 && state.running) return state.phaseDone / state.phaseTotal;
+  return null;
+}
+
+export function runSection(controller: TrainController): HTMLElement {
+  const { store } = controller;
+  const estimate = h('p', { class: 'estimate', testid: 'train.estimate' });
+  const start = h('button', { type: 'button', class: 'primary', testid: 'train.start', onclick: () => controller.start() }, 'Start fine-tuning');
+  const pause = h('button', { type: 'button', testid: 'train.pause', onclick: () => (store.get().paused ? controller.resume() : controller.pause()) }, 'Pause');
+  const cancel = h('button', { type: 'button', class: 'danger', testid: 'train.cancel', onclick: () => controller.cancel() }, 'Cancel');
+  const phase = h('p', { class: 'phase', testid: 'train.phase', 'aria-live': 'polite' });
+  const bar = h('progress', { class: 'run-progress', testid: 'train.progress', max: 1, 'aria-label': 'Fine-tuning progress' });
+  const plot = new LossPlot();
+  const legend = h('p', { class: 'plot-legend', 'aria-hidden': 'true' },
+    ...SERIES.map((s) => h('span', {}, h('span', { class: 'legend-line', style: `background:${s.colour}` }), s.label)));
+  const blocker = h('p', { class: 'hint', testid: 'train.blocker' });
+  let shownLosses: unknown = null;
+  const render = (): void => {
+    const state = store.get();
+    const e = controller.estimate();
+    estimate.textContent = `Estimate: about ${formatDuration(e.seconds)} and ${formatBytes(e.bytes)} of memory on this device.`;
+    const why = controller.blocker();
+    blocker.textContent = state.running ? '' : (why ?? '');
+    start.disabled = state.running || why != null;
+    pause.disabled = !state.running || state.phase !== 'training';
+    pause.textContent = state.paused ? 'Resume' : 'Pause';
+    pause.setAttribute('aria-pressed', String(state.paused));
+    cancel.disabled = !state.running;
+    const text = phaseText(state);
+    if (phase.textContent !== text) phase.textContent = text;
+    const f = fraction(state);
+    if (f == null) bar.removeAttribute('value');
+    else bar.value = f;
+    bar.hidden = state.phase === 'idle';
+    bar.setAttribute('aria-valuetext', text);
+    if (state.losses !== shownLosses) {
+      shownLosses = state.losses;
+      plot.update(state.losses, state.progress?.iterations ?? state.settings.iterations);
+    }
+  };
+  store.subscribe(render);
+  controller.annotateStore().subscribe(render);
+  render();
+  return section('Run', 'train.run', estimate, blocker, h('div', { class: 'row' }, start, pause, cancel), phase, bar,
+    h('figure', { class: 'plot' }, plot.element, h('figcaption', {}, legend)));
+}
