@@ -71,10 +71,9 @@ test.describe('when a host page embeds the widget', () => {
           const widget = document.getElementById('detector-a') as HTMLElementTagNameMap['frcnn-detector'];
           widget.setAttribute('max-proposals', String(maxProposals));
           widget.setAttribute('input-scale', '160');
-          if (model) {
-            widget.setAttribute('score-threshold', '0.05'); // untrained heads score about 1/4 for every class
-            widget.setAttribute('model', model);
-          }
+          // low, so that a small run has detections to check (untrained heads score about 1/4 for every class)
+          widget.setAttribute('score-threshold', '0.05');
+          if (model) widget.setAttribute('model', model);
           const event = new Promise<CustomEvent<DetectionsEventDetail>>((resolve, reject) => {
             widget.addEventListener('detections', (e) => resolve(e), { once: true });
             widget.addEventListener('error', (e) => reject(new Error(e.detail.message)), { once: true });

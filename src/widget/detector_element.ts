@@ -161,20 +161,30 @@ export class FastRcnnDetectorElement extends HTMLElement {
     return result;
   }
 
-  private ensureDetector(): Promise<Detector> {
+  /**
+   * The detector the attributes name, loading it on first use. A load that a newer model replaced ends in a
+   * silent AbortError; a failure is reported once (to the first caller that sees it) and forgotten, so a later
+   * call loads again.
+   */
+  private async ensureDetector(): Promise<Detector> {
     this.detector ??= createDetector({
       model: this.model ?? undefined,
       assetsBase: this.assetsBase ?? undefined,
       onProgress: (progress) => this.progress(progress),
-    }).then((detector) => {
-      this.classNames = detector.classNames;
-      return detector;
     });
     const pending = this.detector;
-    pending.catch(() => {
-      if (this.detector === pending) this.detector = null; // a later attempt loads again
-    });
-    return this.reporting(pending);
+    let detector: Detector;
+    try {
+      detector = await pending;
+    } catch (error) {
+      if (this.detector !== pending) throw new DOMException('the model was replaced while loading', 'AbortError');
+      this.detector = null;
+      this.fail(error);
+      throw error;
+    }
+    if (this.detector !== pending) throw new DOMException('the model was replaced while loading', 'AbortError');
+    this.classNames = detector.classNames;
+    return detector;
   }
 
   private dropDetector(): void {
