@@ -8,7 +8,9 @@
  *
  * Input: [N, H, W, 3] float RGB in 0..255, any H and W (preprocess.ts). The graph's own preprocessing, image/255
  * (mobilenetv3_centernet `Centernet.preprocess`, RGB from cv2 BGR2RGB), was folded into the first conv when the
- * graph was frozen, so no mean or scale is applied here; human's centernet.ts also feeds 0..255 RGB.
+ * graph was frozen, so no mean or scale is applied here; human's centernet.ts also feeds 0..255 RGB. Checked on
+ * the full CenterNet (512x512, two raccoon photos): RGB 0..255 gives cat/dog/bear at 0.39 and 0.57, BGR 0..255
+ * 0.35 and 0.51, and 0..1 or -1..1 inputs detect nothing (best score 0.01).
  * Output: [N, ceil(H/16), ceil(W/16), C] (C = 528 at the default tap).
  * Blocks, in order: 'Conv' (the stem), 'expanded_conv', 'expanded_conv_1', ... 'expanded_conv_14'.
  */
