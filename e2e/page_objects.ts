@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DetectionResult } from '../src/model/detection_types';
 import type { DrawnObject } from '../src/ui/canvas/scene';
-import type { AnnotateSnapshot, DetectSnapshot } from '../src/ui/test_api';
+import type { AnnotateSnapshot, DetectSnapshot, ModelsSnapshot, TrainSnapshot } from '../src/ui/test_api';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED_DATASETS = join(REPO_ROOT, '..', 'shared', 'datasets');
@@ -130,6 +130,62 @@ export class AnnotatePanel {
   }
 }
 
+export class TrainPanel {
+  readonly iterations: Locator;
+  readonly scale: Locator;
+  readonly start: Locator;
+  readonly pause: Locator;
+  readonly cancel: Locator;
+  readonly estimate: Locator;
+  readonly phase: Locator;
+  readonly apTable: Locator;
+  readonly modelName: Locator;
+  readonly save: Locator;
+  readonly saved: Locator;
+
+  constructor(readonly page: Page) {
+    this.iterations = page.getByTestId('train.iterations');
+    this.scale = page.getByTestId('train.scale');
+    this.start = page.getByTestId('train.start');
+    this.pause = page.getByTestId('train.pause');
+    this.cancel = page.getByTestId('train.cancel');
+    this.estimate = page.getByTestId('train.estimate');
+    this.phase = page.getByTestId('train.phase');
+    this.apTable = page.getByTestId('train.ap-table');
+    this.modelName = page.getByTestId('train.model-name');
+    this.save = page.getByTestId('train.save');
+    this.saved = page.getByTestId('train.saved');
+  }
+
+  split(imageName: string): Locator {
+    return this.page.getByTestId(`train.split.${imageName}`);
+  }
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('tabs.train').click();
+  }
+}
+
+export class ModelsPanel {
+  readonly table: Locator;
+  readonly active: Locator;
+  readonly uploadInput: Locator;
+
+  constructor(readonly page: Page) {
+    this.table = page.getByTestId('models.table');
+    this.active = page.getByTestId('models.active');
+    this.uploadInput = page.getByTestId('models.upload-input');
+  }
+
+  row(name: string): Locator {
+    return this.page.getByTestId(`models.row.${name}`);
+  }
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('tabs.models').click();
+  }
+}
+
 /** Typed calls into window.frcnnTestApi. */
 export class TestApi {
   constructor(readonly page: Page) {}
@@ -163,6 +219,14 @@ export class TestApi {
     return this.page.evaluate(() => window.frcnnTestApi!.annotate());
   }
 
+  train(): Promise<TrainSnapshot> {
+    return this.page.evaluate(() => window.frcnnTestApi!.train());
+  }
+
+  models(): Promise<ModelsSnapshot> {
+    return this.page.evaluate(() => window.frcnnTestApi!.models());
+  }
+
   /** A mouse click at an image point, as the user would make on the canvas. */
   async clickImage(x: number, y: number): Promise<void> {
     const p = await this.imageToClient(x, y);
@@ -184,6 +248,8 @@ interface Fixtures {
   stage: Stage;
   detectPanel: DetectPanel;
   annotatePanel: AnnotatePanel;
+  trainPanel: TrainPanel;
+  modelsPanel: ModelsPanel;
   api: TestApi;
 }
 
@@ -191,6 +257,8 @@ export const test = base.extend<Fixtures>({
   stage: async ({ page }, use) => use(new Stage(page)),
   detectPanel: async ({ page }, use) => use(new DetectPanel(page)),
   annotatePanel: async ({ page }, use) => use(new AnnotatePanel(page)),
+  trainPanel: async ({ page }, use) => use(new TrainPanel(page)),
+  modelsPanel: async ({ page }, use) => use(new ModelsPanel(page)),
   api: async ({ page }, use) => use(new TestApi(page)),
 });
 

@@ -1,13 +1,28 @@
 /** Entry of the detector page: build the page, start the best tfjs backend and say which one runs. */
-import { selectBackend } from '../runtime/select_backend';
+import { DEFAULT_BACKEND_ORDER, selectBackend, type BackendChoice, type BackendName } from '../runtime/select_backend';
+import { useBackend } from '../training/backends';
 import { startApp } from './app';
 import { byTestId } from './dom';
+
+/**
+ * `?backend=wasm|webgpu|webgl|cpu` asks for one backend (wasm: tfjs's WebAssembly backend, the fastest on a machine
+ * without a GPU; the page's tests use it). Without it: WebGPU, then WebGL, then the CPU.
+ */
+async function chooseBackend(): Promise<BackendChoice> {
+  const requested = new URLSearchParams(location.search).get('backend');
+  if (requested === 'wasm') {
+    await useBackend('wasm');
+    return { name: 'wasm' as BackendName, skipped: [], notice: null };
+  }
+  const order = DEFAULT_BACKEND_ORDER.includes(requested as BackendName) ? [requested as BackendName] : DEFAULT_BACKEND_ORDER;
+  return selectBackend(order);
+}
 
 async function startBackend(): Promise<void> {
   const name = byTestId('backend.name');
   const notice = byTestId('backend.notice');
   try {
-    const choice = await selectBackend();
+    const choice = await chooseBackend();
     name.textContent = choice.name;
     document.documentElement.dataset.backend = choice.name;
     if (choice.notice) {

@@ -72,7 +72,9 @@ export function buildScene(input: SceneInput): DrawnObject[] {
   const focus = findFocus(view, input.focusKey);
   const emphasisOf = (c: ViewCandidate): Emphasis => (focus == null ? 'normal' : relatedTo(c, focus) ? 'focused' : 'dimmed');
   const out: DrawnObject[] = [];
-  if (layers.proposals) input.proposals.forEach((box, i) => out.push(proposalObject(box, i, focus)));
+  // Thousands of proposals would paint the image over: the more there are, the fainter each one.
+  const proposalAlpha = Math.min(0.35, 12 / Math.sqrt(Math.max(1, input.proposals.length)) / 10);
+  if (layers.proposals) input.proposals.forEach((box, i) => out.push(proposalObject(box, i, focus, proposalAlpha)));
   if (view == null) return out;
   for (const c of view.suppressed) {
     const related = focus != null && relatedTo(c, focus);
@@ -100,10 +102,10 @@ function relatedTo(c: ViewCandidate, focus: ViewCandidate): boolean {
   return c === focus || c.key === focus.suppressedBy || c.suppressedBy === focus.key;
 }
 
-function proposalObject(box: Box, i: number, focus: ViewCandidate | null): DrawnObject {
+function proposalObject(box: Box, i: number, focus: ViewCandidate | null, alpha: number): DrawnObject {
   return {
     kind: 'proposal', id: `proposal:${i}`, box, colour: PROPOSAL_COLOUR, dash: [], lineWidth: 1,
-    alpha: focus == null ? 0.35 : 0.15, label: null, emphasis: focus == null ? 'normal' : 'dimmed',
+    alpha: focus == null ? alpha : alpha / 2, label: null, emphasis: focus == null ? 'normal' : 'dimmed',
   };
 }
 
