@@ -1,5 +1,5 @@
 /**
- * Separable filtering of one float plane (width * height, row-major) with edge-clamped borders: the Gaussian
+ * Gaussian smoothing of one float plane (width * height, row-major) with edge-clamped borders: the
  * pre-smoothing of Felzenszwalb-Huttenlocher (sigma 0.8), whose output the texture feature also differentiates.
  */
 
@@ -17,56 +17,49 @@ export function gaussianKernel(sigma: number): Float32Array {
   return kernel;
 }
 
-/** out = (src correlated with kx along rows) correlated with ky along columns. */
-export function filterSeparable(
-  src: Float32Array,
-  width: number,
-  height: number,
-  kx: Float32Array,
-  ky: Float32Array,
-): Float32Array {
+/** Gaussian smoothing: a horizontal then a vertical pass of the symmetric kernel. */
+export function gaussianBlur(src: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  const k = gaussianKernel(sigma);
   const tmp = new Float32Array(src.length);
-  const padded = new Float32Array(width + kx.length);
-  const filtered = new Float32Array(width);
-  for (let y = 0; y < height; y++) {
-    correlateRow(src.subarray(y * width, (y + 1) * width), kx, padded, filtered);
-    tmp.set(filtered, y * width);
-  }
-  return correlateColumns(tmp, width, height, ky);
+  const padded = new Float32Array(width + k.length);
+  for (let y = 0; y < height; y++) blurRow(src, y * width, width, k, padded, tmp);
+  return blurColumns(tmp, width, height, k);
 }
 
-/** out[i] = sum_j k[j] * v[clamp(i + j - r)]; `padded` is scratch of length >= n + 2r. */
-function correlateRow(v: Float32Array, k: Float32Array, padded: Float32Array, out: Float32Array): void {
-  const n = v.length;
+/**
+ * One row: out[o + i] = k[r] v[i] + sum_j k[r + j] (v[i - j] + v[i + j]), borders clamped; `padded` is scratch
+ * of length >= width + 2r.
+ */
+function blurRow(src: Float32Array, o: number, width: number, k: Float32Array, padded: Float32Array, out: Float32Array): void {
   const r = (k.length - 1) / 2;
-  for (let i = 0; i < r; i++) padded[i] = v[0];
-  padded.set(v, r);
-  for (let i = 0; i < r; i++) padded[r + n + i] = v[n - 1];
-  const taps = k.length;
-  for (let i = 0; i < n; i++) {
-    let acc = 0;
-    for (let j = 0; j < taps; j++) acc += k[j] * padded[i + j];
-    out[i] = acc;
+  for (let i = 0; i < r; i++) {
+    padded[i] = src[o];
+    padded[r + width + i] = src[o + width - 1];
+  }
+  for (let i = 0; i < width; i++) padded[r + i] = src[o + i];
+  const centre = k[r];
+  for (let i = 0; i < width; i++) {
+    const c = i + r;
+    let acc = centre * padded[c];
+    for (let j = 1; j <= r; j++) acc += k[r + j] * (padded[c - j] + padded[c + j]);
+    out[o + i] = acc;
   }
 }
 
-/** Vertical pass, a whole row at a time so memory is read in order. Rows beyond the border are clamped. */
-function correlateColumns(src: Float32Array, width: number, height: number, k: Float32Array): Float32Array {
+/** The vertical pass, a whole row at a time so memory is read in order; rows beyond the border are clamped. */
+function blurColumns(src: Float32Array, width: number, height: number, k: Float32Array): Float32Array {
   const out = new Float32Array(src.length);
   const r = (k.length - 1) / 2;
+  const centre = k[r];
   for (let y = 0; y < height; y++) {
     const o = y * width;
-    for (let j = 0; j < k.length; j++) {
-      const yy = Math.min(height - 1, Math.max(0, y + j - r));
-      const weight = k[j];
-      const s = yy * width;
-      for (let x = 0; x < width; x++) out[o + x] += weight * src[s + x];
+    for (let x = 0; x < width; x++) out[o + x] = centre * src[o + x];
+    for (let j = 1; j <= r; j++) {
+      const up = Math.max(0, y - j) * width;
+      const down = Math.min(height - 1, y + j) * width;
+      const weight = k[r + j];
+      for (let x = 0; x < width; x++) out[o + x] += weight * (src[up + x] + src[down + x]);
     }
   }
   return out;
-}
-
-export function gaussianBlur(src: Float32Array, width: number, height: number, sigma: number): Float32Array {
-  const k = gaussianKernel(sigma);
-  return filterSeparable(src, width, height, k, k);
 }
