@@ -137,6 +137,17 @@ test.describe('when a host page embeds the widget', () => {
       expect(requests).toEqual({ model: 1, backbone: 1 });
     });
 
+    await test.step('moving a widget within the page keeps its model and its drawing', async () => {
+      const status = await page.evaluate(async () => {
+        const widget = document.getElementById('detector-a')!;
+        widget.parentElement!.prepend(widget); // re-inserted in place: disconnected and connected in one task
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return widget.shadowRoot!.querySelector('p')!.textContent;
+      });
+      expect(status).toContain(`${detail.objects.length} object`);
+      expect(requests).toEqual({ model: 1, backbone: 1 });
+    });
+
     await test.step('the host page\'s styles are exactly those it had without the widget', async () => {
       expect(await hostStyles(page)).toEqual(withoutWidget);
     });

@@ -56,8 +56,8 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   return new LibraryDetector(lease, request, backend.name);
 }
 
-/** Resolved URLs of what `options` asks for (also the widget's registry key). */
-export function modelRequest(options: Pick<DetectorOptions, 'model' | 'assetsBase' | 'backboneUrl'>): ModelRequest {
+/** Resolved URLs of what `options` asks for (the registry's key). */
+function modelRequest(options: Pick<DetectorOptions, 'model' | 'assetsBase' | 'backboneUrl'>): ModelRequest {
   const assetsBase = options.assetsBase ? resolvePageUrl(options.assetsBase) : defaultAssetsBase();
   return {
     modelUrl: options.model ? resolvePageUrl(options.model) : resolveAssetUrl(DEFAULT_MODEL_PATH, assetsBase),

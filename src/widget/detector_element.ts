@@ -27,6 +27,9 @@ export class FastRcnnDetectorElement extends HTMLElement {
   private running: AbortController | null = null;
   /** Bumped by every new image or model, so a late answer of an older run is dropped. */
   private generation = 0;
+  /** Set between a disconnect and the release it schedules: a reconnect in the same task (a move) keeps everything. */
+  private pendingRelease: ReturnType<typeof setTimeout> | null = null;
+  private loadedClassNames: readonly string[] = [];
 
   constructor() {
     super();
@@ -71,19 +74,27 @@ export class FastRcnnDetectorElement extends HTMLElement {
   set inputScale(value: number | undefined) { this.reflect('input-scale', value === undefined ? null : String(value)); }
 
   /** The loaded model's class names; empty until a model is loaded. */
-  classNames: readonly string[] = [];
+  get classNames(): readonly string[] { return this.loadedClassNames; }
 
   connectedCallback(): void {
     this.view.connect();
+    if (this.pendingRelease !== null) {
+      clearTimeout(this.pendingRelease);
+      this.pendingRelease = null;
+      return;
+    }
     if (this.src !== null) void this.quietly(this.showSource(this.src));
     else void this.quietly(this.loadModel());
   }
 
   disconnectedCallback(): void {
     this.view.disconnect();
-    this.running?.abort();
-    this.running = null;
-    this.dropDetector();
+    this.pendingRelease = setTimeout(() => {
+      this.pendingRelease = null;
+      this.running?.abort();
+      this.running = null;
+      this.dropDetector();
+    }, 0);
   }
 
   attributeChangedCallback(name: ObservedAttribute, previous: string | null, value: string | null): void {
@@ -183,7 +194,7 @@ export class FastRcnnDetectorElement extends HTMLElement {
       throw error;
     }
     if (this.detector !== pending) throw new DOMException('the model was replaced while loading', 'AbortError');
-    this.classNames = detector.classNames;
+    this.loadedClassNames = detector.classNames;
     return detector;
   }
 
@@ -191,7 +202,7 @@ export class FastRcnnDetectorElement extends HTMLElement {
     this.generation++;
     const previous = this.detector;
     this.detector = null;
-    this.classNames = [];
+    this.loadedClassNames = [];
     previous?.then((d) => d.dispose(), () => undefined);
   }
 
