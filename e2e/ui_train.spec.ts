@@ -29,24 +29,28 @@ test.describe('when the user fine-tunes on a tiny set', () => {
     await test.step('hold out the third image; a short run at a small scale; an estimate is shown', async () => {
       await trainPanel.open();
       await trainPanel.split(`${NAMES[2]}.jpg`).selectOption('test');
-      await trainPanel.iterations.fill('8');
+      await trainPanel.iterations.fill('10');
       await trainPanel.iterations.dispatchEvent('change');
       await trainPanel.scale.selectOption('320');
       await expect(trainPanel.estimate).toContainText(/Estimate: about .+ and \d+ MB of memory/);
       await expect(page.getByTestId('train.split-summary')).toHaveText('2 images train, 1 held out.');
     });
 
-    await test.step('start; the progress reaches the end and the loss curve is drawn', async () => {
+    await test.step('start: the worker reports its phases', async () => {
       await trainPanel.start.click();
       await expect.poll(async () => (await api.train()).running).toBe(true);
+      await expect(trainPanel.pause).toBeEnabled({ timeout: 120_000 });
+    });
+
+    await test.step('the progress reaches the end and the loss curve is drawn', async () => {
       await expect.poll(async () => (await api.train()).phase, { timeout: 240_000 }).toBe('done');
       const run = await api.train();
-      expect(run.iteration).toBe(8);
-      expect(run.losses.length).toBe(8);
+      expect(run.iteration).toBe(10);
+      expect(run.losses.length).toBe(10);
       expect(run.losses.every(Number.isFinite)).toBe(true);
       const path = await page.locator('[data-testid="train.loss-plot"] path[data-series="total"]').getAttribute('d');
-      expect(path?.split('L')).toHaveLength(8);
-      await expect(trainPanel.phase).toContainText('Done: 8 iterations');
+      expect(path?.split('L')).toHaveLength(10);
+      await expect(trainPanel.phase).toContainText('Done: 10 iterations');
     });
 
     await test.step('the per-class AP table of the held-out image is shown', async () => {
