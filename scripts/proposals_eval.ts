@@ -4,8 +4,11 @@
  *
  * Runs the browser proposal path on every image of the split in headless Chromium and prints the median time
  * per image, the median number of proposals, and the recall of the ground-truth boxes at IoU 0.5 and 0.7 by the
- * top 100, 300, 1000 and 2000 proposals. Every annotated object counts, 'difficult' ones included.
+ * top 100, 300, 1000 and 2000 proposals. Every annotated object counts, 'difficult' ones included. The text
+ * output adds the median CPU seconds per image of the renderer (page + workers) and the load average, since
+ * wall time on a shared machine depends on what else runs.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { loadDatasetDir } from './lib/load_dataset';
 import { runProposalsInBrowser } from './lib/run_proposals_in_browser';
 import { firstRecallingRank, median, recallAtK } from '../src/proposals/recall';
@@ -57,11 +60,13 @@ async function main(): Promise<void> {
   });
   const log = (line: string) => args.json || process.stderr.write(`${line}\n`);
   log(`${records.length} images from ${args.dataset}${args.split ? ` (split ${args.split})` : ''}, mode ${args.mode}`);
+  const loadBefore = loadavg()[0];
   const results = await runProposalsInBrowser(paths, {
     mode: args.mode,
     keep: TOP_K[TOP_K.length - 1],
     workers: args.workers,
-    onImage: (i, r) => log(`  [${i + 1}/${records.length}] ${records[i].imageFile} ${r.width}x${r.height}: ${r.count} proposals, ${r.seconds.toFixed(3)} s`),
+    onImage: (i, r) =>
+      log(`  [${i + 1}/${records.length}] ${records[i].imageFile} ${r.width}x${r.height}: ${r.count} proposals, ${r.seconds.toFixed(3)} s (CPU ${r.cpuSeconds.toFixed(3)} s)`),
   });
   const ranks: Record<string, number[]> = { '0.5': [], '0.7': [] };
   results.forEach((result, i) => {
@@ -79,15 +84,20 @@ async function main(): Promise<void> {
     secondsPerImageMedian: median(results.map((r) => r.seconds)),
     proposalsMedian: median(results.map((r) => r.count)),
     recall,
+    cpuSecondsPerImageMedian: median(results.map((r) => r.cpuSeconds)),
   };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
   const row = (t: string) => TOP_K.map((k) => recall[t][String(k)].toFixed(3)).join(' / ');
-  console.log(`| images | objects | s/image (median) | proposals (median) | recall@0.5 top ${TOP_K.join(' / ')} | recall@0.7 top ${TOP_K.join(' / ')} |`);
-  console.log('|---|---|---|---|---|---|');
-  console.log(`| ${summary.images} | ${summary.objects} | ${summary.secondsPerImageMedian.toFixed(3)} | ${summary.proposalsMedian} | ${row('0.5')} | ${row('0.7')} |`);
+  console.log(`| images | objects | s/image (median) | CPU s/image (median) | proposals (median) | recall@0.5 top ${TOP_K.join(' / ')} | recall@0.7 top ${TOP_K.join(' / ')} |`);
+  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    `| ${summary.images} | ${summary.objects} | ${summary.secondsPerImageMedian.toFixed(3)} | ${summary.cpuSecondsPerImageMedian.toFixed(3)} | ` +
+      `${summary.proposalsMedian} | ${row('0.5')} | ${row('0.7')} |`,
+  );
+  console.log(`load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`);
 }
 
 main().catch((error: unknown) => {
