@@ -10,18 +10,28 @@ import type { BackboneConfig } from '../model/defaults';
 
 interface GraphJson {
   format?: string;
-  modelTopology: { node: { op: string; attr?: { shape?: { shape?: { dim?: { size: string }[] } } } }[] };
+  modelTopology: { node: { name: string; op: string; input?: string[]; attr?: { shape?: { shape?: { dim?: { size: string }[] } } } }[] };
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
 }
 
 export type FeatureForward = (images: tf.Tensor4D) => tf.Tensor4D;
 
-export async function loadFrozenBackbone(config: BackboneConfig): Promise<{ forward: FeatureForward; dispose: () => void }> {
+/**
+ * `stopBeforeWeight`: for conv fine-tuning, stop at the input of the first op that reads this weight (the first
+ * trainable conv), i.e. at the frozen prefix's output; by default run to the tap.
+ */
+export async function loadFrozenBackbone(config: BackboneConfig, stopBeforeWeight?: string): Promise<{ forward: FeatureForward; dispose: () => void }> {
   const base = config.modelUrl.slice(0, config.modelUrl.lastIndexOf('/') + 1);
   const json = (await (await fetch(config.modelUrl)).json()) as GraphJson;
   for (const node of json.modelTopology.node) {
     const dims = node.attr?.shape?.shape?.dim;
     if (node.op === 'Placeholder' && dims?.length === 4) node.attr!.shape!.shape!.dim = [{ size: '1' }, { size: '-1' }, { size: '-1' }, { size: dims[3].size }];
+  }
+  let output = config.tapNode;
+  if (stopBeforeWeight !== undefined) {
+    const reader = json.modelTopology.node.find((n) => n.input?.includes(stopBeforeWeight));
+    if (!reader?.input?.[0]) throw new Error(`no graph op reads ${stopBeforeWeight}`);
+    output = reader.input[0];
   }
   const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(async (p) => (await fetch(base + p)).arrayBuffer()));
   const weightData = concat(buffers);
@@ -29,7 +39,7 @@ export async function loadFrozenBackbone(config: BackboneConfig): Promise<{ forw
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData, format: json.format }),
   );
   return {
-    forward: (images) => model.execute({ [config.inputNode]: images }, config.tapNode) as tf.Tensor4D,
+    forward: (images) => model.execute({ [config.inputNode]: images }, output) as tf.Tensor4D,
     dispose: () => model.dispose(),
   };
 }

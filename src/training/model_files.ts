@@ -53,3 +53,17 @@ export function importHead(files: ModelFiles, inChannels: number): { config: Det
   tf.dispose(Object.values(decoded));
   return { config, head };
 }
+
+/** The fine-tuned backbone weights a saved model carries ('backbone/<graph constant>'), by graph constant name. */
+export function savedBackboneWeights(files: ModelFiles): Map<string, tf.Tensor> {
+  const json = JSON.parse(files.modelJson) as { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const specs = json.weightsManifest.flatMap((group) => group.weights);
+  if (!specs.some((spec) => spec.name.startsWith('backbone/'))) return new Map();
+  const decoded = tf.io.decodeWeights(files.weights, specs);
+  const out = new Map<string, tf.Tensor>();
+  for (const [name, t] of Object.entries(decoded)) {
+    if (name.startsWith('backbone/')) out.set(name.slice(9), t);
+    else t.dispose();
+  }
+  return out;
+}

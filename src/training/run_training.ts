@@ -18,7 +18,7 @@ import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpoint } from '
 import { evaluateHead } from './evaluate_head';
 import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
-import { exportModelFiles, importHead } from './model_files';
+import { exportModelFiles, importHead, savedBackboneWeights } from './model_files';
 import { ProposalPool } from './proposal_pool';
 import type { FromWorker, Phase, TrainImageSpec, TrainJob } from './protocol';
 import { buildRoidb } from './roidb';
@@ -159,7 +159,20 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   await useBackend(job.featureBackend);
   const trainable = job.config.trainable;
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.kind === 'conv' ? trainable.firstLayer : null });
-  const frozen = trainable.kind === 'fc' ? await loadFrozenBackbone(DEFAULT_BACKBONE) : { forward: (x: tf.Tensor4D) => backbone.frozenPrefix(x), dispose: () => undefined };
+  const savedBackbone = job.model ? savedBackboneWeights(job.model) : new Map<string, tf.Tensor>();
+  let frozen: { forward: (x: tf.Tensor4D) => tf.Tensor4D; dispose: () => void };
+  if (savedBackbone.size > 0) {
+    // a saved model with fine-tuned conv weights: run the whole backbone with them (the interpreter)
+    backbone.assignWeights(savedBackbone);
+    tf.dispose([...savedBackbone.values()]);
+    frozen = { forward: (x) => (trainable.kind === 'conv' ? backbone.frozenPrefix(x) : backbone.forward(x)), dispose: () => undefined };
+  } else if (trainable.kind === 'conv') {
+    // GraphModel up to the first trainable conv: same values as backbone.frozenPrefix, 3x faster on wasm
+    const firstWeight = [...backbone.trainableVariables()].length > 0 ? [...backbone.modifiableWeights().keys()][0] : undefined;
+    frozen = await loadFrozenBackbone(DEFAULT_BACKBONE, firstWeight);
+  } else {
+    frozen = await loadFrozenBackbone(DEFAULT_BACKBONE);
+  }
   const sizes = new Map<string, { width: number; height: number }>();
   const work = [
     ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: job.config.useFlipped ? [false, true] : [false] })),
