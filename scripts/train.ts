@@ -3,7 +3,7 @@
  *   [--iterations N] [--backend wasm|webgl|webgpu|cpu] [--feature-backend wasm|...] [--scale 600] [--lr 0.001]
  *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--svd-fc6 R] [--svd-fc7 R]
  *   [--fc6 256] [--fc7 256] [--dropout 0.5] [--no-flip] [--stage-wise N] [--no-eval] [--cache-dir DIR] [--verbose]
- *   [--trainable fc|<first conv block, e.g. expanded_conv_11>] (conv fine-tuning needs --backend webgl|webgpu|cpu)
+ *   [--proposals-only] (fill the proposal cache and stop) [--trainable fc|<first conv block, e.g. expanded_conv_11>] (conv fine-tuning needs --backend webgl|webgpu|cpu)
  *
  * Fine-tunes Fast R-CNN in headless Chromium through the same Web Worker the app uses (src/training/worker.ts):
  * proposals (cached on disk), frozen-backbone features (cached in the worker), SGD, held-out VOC evaluation, then
@@ -31,6 +31,7 @@ const { values: a } = parseArgs({
     reduce: { type: 'string' }, 'no-flip': { type: 'boolean', default: false }, 'stage-wise': { type: 'string' }, 'no-eval': { type: 'boolean', default: false },
     'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, seed: { type: 'string', default: '3' }, verbose: { type: 'boolean', default: false },
     'log-every': { type: 'string', default: '25' }, trainable: { type: 'string', default: 'fc' },
+    'proposals-only': { type: 'boolean', default: false },
   },
 });
 
@@ -67,7 +68,7 @@ const head = {
 };
 const job: WireJob = {
   runId: `cli-${Date.now()}`,
-  mode: 'train',
+  mode: a['proposals-only'] ? 'proposals' : 'train',
   classNames,
   train: wireImages(train.dataset, train.imagePaths, classNames, cache),
   test: test ? wireImages(test.dataset, test.imagePaths, classNames, cache) : [],
