@@ -13,7 +13,7 @@ const IMAGE = 'BloodImage_00007.jpg';
 test.describe('when the user annotates an image', () => {
   test.beforeEach(async ({ page, api, annotatePanel }) => {
     await page.setViewportSize({ width: 1366, height: 800 });
-    await page.goto('/');
+    await page.goto('/?model=none');
     await api.ready();
     await annotatePanel.open();
     await annotatePanel.addInput.setInputFiles(join(BCCD, 'JPEGImages', IMAGE));
@@ -111,7 +111,7 @@ test.describe('when the user annotates an image', () => {
 
 test.describe('when the user imports and exports annotations', () => {
   test('a VOC set (images + XML) imports with its boxes; COCO export downloads them', async ({ page, api, annotatePanel }) => {
-    await page.goto('/');
+    await page.goto('/?model=none');
     await api.ready();
     await annotatePanel.open();
     const names = ['BloodImage_00007', 'BloodImage_00011'];
@@ -134,7 +134,7 @@ test.describe('when the user imports and exports annotations', () => {
   });
 
   test('a non-image among added images is refused with a message', async ({ page, api, annotatePanel }) => {
-    await page.goto('/');
+    await page.goto('/?model=none');
     await api.ready();
     await annotatePanel.open();
     await annotatePanel.addInput.setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('nope') });
@@ -145,7 +145,7 @@ test.describe('when the user imports and exports annotations', () => {
 
 test.describe('when the user annotates a detected image', () => {
   test("the detector's boxes become starting boxes to check", async ({ page, api, detectPanel }) => {
-    await page.goto('/');
+    await page.goto('/?model=none');
     await api.ready();
     await detectPanel.sample(IMAGE).click();
     await expect.poll(async () => (await api.detect()).image?.name).toBe(IMAGE);

@@ -62,7 +62,8 @@ export class DetectController {
 
   /** Show a result computed elsewhere (the trainer's preview, or a test fixture through the test API). */
   showResult(result: DetectionResult): void {
-    this.store.set({ result, run: 'done', hoverKey: null, selectedKey: null });
+    this.abort?.abort(); // a run still in flight must not replace what is shown
+    this.store.set({ result, run: 'done', progress: null, hoverKey: null, selectedKey: null });
   }
 
   async runDetection(): Promise<void> {

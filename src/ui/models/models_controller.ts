@@ -31,9 +31,13 @@ export class ModelsController {
     return models;
   }
 
-  /** Startup: list the models and load the remembered or first one. */
+  /** Startup: list the models and load the remembered or first one (none with ?model=none, e.g. for drawing tests). */
   async start(): Promise<void> {
     const models = await this.refresh();
+    if (new URLSearchParams(location.search).get('model') === 'none') {
+      this.service.setUnavailable('No model loaded (the page was opened with ?model=none). Choose one in Models.');
+      return;
+    }
     const remembered = localStorage.getItem(ACTIVE_KEY);
     const chosen = models.find((m) => m.id === remembered) ?? models.find((m) => m.source === 'default') ?? models[0];
     if (!chosen) {
