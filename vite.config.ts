@@ -9,7 +9,7 @@ export default defineConfig({
   // Pre-bundle tfjs up front: discovering it lazily makes Vite reload the page mid-test.
   optimizeDeps: {
     entries: ['index.html', 'embed.html', 'e2e/harness/index.html'],
-    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl'],
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-wasm'],
   },
   build: {
     target: 'es2022',
