@@ -2,7 +2,10 @@
  * A dense, exhaustive-search style box set (paper §5.5): boxes over a geometric range of scales, a few aspect
  * ratios and a regular grid of positions, about 45,000 per image by default. With `targetCount` the grid step
  * (a fraction of the box's own width and height) is chosen so the set has close to that many boxes.
+ * Dense boxes have no score, so they come in a seeded random order: any prefix is a uniform sample of the set
+ * (all scales and positions), which is what a caller keeping the first k, or a top-k recall, should see.
  */
+import { mulberry32 } from './rng';
 
 export interface DenseBoxOptions {
   /** Side of the smallest square box, in pixels. */
@@ -15,6 +18,8 @@ export interface DenseBoxOptions {
   readonly stride?: number;
   /** Wanted number of boxes when `stride` is not given. */
   readonly targetCount?: number;
+  /** Seed of the order; null keeps the grid order (scale, aspect ratio, then rows). */
+  readonly shuffleSeed?: number | null;
 }
 
 export const DENSE_BOX_DEFAULTS = {
@@ -22,6 +27,7 @@ export const DENSE_BOX_DEFAULTS = {
   scaleStep: Math.SQRT2,
   aspectRatios: [1 / 3, 1 / 2, 1, 2, 3],
   targetCount: 45_000,
+  shuffleSeed: 1,
 } as const;
 
 /** Packed [x1, y1, x2, y2] boxes, all inside [0, width] x [0, height], no duplicates. */
@@ -44,7 +50,22 @@ export function denseBoxes(width: number, height: number, options: DenseBoxOptio
       }
     }
   }
-  return Float32Array.from(out);
+  const boxes = Float32Array.from(out);
+  const seed = options.shuffleSeed === undefined ? DENSE_BOX_DEFAULTS.shuffleSeed : options.shuffleSeed;
+  return seed === null ? boxes : shuffleBoxes(boxes, seed);
+}
+
+/** Fisher-Yates over whole boxes. */
+function shuffleBoxes(boxes: Float32Array, seed: number): Float32Array {
+  const random = mulberry32(seed);
+  const tmp = new Float32Array(4);
+  for (let i = boxes.length / 4 - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    tmp.set(boxes.subarray(4 * i, 4 * i + 4));
+    boxes.copyWithin(4 * i, 4 * j, 4 * j + 4);
+    boxes.set(tmp, 4 * j);
+  }
+  return boxes;
 }
 
 /** Distinct (w, h) of every scale and aspect ratio, clipped to the image. */
