@@ -7,8 +7,8 @@
  *
  * Fine-tunes Fast R-CNN in headless Chromium through the same Web Worker the app uses (src/training/worker.ts):
  * proposals (cached on disk), frozen-backbone features (cached in the worker), SGD, held-out VOC evaluation, then
- * writes <out>/model.json + <out>/weights.bin. Logs go to stderr; the last stdout line is one JSON object
- * {"iterations", "seconds", "out"} (plus "evaluation" when a test split was evaluated).
+ * writes <out>/model.json + <out>/weights.bin. Logs and the per-class AP table go to stderr; stdout is one JSON
+ * line {"iterations", "seconds", "out"}.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -93,7 +93,6 @@ const cached = [...job.train, ...job.test].filter((i) => i.proposals).length;
 log(`proposals: ${cached}/${job.train.length + job.test.length} cached in ${cache.dir}`);
 
 const imagePaths = new Map([...train.imagePaths, ...(test?.imagePaths ?? [])]);
-let evaluation: EvaluationSummary | undefined;
 let summary: { iterations: number; seconds: number; phaseSeconds: Record<string, number> } | undefined;
 const logEvery = num('log-every')!;
 let lastPhase = '';
@@ -111,8 +110,7 @@ await runInBrowser(job, {
         break;
       }
       case 'evaluation':
-        evaluation = event.result as EvaluationSummary;
-        log(formatApTable(evaluation));
+        log(formatApTable(event.result as EvaluationSummary));
         break;
       case 'model': {
         const out = resolve(a.out!);
@@ -130,4 +128,4 @@ await runInBrowser(job, {
 });
 const seconds = (performance.now() - t0) / 1000;
 if (summary) log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; total ${seconds.toFixed(1)} s`);
-process.stdout.write(`${JSON.stringify({ iterations: summary?.iterations ?? 0, seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!), ...(evaluation ? { evaluation } : {}) })}\n`);
+process.stdout.write(`${JSON.stringify({ iterations: summary?.iterations ?? 0, seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!) })}\n`);
