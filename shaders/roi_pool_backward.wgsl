@@ -3,13 +3,16 @@
 //
 // A fragment: tfjs-backend-webgpu prepends the bindings `dy` [R, PH, PW, C], `argmax` [R, PH, PW, C] (int32,
 // plane-local h * W + w or -1, from roi_pool_forward.wgsl), `rois` [R, 5], `bins` [R, PH + PW, 2] and `result`
-// (dx) [N, H, W, C], the uniforms (tileSize, tilesY, tilesX, numThreads appended) and the entry point.
+// [K * N, H, W, C] (dx when K = 1), the uniforms (tileSize, tilesY, tilesX, numImages, roisPerChunk, numThreads
+// appended) and the entry point.
 //
-// Thread mapping: one thread owns one tile x tile block of one channel of one image, channel fastest. It clears its
-// block (pooled buffers are reused without clearing), then walks the RoIs of its image in order, the bins that
-// overlap the block, and adds dy where the argmax falls inside the block. No other thread writes those cells, and
-// every cell receives its terms in output order (r, ph, pw): the same float32 sums, bit for bit, as the CPU
-// reference, on every run. A bin overlapping several blocks is read once per block it overlaps.
+// Thread mapping: one thread owns one tile x tile block of one channel of one image, for one chunk k of
+// roisPerChunk consecutive RoIs; channel fastest, chunk slowest. It clears its block of result[k] (pooled buffers
+// are reused without clearing), then walks its RoIs of its image in order, the bins that overlap the block, and
+// adds dy where the argmax falls inside the block. No other thread writes those cells, and every cell receives its
+// terms in output order (r, ph, pw): with one chunk, the same float32 sums, bit for bit, as the CPU reference, on
+// every run. With K chunks (many RoIs: bounded work per thread, more threads), roi_pool_backward_sum.wgsl adds the
+// K partial sums in chunk order, as deterministic. A bin overlapping several blocks is read once per block.
 
 fn main(index : i32) {
   if (index >= uniforms.numThreads) {
@@ -25,7 +28,10 @@ fn main(index : i32) {
   let block = index / numChannels;
   let tx = block % uniforms.tilesX;
   let ty = (block / uniforms.tilesX) % uniforms.tilesY;
-  let n = block / (uniforms.tilesX * uniforms.tilesY);
+  let plane = block / (uniforms.tilesX * uniforms.tilesY);  // result image: chunk * N + n
+  let n = plane % uniforms.numImages;
+  let firstRoi = (plane / uniforms.numImages) * uniforms.roisPerChunk;
+  let endRoi = min(firstRoi + uniforms.roisPerChunk, numRois);
   let h0 = ty * uniforms.tileSize;
   let h1 = min(h0 + uniforms.tileSize, mapHeight);
   let w0 = tx * uniforms.tileSize;
@@ -33,12 +39,12 @@ fn main(index : i32) {
 
   for (var h = h0; h < h1; h = h + 1) {
     for (var w = w0; w < w1; w = w + 1) {
-      result[((n * mapHeight + h) * mapWidth + w) * numChannels + c] = 0.0;
+      result[((plane * mapHeight + h) * mapWidth + w) * numChannels + c] = 0.0;
     }
   }
 
   let binsPerRoi = pooledHeight + pooledWidth;
-  for (var r = 0; r < numRois; r = r + 1) {
+  for (var r = firstRoi; r < endRoi; r = r + 1) {
     if (i32(f32(rois[r * 5])) != n) {
       continue;
     }
@@ -66,7 +72,7 @@ fn main(index : i32) {
         let ah = at / mapWidth;
         let aw = at % mapWidth;
         if (at >= 0 && ah >= h0 && ah < h1 && aw >= w0 && aw < w1) {
-          let cell = ((n * mapHeight + ah) * mapWidth + aw) * numChannels + c;
+          let cell = ((plane * mapHeight + ah) * mapWidth + aw) * numChannels + c;
           result[cell] = result[cell] + dy[o];
         }
       }

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { roiPool } from './roi_pool';
+import { planBackward } from './roi_pool_webgpu';
 import { binEdges, roiPoolForwardImpl, roundHalfAwayFromZero } from './roi_pool_impl';
 import { compareRoiPoolCase, runRoiPoolGoldenCase, type RoiPoolGoldenFile } from './testing/golden_case';
 
@@ -168,6 +169,22 @@ describe('when the arguments are wrong or unusual', () => {
     const y = roiPool(x, rois, 1, 1, 1 / 16);
     expect(await y.data()).toEqual(new Float32Array([19]));
     tf.dispose([x, rois, y]);
+  });
+});
+
+describe('the webgpu backward plan', () => {
+  test('one chunk up to 512 RoIs, so its sums are the reference bits; more RoIs make more chunks', () => {
+    expect(planBackward([1, 38, 50, 512], 512, 16384)).toMatchObject({ numChunks: 1, roisPerChunk: 512 });
+    expect(planBackward([1, 38, 50, 512], 2000, 16384)).toMatchObject({ numChunks: 4, roisPerChunk: 500 });
+  });
+
+  test('blocks shrink until enough threads run, and partial sums stay within 2^24 floats', () => {
+    expect(planBackward([1, 38, 50, 64], 128, 16384)).toMatchObject({ tileSize: 2, numThreads: 19 * 25 * 64 });
+    expect(planBackward([1, 38, 50, 64], 1024, 16384)).toMatchObject({ tileSize: 4, numChunks: 2, numThreads: 2 * 10 * 13 * 64 });
+    expect(planBackward([1, 38, 50, 64], 128, 256)).toMatchObject({ tileSize: 25, numThreads: 256 });
+    const large = planBackward([2, 64, 64, 1024], 100_000, 16384);
+    expect(large.numChunks * 2 * 64 * 64 * 1024).toBeLessThanOrEqual(2 ** 24);
+    expect(large.numChunks * large.roisPerChunk).toBeGreaterThanOrEqual(100_000);
   });
 });
 

@@ -134,17 +134,18 @@ export function roiPoolForwardImpl(
 
 /**
  * Routes each output gradient to its argmax (Eq. 4 of the paper), summing in output order (r, ph, pw): the
- * float32 sums are the same bits as the WebGPU and WebGL kernels', which add in that order too.
+ * float32 sums are the same bits as the WebGL kernel's and, up to 512 RoIs, the WebGPU kernel's, which add in that
+ * order too. Tests pass a Float64Array `dx` for exact sums.
  */
-export function roiPoolBackwardImpl(
+export function roiPoolBackwardImpl<Sums extends Float32Array | Float64Array = Float32Array>(
   dy: NumericArray,
   argmax: Int32Array,
   shape: FeatureShape,
   rois: NumericArray,
   numRois: number,
-): Float32Array {
-  const [n, h, w, c] = shape;
-  const dx = new Float32Array(n * h * w * c);
+  dx: Sums = new Float32Array(shape.reduce((a, b) => a * b, 1)) as Sums,
+): Sums {
+  const [, h, w, c] = shape;
   const perRoi = argmax.length / Math.max(numRois, 1);
   for (let r = 0; r < numRois; r += 1) {
     const plane = Math.trunc(rois[r * ROI_COLUMNS]) * h * w;

@@ -13,6 +13,7 @@ import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow
 import binsSource from '../../../shaders/roi_pool_bins.wgsl?raw';
 import forwardSource from '../../../shaders/roi_pool_forward.wgsl?raw';
 import backwardSource from '../../../shaders/roi_pool_backward.wgsl?raw';
+import sumSource from '../../../shaders/roi_pool_backward_sum.wgsl?raw';
 import {
   RoiPool,
   RoiPoolGrad,
@@ -77,21 +78,22 @@ export class RoiPoolForwardProgram implements WebGPUProgram {
   }
 }
 
-/** dx from dy and the argmax switches, one thread per (image, tile x tile block, channel). */
+/** dx (or K partial sums of it) from dy and the argmax switches: shaders/roi_pool_backward.wgsl. */
 export class RoiPoolBackwardProgram implements WebGPUProgram {
   readonly variableNames = ['dy', 'argmax', 'rois', 'bins'];
-  readonly uniforms = 'tileSize : i32, tilesY : i32, tilesX : i32, numThreads : i32,';
+  readonly uniforms = 'tileSize : i32, tilesY : i32, tilesX : i32, numImages : i32, roisPerChunk : i32, numThreads : i32,';
   readonly workgroupSize = WORKGROUP;
   readonly outputShape: number[];
   readonly dispatchLayout: WebGPUProgram['dispatchLayout'];
   readonly dispatch: WebGPUProgram['dispatch'];
-  readonly tiling: BackwardTiling;
   shaderKey = 'frcnn_roiPool_backward';
 
-  constructor(featuresShape: number[], tileSize = chooseTileSize(featuresShape)) {
-    this.outputShape = featuresShape;
-    this.tiling = backwardTiling(featuresShape, tileSize);
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(this.tiling.numThreads));
+  constructor(
+    [n, h, w, c]: number[],
+    readonly plan: BackwardPlan,
+  ) {
+    this.outputShape = [plan.numChunks * n, h, w, c];
+    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(plan.numThreads));
   }
 
   getUserCode(): string {
@@ -99,33 +101,77 @@ export class RoiPoolBackwardProgram implements WebGPUProgram {
   }
 
   uniformData(): Array<{ type: string; data: number[] }> {
-    const { tileSize, tilesY, tilesX, numThreads } = this.tiling;
-    return [tileSize, tilesY, tilesX, numThreads].map((v) => ({ type: 'int32', data: [v] }));
+    const { tileSize, tilesY, tilesX, roisPerChunk, numThreads } = this.plan;
+    const numImages = this.outputShape[0] / this.plan.numChunks;
+    return [tileSize, tilesY, tilesX, numImages, roisPerChunk, numThreads].map((v) => ({ type: 'int32', data: [v] }));
   }
 }
 
-export interface BackwardTiling {
+/** dx as the sum of the K partial sums, in chunk order: shaders/roi_pool_backward_sum.wgsl. */
+export class RoiPoolSumProgram implements WebGPUProgram {
+  readonly variableNames = ['partials'];
+  readonly uniforms = 'numChunks : i32,';
+  readonly workgroupSize = WORKGROUP;
+  readonly size = true;
+  readonly outputShape: number[];
+  readonly dispatchLayout: WebGPUProgram['dispatchLayout'];
+  readonly dispatch: WebGPUProgram['dispatch'];
+  shaderKey = 'frcnn_roiPool_backward_sum';
+
+  constructor(featuresShape: number[]) {
+    this.outputShape = featuresShape;
+    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(featuresShape.reduce((a, b) => a * b, 1)));
+  }
+
+  getUserCode(): string {
+    return sumSource;
+  }
+}
+
+/** How the backward splits its work: RoI chunks x images x tile x tile blocks x channels, one thread each. */
+export interface BackwardPlan {
   readonly tileSize: number;
   readonly tilesY: number;
   readonly tilesX: number;
+  readonly numChunks: number;
+  readonly roisPerChunk: number;
   readonly numThreads: number;
 }
 
-export function backwardTiling([n, h, w, c]: number[], tileSize: number): BackwardTiling {
-  const tilesY = Math.ceil(h / tileSize);
-  const tilesX = Math.ceil(w / tileSize);
-  return { tileSize, tilesY, tilesX, numThreads: n * tilesY * tilesX * c };
+/** A thread walks at most this many RoIs; more RoIs are split into chunks summed afterwards. */
+const ROIS_PER_CHUNK = 512;
+/** Cap on the partial sums (K x the features' size), 64 MiB of float32. */
+const MAX_PARTIAL_ELEMENTS = 2 ** 24;
+
+function tilesOf([n, h, w, c]: number[], tileSize: number) {
+  const [tilesY, tilesX] = [Math.ceil(h / tileSize), Math.ceil(w / tileSize)];
+  return { tileSize, tilesY, tilesX, threadsPerChunk: n * tilesY * tilesX * c };
 }
 
 /**
- * Larger blocks read each bin fewer times (a bin is read once per block it overlaps); smaller blocks give more
- * threads. Start at 8 x 8 (a 7 x 7 grid of bins over a conv5 map has bins of about 2-7 cells) and shrink while
- * fewer than ~16K threads would run.
+ * Blocks trade redundant reads for threads: a bin is read once per block it overlaps, and every block walks its
+ * RoIs once, so larger blocks do less work; smaller blocks and more chunks give more threads. Take the largest block
+ * (from the whole map down, halving) with which all chunks together still run `minThreads` threads.
  */
-export function chooseTileSize(featuresShape: number[]): number {
-  let tile = 8;
-  while (tile > 2 && backwardTiling(featuresShape, tile).numThreads < 16384) tile /= 2;
-  return tile;
+export function planBackward(featuresShape: number[], numRois: number, minThreads: number, tileSize?: number): BackwardPlan {
+  const size = featuresShape.reduce((a, b) => a * b, 1);
+  const maxChunks = Math.max(1, Math.floor(MAX_PARTIAL_ELEMENTS / size));
+  const numChunks = Math.min(Math.max(1, Math.ceil(numRois / ROIS_PER_CHUNK)), maxChunks);
+  let tiles = tilesOf(featuresShape, tileSize ?? Math.max(featuresShape[1], featuresShape[2]));
+  while (tileSize == null && tiles.tileSize > 2 && numChunks * tiles.threadsPerChunk < minThreads) {
+    tiles = tilesOf(featuresShape, Math.ceil(tiles.tileSize / 2));
+  }
+  const { threadsPerChunk, ...blocks } = tiles;
+  return { ...blocks, numChunks, roisPerChunk: Math.ceil(numRois / numChunks), numThreads: numChunks * threadsPerChunk };
+}
+
+/**
+ * Threads that keep the device busy: a GPU wants tens of thousands; a software adapter (SwiftShader: WebGPU run on
+ * the CPU cores, as in CI) runs a few hundred as fast and then gains nothing but the redundant work.
+ */
+export function minBackwardThreads(backend: WebGPUBackend): number {
+  const adapter = backend.adapterInfo as unknown as { architecture?: string } | undefined; // a private field in the typings
+  return adapter?.architecture === 'swiftshader' ? 256 : 16384;
 }
 
 function runBins(backend: WebGPUBackend, rois: TensorInfo, featuresShape: number[], attrs: RoiPoolAttrs): TensorInfo {
@@ -154,19 +200,25 @@ function roiPoolWebGPU({ inputs, backend, attrs }: KernelArgs<RoiPoolInputs, Web
   return y;
 }
 
-/** The backward in its three steps; `tileSize` is exposed for the benchmark. */
+/** The backward: bins, argmax, the deterministic scatter by blocks, and the sum of chunks when there are several. */
 export function roiPoolGradWebGPU(
   { inputs, backend, attrs }: KernelArgs<RoiPoolGradInputs, WebGPUBackend>,
-  tileSize?: number,
+  tileSize?: number, // for the benchmark
 ): TensorInfo {
   const { dy, features, rois } = inputs;
   if (rois.shape[0] === 0) return zeros(backend, features.shape);
   const bins = runBins(backend, rois, features.shape, attrs);
   const argmax = backend.runWebGPUProgram(new RoiPoolForwardProgram(dy.shape, 'argmax'), [features, rois, bins], 'int32');
-  const program = new RoiPoolBackwardProgram(features.shape, tileSize);
-  const dx = backend.runWebGPUProgram(program, [dy, argmax, rois, bins], 'float32', program.uniformData());
+  const plan = planBackward(features.shape, rois.shape[0], minBackwardThreads(backend), tileSize);
+  const program = new RoiPoolBackwardProgram(features.shape, plan);
+  const partials = backend.runWebGPUProgram(program, [dy, argmax, rois, bins], 'float32', program.uniformData());
   backend.disposeData(argmax.dataId);
   backend.disposeData(bins.dataId);
+  if (plan.numChunks === 1) return partials;
+  const dx = backend.runWebGPUProgram(new RoiPoolSumProgram(features.shape), [partials], 'float32', [
+    { type: 'int32', data: [plan.numChunks] },
+  ]);
+  backend.disposeData(partials.dataId);
   return dx;
 }
 
