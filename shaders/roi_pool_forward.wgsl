@@ -3,20 +3,22 @@
 // A fragment: tfjs-backend-webgpu prepends the bindings `x` [N, H, W, C], `rois` [R, 5], `bins` [R, PH + PW, 2]
 // (from roi_pool_bins.wgsl) and `result` [R, PH, PW, C], the uniforms and the entry point; the program class
 // appends writeResult(), which stores either the value (forward) or the plane-local argmax h * W + w (used by
-// the backward).
+// the backward), and prepends CHANNELS_PER_THREAD (4 when C is a multiple of 4, else 1) with the matching types
+// Value (vec4<f32> or f32) and Position (vec4<i32> or i32); `x` and `result` then hold Values.
 //
-// Thread mapping: one thread per output element, channel fastest, so neighbouring threads read neighbouring
-// addresses of the NHWC map while they walk the same bin.
+// Thread mapping: one thread per CHANNELS_PER_THREAD channels of one output bin, channels fastest, so neighbouring
+// threads read neighbouring addresses of the NHWC map while they walk the same bin; the comparisons and selects
+// below work channel by channel for vectors.
 
 fn main(index : i32) {
   if (index >= uniforms.size) {
     return;
   }
-  let numChannels = uniforms.outShape.w;
+  let numGroups = uniforms.outShape.w / CHANNELS_PER_THREAD;  // Values per map cell
   let pooledWidth = uniforms.outShape.z;
   let pooledHeight = uniforms.outShape.y;
-  let c = index % numChannels;
-  let binIndex = index / numChannels;  // (r * PH + ph) * PW + pw
+  let c = index % numGroups;
+  let binIndex = index / numGroups;  // (r * PH + ph) * PW + pw
   let pw = binIndex % pooledWidth;
   let ph = (binIndex / pooledWidth) % pooledHeight;
   let r = binIndex / (pooledWidth * pooledHeight);
@@ -31,17 +33,16 @@ fn main(index : i32) {
   let batch = i32(f32(rois[r * 5]));
 
   // The reference starts from -FLT_MAX, or 0 for an empty bin, and keeps the first of equal maxima (strict >).
-  var best = select(bitcast<f32>(0xff7fffffu), 0.0, hEnd <= hStart || wEnd <= wStart);
-  var bestAt = -1;
+  var best = Value(select(bitcast<f32>(0xff7fffffu), 0.0, hEnd <= hStart || wEnd <= wStart));
+  var bestAt = Position(-1);
   for (var h = hStart; h < hEnd; h = h + 1) {
-    var at = ((batch * mapHeight + h) * mapWidth + wStart) * numChannels + c;
+    var at = ((batch * mapHeight + h) * mapWidth + wStart) * numGroups + c;
     for (var w = wStart; w < wEnd; w = w + 1) {
       let v = x[at];
-      if (v > best) {
-        best = v;
-        bestAt = h * mapWidth + w;
-      }
-      at = at + numChannels;
+      let better = v > best;
+      best = select(best, v, better);
+      bestAt = select(bestAt, Position(h * mapWidth + w), better);
+      at = at + numGroups;
     }
   }
   writeResult(index, best, bestAt);

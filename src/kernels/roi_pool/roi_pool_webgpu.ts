@@ -53,12 +53,17 @@ export class RoiPoolBinsProgram implements WebGPUProgram {
   }
 }
 
-/** Max per bin, writing the value (forward) or its plane-local position (argmax, for the backward). */
+/**
+ * Max per bin, writing the value (forward) or its plane-local position (argmax, for the backward); four channels per
+ * thread, as vec4, when C is a multiple of 4.
+ */
 export class RoiPoolForwardProgram implements WebGPUProgram {
   readonly variableNames = ['x', 'rois', 'bins'];
   readonly workgroupSize = WORKGROUP;
   readonly size = true;
   readonly outputShape: number[];
+  readonly outputComponent: number;
+  readonly variableComponents: number[];
   readonly dispatchLayout: WebGPUProgram['dispatchLayout'];
   readonly dispatch: WebGPUProgram['dispatch'];
   shaderKey: string;
@@ -68,13 +73,20 @@ export class RoiPoolForwardProgram implements WebGPUProgram {
     private readonly writes: 'value' | 'argmax',
   ) {
     this.outputShape = outputShape;
-    this.shaderKey = `frcnn_roiPool_forward_${writes}`;
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(outputShape.reduce((a, b) => a * b, 1)));
+    this.outputComponent = outputShape[3] % 4 === 0 ? 4 : 1;
+    this.variableComponents = [this.outputComponent, 1, 1];
+    this.shaderKey = `frcnn_roiPool_forward_${writes}_${this.outputComponent}`;
+    const threads = outputShape.reduce((a, b) => a * b, 1) / this.outputComponent;
+    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch } = flatDispatch(threads));
   }
 
   getUserCode(): string {
+    const vector = this.outputComponent === 4;
+    const types = `const CHANNELS_PER_THREAD = ${this.outputComponent};
+alias Value = ${vector ? 'vec4<f32>' : 'f32'};
+alias Position = ${vector ? 'vec4<i32>' : 'i32'};`;
     const store = this.writes === 'value' ? 'setOutputAtIndex(index, value);' : 'setOutputAtIndexI32(index, position);';
-    return `${forwardSource}\nfn writeResult(index : i32, value : f32, position : i32) { ${store} }\n`;
+    return `${types}\n${forwardSource}\nfn writeResult(index : i32, value : Value, position : Position) { ${store} }\n`;
   }
 }
 
