@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/lib/chromium';
 
 // Browser tests: Debian Chromium, headless, WebGPU through SwiftShader, pages served by Vite on localhost.
-const PORT = 5183;
+// PW_PORT lets two checkouts run their browser tests side by side.
+const PORT = Number(process.env.PW_PORT ?? 5183);
 
 export default defineConfig({
   testDir: 'e2e',
