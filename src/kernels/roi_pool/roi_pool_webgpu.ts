@@ -1,12 +1,14 @@
 /**
- * RoI pooling kernels for tfjs-backend-webgpu: three WGSL programs (shaders/roi_pool_*.wgsl) and the kernel
- * functions that chain them.
+ * RoI pooling kernels for tfjs-backend-webgpu: the WGSL programs of shaders/roi_pool_*.wgsl and the kernel functions
+ * that chain them.
  *
- * Shape letters: N images, H x W feature map, C channels (NHWC), R RoIs, PH x PW pooled bins.
+ * Shape letters: N images, H x W feature map, C channels (NHWC), R RoIs, PH x PW pooled bins, K RoI chunks.
  * - forward:  bins [R, PH+PW, 2] -> y [R, PH, PW, C]
- * - backward: bins -> argmax [R, PH, PW, C] -> dx [N, H, W, C] (deterministic, see roi_pool_backward.wgsl)
+ * - backward: bins -> argmax [R, PH, PW, C] -> K partial dx [K*N, H, W, C] -> dx [N, H, W, C] (deterministic, see
+ *   roi_pool_backward.wgsl; the sum step only when K > 1)
  * Each program is a class (its name labels the pipeline), built anew per call because runWebGPUProgram writes its
- * shaderKey. No constant is baked into the WGSL except the writeResult variant, which is in the shaderKey.
+ * shaderKey. Sizes travel as uniforms; the only constants baked into the WGSL (the forward's writeResult and channels
+ * per thread) are in the shaderKey.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -165,12 +167,12 @@ function tilesOf([n, h, w, c]: number[], tileSize: number) {
  * RoIs once, so larger blocks do less work; smaller blocks and more chunks give more threads. Take the largest block
  * (from the whole map down, halving) with which all chunks together still run `minThreads` threads.
  */
-export function planBackward(featuresShape: number[], numRois: number, minThreads: number, tileSize?: number): BackwardPlan {
+export function planBackward(featuresShape: number[], numRois: number, minThreads: number): BackwardPlan {
   const size = featuresShape.reduce((a, b) => a * b, 1);
   const maxChunks = Math.max(1, Math.floor(MAX_PARTIAL_ELEMENTS / size));
   const numChunks = Math.min(Math.max(1, Math.ceil(numRois / ROIS_PER_CHUNK)), maxChunks);
-  let tiles = tilesOf(featuresShape, tileSize ?? Math.max(featuresShape[1], featuresShape[2]));
-  while (tileSize == null && tiles.tileSize > 2 && numChunks * tiles.threadsPerChunk < minThreads) {
+  let tiles = tilesOf(featuresShape, Math.max(featuresShape[1], featuresShape[2]));
+  while (tiles.tileSize > 2 && numChunks * tiles.threadsPerChunk < minThreads) {
     tiles = tilesOf(featuresShape, Math.ceil(tiles.tileSize / 2));
   }
   const { threadsPerChunk, ...blocks } = tiles;
@@ -186,7 +188,7 @@ export function minBackwardThreads(backend: WebGPUBackend): number {
   return adapter?.architecture === 'swiftshader' ? 256 : 16384;
 }
 
-function runBins(backend: WebGPUBackend, rois: TensorInfo, featuresShape: number[], attrs: RoiPoolAttrs): TensorInfo {
+export function runBins(backend: WebGPUBackend, rois: TensorInfo, featuresShape: number[], attrs: RoiPoolAttrs): TensorInfo {
   const [n, h, w] = featuresShape;
   const program = new RoiPoolBinsProgram(rois.shape[0], attrs.pooledHeight, attrs.pooledWidth);
   return backend.runWebGPUProgram(program, [rois], 'int32', [
@@ -213,15 +215,12 @@ function roiPoolWebGPU({ inputs, backend, attrs }: KernelArgs<RoiPoolInputs, Web
 }
 
 /** The backward: bins, argmax, the deterministic scatter by blocks, and the sum of chunks when there are several. */
-export function roiPoolGradWebGPU(
-  { inputs, backend, attrs }: KernelArgs<RoiPoolGradInputs, WebGPUBackend>,
-  tileSize?: number, // for the benchmark
-): TensorInfo {
+function roiPoolGradWebGPU({ inputs, backend, attrs }: KernelArgs<RoiPoolGradInputs, WebGPUBackend>): TensorInfo {
   const { dy, features, rois } = inputs;
   if (rois.shape[0] === 0) return zeros(backend, features.shape);
   const bins = runBins(backend, rois, features.shape, attrs);
   const argmax = backend.runWebGPUProgram(new RoiPoolForwardProgram(dy.shape, 'argmax'), [features, rois, bins], 'int32');
-  const plan = planBackward(features.shape, rois.shape[0], minBackwardThreads(backend), tileSize);
+  const plan = planBackward(features.shape, rois.shape[0], minBackwardThreads(backend));
   const program = new RoiPoolBackwardProgram(features.shape, plan);
   const partials = backend.runWebGPUProgram(program, [dy, argmax, rois, bins], 'float32', program.uniformData());
   backend.disposeData(argmax.dataId);
@@ -239,6 +238,6 @@ export const roiPoolWebGPUConfigs: KernelConfig[] = [
   {
     kernelName: RoiPoolGrad,
     backendName: 'webgpu',
-    kernelFunc: ((args: KernelArgs<RoiPoolGradInputs, WebGPUBackend>) => roiPoolGradWebGPU(args)) as unknown as KernelFunc,
+    kernelFunc: roiPoolGradWebGPU as unknown as KernelFunc,
   },
 ];
