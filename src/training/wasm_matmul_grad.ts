@@ -19,7 +19,6 @@ let installed = false;
 export function installPlainMatMulGradient(): void {
   if (installed) return;
   installed = true;
-  const previous = tf.env().get('DEBUG');
   tf.registerGradient({
     kernelName: 'BatchMatMul',
     inputsToSave: ['a', 'b'],
@@ -33,5 +32,4 @@ export function installPlainMatMulGradient(): void {
       return { a: () => plainMatMul(b, d, true, true), b: () => plainMatMul(d, a, true, true) };
     },
   });
-  tf.env().set('DEBUG', previous);
 }
