@@ -4,7 +4,7 @@
  *
  * Per colour space:
  *  1. convert RGBA to the space, smooth with FH's Gaussian, build and sort the pixel graph once;
- *  2. texture bins once (every k and similarity set reads them);
+ *  2. texture codes once, from the smoothed planes (every k and similarity set reads them);
  *  3. per k: segment (FH), region sizes/boxes/adjacency, initial histograms;
  *  4. per similarity set: hierarchical grouping, giving one hierarchy of boxes.
  */
