@@ -1,5 +1,5 @@
 /**
- * npm run bench:roipool [-- --json] [--quick]
+ * npm run bench:roipool [-- --json] [--quick | --configs 2000x512,128x64]
  *
  * RoI pooling on WebGPU in headless Chromium: the WGSL kernels against the fastest stock-tfjs composition found
  * (scripts/bench/roi_pool_page.ts), forward and backward, for R in {128, 512, 2000} and C in {64, 256, 512}, 7 x 7 bins
@@ -17,9 +17,14 @@ import type { BenchConfig, PreparedBench, Variant } from './bench/roi_pool_page'
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const quick = args.includes('--quick'); // one small configuration: checks that the benchmark runs
+const only = args[args.indexOf('--configs') + 1]; // RxC pairs, e.g. 2000x512
 
-const ROIS = quick ? [128] : [128, 512, 2000];
-const CHANNELS = quick ? [64] : [64, 256, 512];
+const CONFIGS: [numRois: number, channels: number][] = args.includes('--configs')
+  ? (only ?? '').split(',').map((pair) => pair.split('x').map(Number) as [number, number])
+  : quick
+    ? [[128, 64]]
+    : [128, 512, 2000].flatMap((r) => [64, 256, 512].map((c): [number, number] => [r, c]));
+if (CONFIGS.some(([r, c]) => !(r > 0 && c > 0))) throw new Error(`--configs takes RxC pairs such as 2000x512, got ${only}`);
 const KERNEL_RUNS = 5;
 const STOCK_RUNS = 3;
 const BASE = { mapHeight: 38, mapWidth: 50, pooled: 7, spatialScale: 1 / 16 };
@@ -80,11 +85,9 @@ const report = await withHarness({ backend: 'webgpu' }, async ({ page }) => {
   });
   const gpuProcess = adapter.architecture === 'swiftshader' ? findGpuProcess() : null;
   const results: Measured[] = [];
-  for (const numRois of ROIS) {
-    for (const channels of CHANNELS) {
-      if (!asJson) process.stderr.write(`R=${numRois} C=${channels} ...\n`);
-      results.push(await measure(page, { ...BASE, numRois, channels }, gpuProcess));
-    }
+  for (const [numRois, channels] of CONFIGS) {
+    if (!asJson) process.stderr.write(`R=${numRois} C=${channels} ...\n`);
+    results.push(await measure(page, { ...BASE, numRois, channels }, gpuProcess));
   }
   const copyBytes = Math.max(...results.flatMap((r) => [r.forwardBytes, r.backwardBytes]));
   const copyGbPerSecond = await page.evaluate(

@@ -18,12 +18,7 @@ import { WebGPUBackend, webgpu_util, type WebGPUProgram } from '@tensorflow/tfjs
 import { roiPool } from '../../src/kernels/roi_pool/roi_pool';
 import { RoiPoolGrad, toAttrMap, type RoiPoolAttrs } from '../../src/kernels/roi_pool/kernel_names';
 import { roiBins, type FeatureShape } from '../../src/kernels/roi_pool/roi_pool_impl';
-import {
-  RoiPoolBinsProgram,
-  RoiPoolForwardProgram,
-  minBackwardThreads,
-  planBackward,
-} from '../../src/kernels/roi_pool/roi_pool_webgpu';
+import { RoiPoolForwardProgram, minBackwardThreads, planBackward, runBins } from '../../src/kernels/roi_pool/roi_pool_webgpu';
 
 export interface BenchConfig {
   readonly numRois: number;
@@ -107,12 +102,16 @@ interface BinGroup {
 /**
  * Bins grouped by their number of cells. tfjs's max pool keeps the last of equal maxima (`>=`), so the cells are
  * listed last-first: its choice is then the reference's first maximum in row-major order, and so is its gradient.
+ * A group holds fewer than 2^24 / C cells: maxPoolWithArgmax's flat indexes (cell * C + channel) then stay exact in
+ * tfjs-webgpu's integer ops, which compute in float32.
  */
 function planGroups(rois: Float32Array, shape: FeatureShape, attrs: RoiPoolAttrs): { groups: BinGroup[]; numBins: number } {
-  const [, h, w] = shape;
+  const [, h, w, c] = shape;
   const { pooledHeight: ph, pooledWidth: pw, spatialScale } = attrs;
   const numRois = rois.length / 5;
-  const groups = new Map<number, BinGroup>();
+  const maxCells = Math.floor((2 ** 24 - 1) / c);
+  const full: BinGroup[] = [];
+  const groups = new Map<number, BinGroup>(); // the open group of each area
   for (let r = 0; r < numRois; r += 1) {
     const { batch, rows, cols } = roiBins(rois, r, shape, ph, pw, spatialScale);
     for (let i = 0; i < ph; i += 1) {
@@ -121,13 +120,17 @@ function planGroups(rois: Float32Array, shape: FeatureShape, attrs: RoiPoolAttrs
         if (he <= hs || we <= ws) continue; // empty bins stay 0
         const area = (he - hs) * (we - ws);
         let group = groups.get(area);
+        if (group != null && group.cells.length + area > maxCells) {
+          full.push(group);
+          group = undefined;
+        }
         if (group == null) groups.set(area, (group = { area, bins: [], cells: [] }));
         group.bins.push((r * ph + i) * pw + j);
         for (let y = he - 1; y >= hs; y -= 1) for (let x = we - 1; x >= ws; x -= 1) group.cells.push((batch * h + y) * w + x);
       }
     }
   }
-  return { groups: [...groups.values()], numBins: numRois * ph * pw };
+  return { groups: [...full, ...groups.values()], numBins: numRois * ph * pw };
 }
 
 /** Gather each group's cells as an image [1, n * area, 1, C] and max-pool it with an area x 1 window. */
@@ -222,11 +225,7 @@ class AtomicScatterProgram implements WebGPUProgram {
 export function atomicBackward(dy: tf.Tensor4D, features: tf.Tensor4D, rois: tf.Tensor2D, attrs: RoiPoolAttrs): tf.Tensor {
   const b = backend();
   const threads = dy.size;
-  const [n, h, w] = features.shape;
-  const bins = b.runWebGPUProgram(new RoiPoolBinsProgram(rois.shape[0], attrs.pooledHeight, attrs.pooledWidth), [rois], 'int32', [
-    { type: 'float32', data: [attrs.spatialScale] },
-    ...[attrs.pooledHeight, n, h, w].map((v) => ({ type: 'int32', data: [v] })),
-  ]);
+  const bins = runBins(b, rois, features.shape, attrs);
   const argmax = b.runWebGPUProgram(new RoiPoolForwardProgram(dy.shape, 'argmax'), [features, rois, bins], 'int32');
   const fill = tf.getKernel('Fill', 'webgpu')!.kernelFunc({ backend: b, inputs: {}, attrs: { shape: features.shape, value: 0, dtype: 'float32' } }) as tf.TensorInfo;
   const dx = b.runWebGPUProgram(new AtomicScatterProgram(features.shape, threads), [dy, argmax, rois], 'float32', [{ type: 'int32', data: [threads] }], fill);
