@@ -86,6 +86,8 @@ export interface TrainProgress {
   readonly secondsLeft: number;
   readonly elapsedSeconds: number;
   readonly nanEvents: number;
+  /** tf.memory() of the worker after this iteration (filled in by worker.ts; the memory test checks it stays flat). */
+  readonly memory?: { readonly numTensors: number; readonly numBytes: number };
 }
 
 export interface MetricSummary {

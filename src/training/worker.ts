@@ -2,6 +2,7 @@
  * The training worker (module worker): owns tfjs, the feature cache and the trainer, and speaks only protocol.ts.
  * One job at a time; control messages are honoured between iterations.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { FromWorker, ToWorker } from './protocol';
 import { RunControl } from './run_control';
 import { runJob } from './run_training';
@@ -10,7 +11,13 @@ const scope = self as unknown as Worker;
 let control: RunControl | null = null;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
-  scope.postMessage(message, transfer);
+  scope.postMessage(message.type === 'progress' ? withMemory(message) : message, transfer);
+}
+
+/** Every progress event carries the worker's live tensor count and bytes, so leaks show up from the page. */
+function withMemory(message: Extract<FromWorker, { type: 'progress' }>): FromWorker {
+  const { numTensors, numBytes } = tf.memory();
+  return { ...message, progress: { ...message.progress, memory: { numTensors, numBytes } } };
 }
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
