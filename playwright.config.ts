@@ -13,7 +13,8 @@ export default defineConfig({
   workers: 1, // two cores: SwiftShader already uses both
   retries: 0,
   reporter: [['list']],
-  outputDir: 'test-results',
+  // Per port, so two runs side by side do not delete each other's traces.
+  outputDir: process.env.PW_PORT ? `test-results/port-${PORT}` : 'test-results',
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
@@ -22,7 +23,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `npx vite --port ${PORT} --strictPort`,
+    command: `FRCNN_NO_HMR=1 npx vite --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}/e2e/harness/index.html`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

@@ -2,8 +2,12 @@ import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
 
 // One config for the app (index.html, embed.html), the browser test harness (harness.html) and the library build.
+// Browser tests (FRCNN_NO_HMR=1, set by playwright.config.ts) turn hot reload off: an edit saved while a spec runs
+// must not reload the page under it.
+const hmr = process.env.FRCNN_NO_HMR ? false : undefined;
+
 export default defineConfig({
-  server: { host: '127.0.0.1', fs: { allow: ['.', '../shared'] } },
+  server: { host: '127.0.0.1', fs: { allow: ['.', '../shared'] }, hmr },
   preview: { host: '127.0.0.1' },
   worker: { format: 'es' },
   // Pre-bundle tfjs up front: discovering it lazily makes Vite reload the page mid-test.

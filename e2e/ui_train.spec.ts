@@ -42,6 +42,20 @@ test.describe('when the user fine-tunes on a tiny set', () => {
       await expect(trainPanel.pause).toBeEnabled({ timeout: 120_000 });
     });
 
+    await test.step('Pause holds the run between iterations; Resume goes on', async () => {
+      await expect.poll(async () => (await api.train()).iteration, { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+      await trainPanel.pause.click();
+      await expect.poll(async () => (await api.train()).paused, { timeout: 30_000 }).toBe(true);
+      await expect(trainPanel.pause).toHaveText('Resume');
+      await expect(trainPanel.phase).toContainText('Paused at');
+      const held = (await api.train()).iteration;
+      expect(held).toBeLessThan(10);
+      await page.waitForTimeout(1500);
+      expect((await api.train()).iteration).toBe(held);
+      await trainPanel.pause.click();
+      await expect.poll(async () => (await api.train()).paused).toBe(false);
+    });
+
     await test.step('the progress reaches the end and the loss curve is drawn', async () => {
       await expect.poll(async () => (await api.train()).phase, { timeout: 240_000 }).toBe('done');
       const run = await api.train();
@@ -96,6 +110,20 @@ test.describe('when the user fine-tunes on a tiny set', () => {
       await modelsPanel.uploadInput.setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: readFileSync(f.path) })));
       await expect(modelsPanel.row('tiny-bccd')).toBeVisible();
       expect((await api.models()).models.map((m) => m.name)).toContain('tiny-bccd');
+    });
+
+    await test.step('a second run, cancelled, stops early; the saved model stays', async () => {
+      await trainPanel.open();
+      await trainPanel.iterations.fill('200');
+      await trainPanel.iterations.dispatchEvent('change');
+      await trainPanel.start.click();
+      await expect.poll(async () => (await api.train()).iteration, { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+      await trainPanel.cancel.click();
+      await expect.poll(async () => (await api.train()).phase, { timeout: 30_000 }).toBe('cancelled');
+      expect((await api.train()).iteration).toBeLessThan(200);
+      await expect(trainPanel.phase).toContainText('Cancelled.');
+      await modelsPanel.open();
+      await expect(modelsPanel.row('tiny-bccd')).toBeVisible();
     });
   });
 });

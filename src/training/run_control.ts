@@ -25,8 +25,28 @@ export class RunControl {
     return this.paused;
   }
 
+  /**
+   * Lets queued control messages arrive: a step on wasm or cpu resolves in microtasks only, so without a task
+   * boundary the worker's onmessage (pause, cancel) would never run between iterations.
+   */
+  async poll(): Promise<void> {
+    await nextTask();
+  }
+
   /** Resolves immediately when running, or when resumed / cancelled. */
   async waitWhilePaused(): Promise<void> {
     while (this.paused && !this.cancelled) await new Promise<void>((resolve) => (this.wake = resolve));
   }
+}
+
+/** Resolves in a new task (a MessageChannel hop: no 4 ms timer clamp). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }

@@ -72,6 +72,8 @@ export class TrainingLoop {
         lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume, suffix: this.deps.suffix,
       });
       while (this.trainer.iteration < stage.iterations && !control.cancelled) {
+        await control.poll();
+        if (control.cancelled) break;
         if (control.isPaused) {
           post({ type: 'paused', iteration: offset + this.trainer.iteration });
           await control.waitWhilePaused();
