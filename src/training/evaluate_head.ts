@@ -3,7 +3,7 @@
  * (src/model/postprocess.ts), and scores the detections (detect_eval.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_DETECT, type BboxNormalization } from '../model/defaults';
+import type { BboxNormalization, DetectOptions } from '../model/defaults';
 import type { RoiHead } from '../model/heads';
 import { postprocess } from '../model/postprocess';
 import { packDetections, summarizeVoc, type ImageDetections } from './detect_eval';
@@ -20,6 +20,8 @@ export interface EvalContext {
   readonly featureStride: number;
   readonly classNames: readonly string[];
   readonly normalization: BboxNormalization;
+  /** Post-processing: the model's own when it was loaded, else the defaults. */
+  readonly detect: DetectOptions;
   /** Trainable conv blocks run on the cached prefix (conv fine-tuning). */
   readonly suffix?: (prefix: tf.Tensor4D) => tf.Tensor4D;
 }
@@ -48,7 +50,7 @@ export async function detectCached(ctx: EvalContext, key: string, proposals: Flo
   } finally {
     features.dispose();
   }
-  const found = postprocess(proposals, { probabilities, deltas }, ctx.classNames, ctx.normalization, size, DEFAULT_DETECT);
+  const found = postprocess(proposals, { probabilities, deltas }, ctx.classNames, ctx.normalization, size, ctx.detect);
   return packDetections(found.detections);
 }
 

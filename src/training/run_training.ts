@@ -71,11 +71,13 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   else head = RoiHead.create(shape, job.config.seed);
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
   const normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
+  // A saved model keeps its own post-processing (score threshold, NMS IoU) in evaluation and in what it exports.
+  const detect = saved?.config.detect ?? DEFAULT_DETECT;
   let iterations = checkpoint?.iteration ?? 0;
   const evaluate = () =>
     timed('evaluating', async () => {
       post({ type: 'phase', phase: 'evaluating', done: 0, total: job.test.length });
-      const ctx = { head, store, featureStride: stride, classNames: job.classNames, normalization, suffix: suffix?.forward };
+      const ctx = { head, store, featureStride: stride, classNames: job.classNames, normalization, detect, suffix: suffix?.forward };
       const result = await evaluateHead(ctx, job.test, proposals, sizes, (done) => post({ type: 'phase', phase: 'evaluating', done, total: job.test.length }));
       post({ type: 'evaluation', result });
     });
@@ -83,7 +85,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     timed('exporting', async () => {
       const files = await exportModelFiles(head, backbone, {
         classNames: job.classNames, input: { scales: [job.config.scale], maxSize: job.config.maxSize }, bboxNormalization: normalization,
-        detect: DEFAULT_DETECT, svdRanks: job.svdRanks,
+        detect, svdRanks: job.svdRanks,
       });
       post({ type: 'model', files }, [files.weights]);
     });

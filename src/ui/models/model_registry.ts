@@ -98,7 +98,7 @@ export class ModelRegistry {
   }
 
   load(info: ModelInfo): Promise<FastRcnnDetector> {
-    return loadDetector(info.url);
+    return loadDetector(loadableUrl(info.url));
   }
 
   /** Saves model files (e.g. from the trainer) in this browser under `name`, replacing a model of that name. */
@@ -138,7 +138,7 @@ export class ModelRegistry {
   }
 
   private async artifacts(info: ModelInfo): Promise<tf.io.ModelArtifacts> {
-    const handler = tf.io.getLoadHandlers(info.url)[0];
+    const handler = tf.io.getLoadHandlers(loadableUrl(info.url))[0];
     if (!handler?.load) throw new Error(`cannot read ${info.url}`);
     return handler.load();
   }
@@ -178,4 +178,12 @@ export function artifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts {
     modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
     weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: files.weights,
   };
+}
+
+/**
+ * tfjs routes only absolute http(s) URLs to its http loader (/^https?:\/\//), so a default model's path under the
+ * app's base ('/models/bccd/model.json') is resolved against the page first; 'indexeddb://…' stays as it is.
+ */
+function loadableUrl(url: string): string {
+  return /^[a-z][\w+.-]*:\/\//i.test(url) ? url : new URL(url, location.href).href;
 }
