@@ -15,7 +15,7 @@ import { saveDetector } from '../model/weights_io';
 import { ensureBackend } from './backend';
 import { DetectorError } from './errors';
 import { evaluateDataset } from './evaluate';
-import { decodeImage } from './image_input';
+import { decodeImage, outputInImagePixels } from './image_input';
 import { DEFAULT_MODEL_PATH, defaultAssetsBase, fetchArtifacts, resolveAssetUrl, resolvePageUrl } from './model_files';
 import { acquireModel, type ModelLease, type ModelRequest } from './model_registry';
 import { proposalsFor } from './proposals';
@@ -119,7 +119,7 @@ class LibraryDetector implements Detector {
       // 1. proposals (workers), 2. the network and NMS, 3. the plain result
       const started = performance.now();
       report({ stage: 'proposals', fraction: 0 });
-      const proposals = await proposalsFor(decoded.bitmap, options, report);
+      const proposals = await proposalsFor(decoded.bitmap, options, report, decoded.bitmap.width / decoded.width);
       const proposalMs = performance.now() - started;
       options.signal?.throwIfAborted();
       report({ stage: 'network', fraction: null });
@@ -130,7 +130,7 @@ class LibraryDetector implements Detector {
       });
       report({ stage: 'network', fraction: 1 });
       const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
-      return { ...result, timesMs, objects: result.detections.map(toObject) };
+      return outputInImagePixels({ ...result, timesMs, objects: result.detections.map(toObject) }, decoded); // the bitmap may be shrunk
     } finally {
       if (decoded.owned) decoded.bitmap.close();
     }

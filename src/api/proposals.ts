@@ -13,15 +13,19 @@ import type { DetectOptions, DetectProgress } from './types';
 export const DEFAULT_MAX_PROPOSALS = 2000;
 export const DEFAULT_PROPOSAL_MAX_SIDE = 500;
 
-/** Packed [x1, y1, x2, y2, ...] proposals for `bitmap`, in its own pixels. */
+/**
+ * Packed [x1, y1, x2, y2, ...] proposals for `bitmap`, in its own pixels. `scale`: bitmap pixels per pixel of
+ * the original image, which the caller's own proposals are in (less than 1 when the decoder shrank the image).
+ */
 export async function proposalsFor(
   bitmap: ImageBitmap,
   options: DetectOptions,
   onProgress: (progress: DetectProgress) => void,
+  scale = 1,
 ): Promise<Float32Array> {
   const maxProposals = options.maxProposals ?? DEFAULT_MAX_PROPOSALS;
   if (!(maxProposals >= 1)) throw new DetectorError('image', `maxProposals must be at least 1, got ${maxProposals}`);
-  if (options.proposals !== undefined) return suppliedProposals(options.proposals, maxProposals);
+  if (options.proposals !== undefined) return suppliedProposals(options.proposals, maxProposals).map((v) => v * scale);
   const mode = options.proposalMode ?? 'fast';
   // the grid is sized to about maxProposals boxes (a plain cut would keep only the smallest scales)
   if (mode === 'dense') return denseBoxes(bitmap.width, bitmap.height, { targetCount: maxProposals }).slice(0, 4 * maxProposals);

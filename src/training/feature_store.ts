@@ -4,6 +4,7 @@
  * Shapes: a stored map is [1, H, W, C] for an image resized by `scale`.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ImageSize } from '../geometry/box';
 import type { FeatureForward } from './frozen_graph';
 import { imageScale, imageToTensor, resizeImage, type RgbaPixels } from '../model/preprocess';
 import { decodeHalf, encodeHalf } from './half';
@@ -17,11 +18,15 @@ interface StoredMap {
 export class FeatureStore {
   private readonly maps = new Map<string, StoredMap>();
 
-  /** Runs the backbone on the image (and its mirror when `flips` has true) and stores each map under key:flip. */
-  async extract(key: string, pixels: RgbaPixels, forward: FeatureForward, scales: { scale: number; maxSize: number }, flips: readonly boolean[]): Promise<void> {
-    const scale = imageScale(pixels, scales.scale, scales.maxSize);
+  /**
+   * Runs the backbone on the image (and its mirror when `flips` has true) and stores each map under key:flip.
+   * `source`: the original image's size when `pixels` is a shrunk copy (src/data/image_decode.ts); the stored
+   * scale is always original-to-input, the unit the boxes are in.
+   */
+  async extract(key: string, pixels: RgbaPixels, forward: FeatureForward, scales: { scale: number; maxSize: number }, flips: readonly boolean[], source: ImageSize = pixels): Promise<void> {
+    const scale = imageScale(source, scales.scale, scales.maxSize);
     const image = imageToTensor(pixels);
-    const resized = resizeImage(image, scale);
+    const resized = resizeImage(image, (scale * source.width) / pixels.width);
     image.dispose();
     for (const flipped of flips) {
       const map = tf.tidy(() => forward(flipped ? (tf.reverse(resized, 2) as tf.Tensor4D) : resized));

@@ -1,28 +1,25 @@
-/** Fetching and decoding images inside a worker (no DOM): fetch -> createImageBitmap -> OffscreenCanvas pixels. */
+/**
+ * Images inside a worker (no DOM): fetched and decoded by src/data/image_decode.ts (checks, EXIF orientation,
+ * alpha on white, shrunk to at most MAX_DECODED_SIDE), then read as RGBA through an OffscreenCanvas.
+ */
+import { fetchImage, MAX_DECODED_SIDE } from '../data/image_decode';
 import type { RgbaPixels } from '../model/preprocess';
 
-/** RGBA pixels of the image at `url`, optionally resized so that its longest side is at most `maxSide`. */
-export async function loadPixels(url: string, maxSide = Infinity): Promise<RgbaPixels & { sourceWidth: number; sourceHeight: number }> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
-  const blob = await response.blob();
-  const full = await createImageBitmap(blob);
-  const { width: sourceWidth, height: sourceHeight } = full;
-  const s = Math.min(1, maxSide / Math.max(sourceWidth, sourceHeight));
-  let bitmap = full;
-  if (s < 1) {
-    bitmap = await createImageBitmap(blob, {
-      resizeWidth: Math.max(1, Math.round(sourceWidth * s)),
-      resizeHeight: Math.max(1, Math.round(sourceHeight * s)),
-      resizeQuality: 'high',
-    });
-    full.close();
-  }
+export interface LoadedPixels extends RgbaPixels {
+  /** The original image's upright size: boxes are in these pixels; width/height are the (possibly shrunk) pixels'. */
+  readonly sourceWidth: number;
+  readonly sourceHeight: number;
+}
+
+/** RGBA pixels of the image at `url`, its longest side at most `maxSide` (and never more than MAX_DECODED_SIDE). */
+export async function loadPixels(url: string, maxSide = MAX_DECODED_SIDE): Promise<LoadedPixels> {
+  const decoded = await fetchImage(url, { maxSide: Math.min(maxSide, MAX_DECODED_SIDE) });
+  const { bitmap } = decoded;
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (!context) throw new Error('OffscreenCanvas 2D context unavailable');
   context.drawImage(bitmap, 0, 0);
   bitmap.close();
   const data = context.getImageData(0, 0, canvas.width, canvas.height);
-  return { width: data.width, height: data.height, data: data.data, sourceWidth, sourceHeight };
+  return { width: data.width, height: data.height, data: data.data, sourceWidth: decoded.width, sourceHeight: decoded.height };
 }

@@ -183,8 +183,9 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   let done = 0;
   for (const { image, key, flips } of work) {
     const pixels = await loadPixels(image.url);
-    sizes.set(image.id, { width: pixels.width, height: pixels.height });
-    await store.extract(key, pixels, frozen.forward, job.config, flips);
+    const source = { width: pixels.sourceWidth, height: pixels.sourceHeight }; // the boxes' frame; pixels may be shrunk
+    sizes.set(image.id, source);
+    await store.extract(key, pixels, frozen.forward, job.config, flips, source);
     post({ type: 'phase', phase: 'features', done: ++done, total: work.length, detail: `${(store.bytes / 2 ** 20).toFixed(0)} MB cached` });
   }
   frozen.dispose();

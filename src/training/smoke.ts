@@ -5,6 +5,7 @@
  * selective search.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fetchImage } from '../data/image_decode';
 import { DEFAULT_HEAD } from '../model/defaults';
 import { detectorFromArtifacts } from '../model/weights_io';
 import { TrainingClient } from './client';
@@ -90,8 +91,9 @@ export async function runSmoke(images: SmokeImage[], classNames: string[], itera
     const b = await saved[`head/${name}`].data();
     weightsMatch &&= a.length === b.length && a.every((v, i) => v === b[i]);
   }
-  const pixels = await (await fetch(images[0].url)).blob().then(createImageBitmap);
-  const result = await detector.detect(pixels, syntheticProposals(images[0], 100, 0), { scoreThreshold: 0 });
+  const { bitmap } = await fetchImage(images[0].url); // small images: never shrunk, so proposals need no scaling
+  const result = await detector.detect(bitmap, syntheticProposals(images[0], 100, 0), { scoreThreshold: 0 });
+  bitmap.close();
   detector.dispose();
   tf.dispose(Object.values(saved));
   return { losses, iterations: summary.iterations, evaluation, modelBytes: files.weights.byteLength, weightsMatch, detections: result.detections.length, pausedAt };

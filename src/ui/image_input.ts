@@ -2,36 +2,29 @@
  * Getting images into the page: drop, paste and the file picker all end in decodeImage(), which either gives a
  * decoded bitmap or a plain-language error; the caller keeps its current image when decoding fails.
  */
+import { decodeImageBlob, ImageDecodeError } from '../data/image_decode';
+
+export { ImageDecodeError } from '../data/image_decode';
 
 export interface LoadedImage {
   readonly name: string;
   readonly blob: Blob;
+  /** Upright and opaque; shrunk to at most MAX_DECODED_SIDE per side when the file is larger. */
   readonly bitmap: ImageBitmap;
+  /** The original image's upright size: boxes and annotations are in these pixels. */
   readonly width: number;
   readonly height: number;
 }
 
-/** Larger images decode, but would make the detector (and the tab) run out of memory. */
-export const MAX_IMAGE_SIDE = 8192;
-
-export class ImageLoadError extends Error {}
-
+/** Decodes through src/data/image_decode.ts; throws ImageDecodeError with a message for the user. */
 export async function decodeImage(blob: Blob, name: string): Promise<LoadedImage> {
-  if (blob.size === 0) throw new ImageLoadError(`“${name}” is empty.`);
-  if (blob.type && !blob.type.startsWith('image/')) {
-    throw new ImageLoadError(`“${name}” is not an image (it is ${blob.type}). Use a JPEG, PNG, WebP, GIF or BMP file.`);
-  }
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(blob);
-  } catch {
-    throw new ImageLoadError(`“${name}” could not be read as an image: the file is damaged or in a format this browser cannot decode.`);
-  }
-  if (bitmap.width > MAX_IMAGE_SIDE || bitmap.height > MAX_IMAGE_SIDE) {
-    bitmap.close();
-    throw new ImageLoadError(`“${name}” is too large (${MAX_IMAGE_SIDE} pixels per side at most).`);
-  }
-  return { name, blob, bitmap, width: bitmap.width, height: bitmap.height };
+  const decoded = await decodeImageBlob(blob, name);
+  return { name, blob, bitmap: decoded.bitmap, width: decoded.width, height: decoded.height };
+}
+
+/** The message for any failure of decodeImage (an unexpected error included). */
+export function imageErrorMessage(error: unknown, name: string): string {
+  return error instanceof ImageDecodeError ? error.message : `“${name}” could not be opened (${error instanceof Error ? error.message : String(error)}).`;
 }
 
 export interface ImageInputOptions {

@@ -8,7 +8,8 @@
  */
 import { createDetector, type Detector } from '../api/create_detector';
 import { DetectorError, errorMessage, isAbortError } from '../api/errors';
-import { decodeImage } from '../api/image_input';
+import { decodeImage, outputInImagePixels } from '../api/image_input';
+import type { ImageSize } from '../geometry/box';
 import type { DetectInput, DetectionOutput, DetectProgress, ProposalMode } from '../api/types';
 import {
   ATTRIBUTE_EFFECT, DEFAULT_IOU_THRESHOLD, DEFAULT_SCORE_THRESHOLD, OBSERVED_ATTRIBUTES, parseLayers, parseNumber,
@@ -23,6 +24,8 @@ export class FastRcnnDetectorElement extends HTMLElement {
 
   private readonly view: WidgetView;
   private detector: Promise<Detector> | null = null;
+  /** The original size of the image shown (the bitmap may be a shrunk copy). */
+  private imageSize: ImageSize | null = null;
   private image: ImageBitmap | null = null;
   private running: AbortController | null = null;
   /** Bumped by every new image or model, so a late answer of an older run is dropped. */
@@ -124,7 +127,7 @@ export class FastRcnnDetectorElement extends HTMLElement {
       bitmap.close();
       throw new DOMException('a newer image replaced this one', 'AbortError');
     }
-    this.setImage(bitmap);
+    this.setImage(bitmap, { width: decoded.width, height: decoded.height });
     return this.run(bitmap);
   }
 
@@ -146,9 +149,11 @@ export class FastRcnnDetectorElement extends HTMLElement {
     return Promise.resolve();
   }
 
-  private setImage(bitmap: ImageBitmap | null): void {
+  /** `size`: the original image's, when the decoder shrank it (results are reported in the original's pixels). */
+  private setImage(bitmap: ImageBitmap | null, size?: ImageSize): void {
     this.image?.close();
     this.image = bitmap;
+    this.imageSize = size ?? (bitmap && { width: bitmap.width, height: bitmap.height });
     this.view.setImage(bitmap);
   }
 
@@ -166,10 +171,11 @@ export class FastRcnnDetectorElement extends HTMLElement {
     }));
     if (controller.signal.aborted || generation !== this.generation) throw new DOMException('superseded by a newer run', 'AbortError');
     this.running = null;
-    this.view.setResult(result);
+    this.view.setResult(result); // drawn over the bitmap, in its pixels
     this.view.setStatus(resultText(result.objects), 'done');
-    this.emit<DetectionsEventDetail>('detections', { objects: result.objects, result });
-    return result;
+    const output = this.imageSize ? outputInImagePixels(result, this.imageSize) : result;
+    this.emit<DetectionsEventDetail>('detections', { objects: output.objects, result: output });
+    return output;
   }
 
   /**

@@ -5,7 +5,7 @@
 import { DatasetError } from '../../data/report';
 import type { Box } from '../../geometry/box';
 import type { CanvasStage, StagePointer } from '../canvas/stage';
-import { decodeImage } from '../image_input';
+import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
 import { EMPTY_SET, mergeClasses, uniqueName, type AnnotatedImage, type AnnotationSet, type Split } from './annotation_set';
@@ -28,7 +28,8 @@ export interface NewBox {
 
 export class AnnotateController {
   readonly blobs = new Map<string, Blob>();
-  private bitmap: { id: string; bitmap: ImageBitmap } | null = null;
+  /** The current image's bitmap (possibly shrunk) and the original's size, which the boxes are measured in. */
+  private bitmap: { id: string; bitmap: ImageBitmap; width: number; height: number } | null = null;
   private active = false;
   private saveTimer = 0;
   private nextImage = 1;
@@ -88,7 +89,7 @@ export class AnnotateController {
       size = { width: decoded.width, height: decoded.height };
       decoded.bitmap.close();
     } catch (error) {
-      this.status.error(`${error instanceof Error ? error.message : String(error)} It was not added.`);
+      this.status.error(`${imageErrorMessage(error, name)} It was not added.`);
       return null;
     }
     const set = this.store.get().set;
@@ -229,17 +230,25 @@ export class AnnotateController {
     if (this.bitmap?.id === id) return this.render(true);
     const blob = this.blobs.get(id);
     if (!blob) return;
-    const bitmap = await createImageBitmap(blob).catch(() => null);
-    if (!bitmap || this.store.get().currentId !== id) return bitmap?.close();
+    const name = this.store.get().set.images.find((i) => i.id === id)?.name ?? id;
+    let decoded: LoadedImage;
+    try {
+      decoded = await decodeImage(blob, name);
+    } catch (error) {
+      this.status.error(`${imageErrorMessage(error, name)} Its boxes are kept.`);
+      return;
+    }
+    if (this.store.get().currentId !== id) return decoded.bitmap.close();
     this.bitmap?.bitmap.close();
-    this.bitmap = { id, bitmap };
+    this.bitmap = { id, bitmap: decoded.bitmap, width: decoded.width, height: decoded.height };
     this.render(true);
   }
 
   private render(imageChanged: boolean): void {
     if (!this.active) return;
     const state = this.store.get();
-    if (imageChanged) this.stage.setImage(this.bitmap && this.bitmap.id === state.currentId ? this.bitmap.bitmap : null);
+    const shown = this.bitmap && this.bitmap.id === state.currentId ? this.bitmap : null;
+    if (imageChanged) this.stage.setImage(shown?.bitmap ?? null, shown ?? undefined);
     this.stage.setScene(state.currentId ? annotationScene(state.editor, state.showLabels) : []);
     this.stage.setDescription(this.describe());
   }

@@ -22,6 +22,8 @@ export class CanvasStage {
   private readonly imageCanvas: HTMLCanvasElement;
   private readonly overlay: HTMLCanvasElement;
   private image: ImageBitmap | null = null;
+  /** The frame the scene's coordinates are in: the original image's size, which a shrunk bitmap is drawn over. */
+  private imageSize: { width: number; height: number } = { width: 0, height: 0 };
   private scene: readonly DrawnObject[] = [];
   private currentViewport: Viewport = IDENTITY_VIEWPORT;
   private frame = 0;
@@ -42,8 +44,10 @@ export class CanvasStage {
     return this.currentViewport;
   }
 
-  setImage(image: ImageBitmap | null): void {
+  /** `size`: the original image's size when `image` is a shrunk copy (default: the bitmap's own size). */
+  setImage(image: ImageBitmap | null, size?: { width: number; height: number }): void {
     this.image = image;
+    this.imageSize = size ?? { width: image?.width ?? 0, height: image?.height ?? 0 };
     this.requestDraw(true);
   }
 
@@ -122,7 +126,7 @@ export class CanvasStage {
       }
     }
     this.currentViewport = this.image
-      ? fitViewport(this.image, { width, height }, { padding: PADDING, maxScale: 4 })
+      ? fitViewport(this.imageSize, { width, height }, { padding: PADDING, maxScale: 4 })
       : IDENTITY_VIEWPORT;
     if (this.imageDirty) this.drawImage(dpr);
     const ctx = this.overlay.getContext('2d')!;
@@ -141,6 +145,6 @@ export class CanvasStage {
     const { scale, offsetX, offsetY } = this.currentViewport;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(this.image, offsetX, offsetY, this.image.width * scale, this.image.height * scale);
+    ctx.drawImage(this.image, offsetX, offsetY, this.imageSize.width * scale, this.imageSize.height * scale);
   }
 }

@@ -9,7 +9,8 @@ import { hitTest } from '../canvas/hit_test';
 import { buildScene, type DrawnObject } from '../canvas/scene';
 import type { CanvasStage, StagePointer } from '../canvas/stage';
 import type { DetectorService } from '../detector_service';
-import { decodeImage, ImageLoadError, type LoadedImage } from '../image_input';
+import { scaleResultToImage } from '../../model/scale_result';
+import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
 import type { DetectState } from './detect_state';
@@ -49,13 +50,13 @@ export class DetectController {
     try {
       image = await decodeImage(blob, name);
     } catch (error) {
-      const message = error instanceof ImageLoadError ? error.message : `“${name}” could not be opened.`;
-      this.status.error(`${message} The current image stays.`);
+      this.status.error(`${imageErrorMessage(error, name)} The current image stays.`);
       return false;
     }
     this.store.get().image?.bitmap.close();
     this.store.set({ image, result: null, run: 'idle', hoverKey: null, selectedKey: null, progress: null });
-    this.status.info(`Opened “${name}” (${image.width} × ${image.height}).`);
+    const shrunk = image.bitmap.width < image.width ? ` It is shown and detected at ${image.bitmap.width} × ${image.bitmap.height}; boxes are in the original's pixels.` : '';
+    this.status.info(`Opened “${name}” (${image.width} × ${image.height}).${shrunk}`);
     void this.runDetection();
     return true;
   }
@@ -79,11 +80,12 @@ export class DetectController {
     this.abort = abort;
     this.store.set({ run: 'running', progress: null });
     try {
-      const result = await this.detector.detect(image.bitmap, {
+      const found = await this.detector.detect(image.bitmap, {
         scoreThreshold, nmsIouThreshold, signal: abort.signal,
         onProgress: (progress) => this.store.set({ progress }),
       });
       if (abort.signal.aborted || this.store.get().image !== image) return;
+      const result = scaleResultToImage(found, image); // the bitmap may be a shrunk copy
       this.store.set({ result, run: 'done', progress: null, hoverKey: null, selectedKey: null });
       this.status.info(`Found ${this.view()?.detections.length ?? 0} objects in ${Math.round(result.timesMs.total)} ms.`);
     } catch (error) {
@@ -137,12 +139,13 @@ export class DetectController {
 
   private onChange(state: DetectState, previous: DetectState): void {
     if (!this.active) return;
-    if (state.image !== previous.image) this.stage.setImage(state.image?.bitmap ?? null);
+    if (state.image !== previous.image) this.stage.setImage(state.image?.bitmap ?? null, state.image ?? undefined);
     this.stage.setScene(this.scene());
   }
 
   private show(): void {
-    this.stage.setImage(this.store.get().image?.bitmap ?? null);
+    const image = this.store.get().image;
+    this.stage.setImage(image?.bitmap ?? null, image ?? undefined);
     this.stage.setScene(this.scene());
     this.stage.onPointer((pointer) => this.onPointer(pointer));
     this.stage.setCursor('default');

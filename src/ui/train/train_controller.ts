@@ -10,7 +10,9 @@ import { DEFAULT_TRAIN_CONFIG, scaledSolver } from '../../training/defaults';
 import type { TrainImageSpec, TrainJob } from '../../training/protocol';
 import type { AnnotateController } from '../annotate/annotate_controller';
 import { classNamesOf, type AnnotatedImage } from '../annotate/annotation_set';
+import { scaleResultToImage } from '../../model/scale_result';
 import type { CanvasStage } from '../canvas/stage';
+import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { ModelsController } from '../models/models_controller';
 import { MAX_PROPOSALS, PROPOSAL_MAX_SIDE } from '../models/fast_rcnn_service';
 import type { StatusLine } from '../status';
@@ -28,7 +30,8 @@ export class TrainController {
   private readonly proposals = new Map<string, Float32Array>();
   private urls: string[] = [];
   private readonly preview = new PreviewDetector();
-  private previewBitmap: { id: string; bitmap: ImageBitmap } | null = null;
+  /** The held-out image's bitmap (possibly shrunk) and the original's size, which boxes are measured in. */
+  private previewBitmap: { id: string; bitmap: ImageBitmap; width: number; height: number } | null = null;
   private previewEvery = 10;
   private lastPreviewAt = 0;
   private active = false;
@@ -190,10 +193,16 @@ export class TrainController {
     const id = this.store.get().previewId;
     if (!id || this.previewBitmap?.id === id) return;
     const blob = this.annotate.blobs.get(id);
-    const bitmap = blob ? await createImageBitmap(blob).catch(() => null) : null;
-    if (!bitmap) return;
+    if (!blob) return;
+    const name = this.annotate.store.get().set.images.find((i) => i.id === id)?.name ?? id;
+    let decoded: LoadedImage;
+    try {
+      decoded = await decodeImage(blob, name);
+    } catch (error) {
+      return this.status.error(`The held-out preview cannot show it: ${imageErrorMessage(error, name)}`);
+    }
     this.previewBitmap?.bitmap.close();
-    this.previewBitmap = { id, bitmap };
+    this.previewBitmap = { id, bitmap: decoded.bitmap, width: decoded.width, height: decoded.height };
     this.render();
   }
 
@@ -204,7 +213,11 @@ export class TrainController {
     await this.loadPreviewImage();
     if (this.previewBitmap?.id !== previewId) return;
     try {
-      const result = await this.preview.detect(this.previewBitmap.bitmap, proposals, PREVIEW_NMS);
+      // proposals are in the original's pixels, the bitmap may be a shrunk copy: detect in its pixels, map back
+      const shown = this.previewBitmap;
+      const scale = shown.bitmap.width / shown.width;
+      const found = await this.preview.detect(shown.bitmap, scale === 1 ? proposals : proposals.map((v) => v * scale), PREVIEW_NMS);
+      const result = found && scaleResultToImage(found, shown);
       if (result) this.store.set({ preview: { result, iteration: progress?.iteration ?? 0 } });
     } catch (error) {
       this.status.error(`The held-out preview failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -215,7 +228,8 @@ export class TrainController {
     if (!this.active) return;
     const { previewId, preview } = this.store.get();
     const image = this.annotate.store.get().set.images.find((i) => i.id === previewId) ?? null;
-    this.stage.setImage(this.previewBitmap && this.previewBitmap.id === previewId ? this.previewBitmap.bitmap : null);
+    const shown = this.previewBitmap && this.previewBitmap.id === previewId ? this.previewBitmap : null;
+    this.stage.setImage(shown?.bitmap ?? null, shown ?? undefined);
     this.stage.setScene(image ? previewScene(image.boxes.map((b) => b.box as Box), preview?.result ?? null) : []);
     this.stage.setDescription(image ? `Held-out image ${image.name}${preview ? ` with detections after iteration ${preview.iteration}` : ''}` : 'No held-out image');
   }
