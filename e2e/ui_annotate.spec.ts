@@ -138,7 +138,7 @@ test.describe('when the user imports and exports annotations', () => {
     await api.ready();
     await annotatePanel.open();
     await annotatePanel.addInput.setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('nope') });
-    await expect(page.getByTestId('status')).toContainText('“broken.png” could not be read as an image');
+    await expect(page.getByTestId('status')).toContainText('“broken.png” is not an image');
     expect((await api.annotate()).images).toEqual([]);
   });
 });
