@@ -21,7 +21,7 @@ export interface ModelFilesWire {
 }
 
 /** A saved detector with untrained heads (seeded), built on the cpu backend of the test harness. */
-export async function buildUntrainedModel(browser: Browser): Promise<ModelFilesWire> {
+export async function buildUntrainedModel(browser: Browser, classNames: readonly string[] = UNTRAINED_CLASSES): Promise<ModelFilesWire> {
   const page = await browser.newPage();
   try {
     await page.goto('/e2e/harness/index.html?backend=cpu');
@@ -39,7 +39,7 @@ export async function buildUntrainedModel(browser: Browser): Promise<ModelFilesW
       let text = '';
       for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       return { modelJson, weightsBase64: btoa(text) };
-    }, UNTRAINED_CLASSES);
+    }, [...classNames]);
   } finally {
     await page.close();
   }
