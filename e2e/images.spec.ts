@@ -215,3 +215,32 @@ test.describe('when the user drops images on the Detect tab', () => {
     expect(boxes.some((b) => [3000, 3000, 6000, 6000].every((v, i) => Math.abs(b[i] - v) < 150))).toBe(true);
   });
 });
+
+test.describe('when the user imports a dataset with bad and rotated images', () => {
+  const voc = (file: string, width: number, height: number, boxes: number[][]) => Buffer.from(
+    `<annotation><filename>${file}</filename><size><width>${width}</width><height>${height}</height><depth>3</depth></size>` +
+    boxes.map(([x1, y1, x2, y2]) => `<object><name>cell</name><difficult>0</difficult><bndbox><xmin>${x1}</xmin><ymin>${y1}</ymin><xmax>${x2}</xmax><ymax>${y2}</ymax></bndbox></object>`).join('') +
+    '</annotation>');
+
+  test('a truncated image is rejected in the report with its boxes; a photo annotated unrotated gets its boxes turned', async ({ page, api, annotatePanel }) => {
+    await page.goto('/?model=none');
+    await api.ready();
+    await annotatePanel.open();
+    const jpeg = await redBlueJpeg(page);
+    const file = (name: string, mimeType: string, buffer: Buffer) => ({ name, mimeType, buffer });
+    await annotatePanel.importInput.setInputFiles([
+      file('good.jpg', 'image/jpeg', jpeg), file('good.xml', 'text/xml', voc('good.jpg', 200, 100, [[11, 11, 50, 50]])),
+      file('cut.jpg', 'image/jpeg', truncated(jpeg)), file('cut.xml', 'text/xml', voc('cut.jpg', 200, 100, [[11, 11, 50, 50], [101, 11, 150, 50]])),
+      // annotated as LabelImg does, on the stored 200 x 100 pixels; the photo is shown turned 90° clockwise
+      file('rotated.jpg', 'image/jpeg', withExifOrientation(jpeg, 6)), file('rotated.xml', 'text/xml', voc('rotated.jpg', 200, 100, [[21, 11, 60, 40]])),
+    ]);
+    await expect.poll(async () => (await api.annotate()).images.map((i) => `${i.name} ${i.width}x${i.height} ${i.boxes}`).sort())
+      .toEqual(['good.jpg 200x100 1', 'rotated.jpg 100x200 1']);
+    const status = page.getByTestId('status');
+    await expect(status).toContainText('1 image file(s) could not be read: “cut.jpg” could not be read as an image: the JPEG file is truncated');
+    await expect(status).toContainText('The image and its 2 boxes were not imported.');
+    await annotatePanel.image('rotated.jpg').click();
+    await expect.poll(async () => (await api.annotate()).boxes.map((b) => b.box)).toEqual([[60, 20, 90, 60]]);
+  });
+});
+

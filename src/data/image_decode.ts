@@ -14,7 +14,11 @@
  * Boxes found on the bitmap are in bitmap pixels; divide by `scale` for the original image's pixels.
  */
 import { classifyDecodeFailure, checkBeforeDecode, decodePlan, ImageDecodeError, MAX_DECODED_SIDE, MAX_SOURCE_PIXELS, tooLarge } from './image_checks';
+import type { ImageFileCheck } from './image_frame';
 import { readImageHeader, type ImageFormat } from './image_header';
+
+/** Enough of a file for its header, EXIF included (APP1 is at most 64 KiB). */
+export const HEADER_BYTES = 256 * 1024;
 
 export { ImageDecodeError, MAX_DECODED_SIDE } from './image_checks';
 
@@ -67,6 +71,18 @@ export async function decodeImageBlob(blob: Blob, name: string, options: DecodeO
   bitmap = await shrinkBitmap(bitmap, maxSide);
   if (header === null || header.mayHaveAlpha) bitmap = flattenAlpha(bitmap);
   return { bitmap, width, height, scale: bitmap.width / width, format: header?.format ?? null, orientation: header?.orientation ?? 1 };
+}
+
+/** Whether `blob` decodes (into a tiny bitmap, closed at once), and its EXIF frame: what a dataset import checks. */
+export async function checkImageFile(blob: Blob, name: string): Promise<ImageFileCheck> {
+  try {
+    const decoded = await decodeImageBlob(blob, name, { maxSide: 64 });
+    decoded.bitmap.close();
+    const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+    return { ok: true, orientation: decoded.orientation, storedSize: header?.storedSize };
+  } catch (error) {
+    return { ok: false, message: error instanceof ImageDecodeError ? error.message : `“${name}” could not be decoded (${String(error)}).` };
+  }
 }
 
 /** Fetches and decodes; a failed fetch is an ImageDecodeError of kind 'fetch'. */

@@ -30,6 +30,7 @@ export type IssueKind =
   | 'box-clipped' // box crossed the image border; before/after given
   | 'polygon-to-box' // YOLO segmentation line: its bounding box was used
   | 'image-matched-by-stem' // annotation's file name did not exist; the image with the same stem was used
+  | 'exif-rotated' // annotated on a photo's unrotated pixels (EXIF 5..8): boxes turned into the upright frame
   // rejected
   | 'empty-box' // x2 <= x1 or y2 <= y1 (after clipping)
   | 'outside-image' // box wholly outside the image
@@ -42,6 +43,7 @@ export type IssueKind =
   | 'duplicate' // same class and box twice in one image, or two annotation files for one image
   | 'malformed-line' // CSV row / YOLO line that cannot be read
   | 'bad-file' // one annotation file that could not be parsed at all
+  | 'bad-image' // an image file that cannot be decoded (corrupt, truncated, not an image, too large)
   // warnings
   | 'unlabelled-image' // image with no annotation file: kept, objects unknown
   | 'no-objects' // annotation file with zero objects: kept as a background-only image
@@ -53,7 +55,8 @@ export type IssueKind =
   | 'ignored-file' // annotation-looking file not used (another format was chosen)
   | 'split-unknown-id' // split lists an image that is not in the dataset
   | 'sources-disagree' // a labels CSV used as split disagrees with the annotation files
-  | 'no-images'; // no image files given: image files could not be checked
+  | 'no-images' // no image files given: image files could not be checked
+  | 'exif-orientation'; // EXIF-flipped or 180°-turned photo: boxes read in the upright frame
 
 export interface DatasetIssue {
   readonly severity: IssueSeverity;

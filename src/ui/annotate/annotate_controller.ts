@@ -123,7 +123,9 @@ export class AnnotateController {
       });
       this.updateSet({ classes, images: [...set.images, ...images] });
       const summary = imported.report.split('\n')[0];
-      this.status.info(`Imported ${imported.layout.toUpperCase()}: ${summary}${imported.issueCount ? ` (${imported.issueCount} issues; see the report)` : ''}.`);
+      const text = `Imported ${imported.layout.toUpperCase()}: ${summary}${imported.issueCount ? ` (${imported.issueCount} issues; see the report)` : ''}.`;
+      if (imported.badImages.length === 0) this.status.info(text);
+      else this.status.error(`${text} ${imported.badImages.length} image file(s) could not be read: ${imported.badImages.slice(0, 3).join(' ')}`);
       if (images[0]) await this.select(images[0].id);
     } catch (error) {
       const message = error instanceof DatasetError || error instanceof Error ? error.message : String(error);

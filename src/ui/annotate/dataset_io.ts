@@ -6,10 +6,12 @@
 import { assembleDataset, type DatasetFile } from '../../data/assemble';
 import { exportCocoJson } from '../../data/export_coco';
 import { exportVocFiles } from '../../data/export_voc';
-import { imageSizeFromBytes } from '../../data/image_size';
+import { checkImageFile, HEADER_BYTES } from '../../data/image_decode';
+import { applyImageChecks, type ImageFileCheck } from '../../data/image_frame';
+import { readImageHeader } from '../../data/image_header';
 import { isImagePath, extension, stem } from '../../data/paths';
 import type { DetectionRecord } from '../../data/record';
-import { formatReport } from '../../data/report';
+import { buildReport, formatReport, type DatasetIssue, type DatasetReport } from '../../data/report';
 import { toDataset, type AnnotatedImage, type AnnotationSet } from './annotation_set';
 import { zip, type ZipEntry } from './zip';
 
@@ -30,6 +32,8 @@ export interface ImportResult {
   readonly report: string;
   /** Issues (repaired, rejected, warnings) in the report. */
   readonly issueCount: number;
+  /** One message per image file that could not be decoded (rejected with its boxes). */
+  readonly badImages: readonly string[];
   readonly layout: string;
 }
 
@@ -40,7 +44,8 @@ function pathOf(file: File): string {
 async function toDatasetFile(file: File): Promise<DatasetFile | null> {
   const path = pathOf(file);
   if (isImagePath(path)) {
-    const size = imageSizeFromBytes(new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer()));
+    // the upright size: what the browser shows and what boxes are measured in (src/data/image_header.ts)
+    const size = readImageHeader(new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer()))?.uprightSize;
     return { path, isImage: true, width: size?.width, height: size?.height };
   }
   if (TEXT_EXTENSIONS.has(extension(path)) && file.size <= MAX_TEXT_BYTES) {
@@ -61,16 +66,39 @@ export async function importAnnotations(files: readonly File[]): Promise<ImportR
   const byPath = new Map(files.map((f) => [pathOf(f), f]));
   const heldOutNames = new Set([...assembled.splits].filter(([name]) => /^(test|val)$/i.test(name)).flatMap(([, list]) => list));
   const trainNames = new Set([...assembled.splits].filter(([name]) => /^(train|trainval)$/i.test(name)).flatMap(([, list]) => list));
+  const fileOf = (record: DetectionRecord) => byPath.get(assembled.imagePaths.get(record.imageFile) ?? '');
+  // every image is decoded once: one that cannot be is rejected in the report with its boxes, never dropped quietly
+  const checked = applyImageChecks(assembled.dataset.records, allIssues(assembled.report), await checkImages(assembled.dataset.records, fileOf));
   const records: ImportedRecord[] = [];
-  for (const record of assembled.dataset.records) {
-    const file = byPath.get(assembled.imagePaths.get(record.imageFile) ?? '');
+  for (const record of checked.records) {
+    const file = fileOf(record);
     if (!file) continue;
     const heldOut = heldOutNames.has(record.imageFile) ? true : trainNames.has(record.imageFile) ? false : null;
     records.push({ record, file, heldOut });
   }
-  const report = assembled.report;
+  const report = buildReport(checked.records, checked.issues);
   const issueCount = report.repaired.length + report.rejected.length + report.warnings.length;
-  return { classNames: assembled.dataset.classNames, records, report: formatReport(report, 3), issueCount, layout: assembled.layout };
+  const badImages = report.rejected.filter((i) => i.kind === 'bad-image').map((i) => i.message);
+  return { classNames: assembled.dataset.classNames, records, report: formatReport(report, 3), issueCount, badImages, layout: assembled.layout };
+}
+
+function allIssues(report: DatasetReport): DatasetIssue[] {
+  return [...report.repaired, ...report.rejected, ...report.warnings];
+}
+
+/** Decodes the records' images, a few at a time (createImageBitmap decodes off the main thread). */
+async function checkImages(records: readonly DetectionRecord[], fileOf: (r: DetectionRecord) => File | undefined): Promise<Map<string, ImageFileCheck>> {
+  const checks = new Map<string, ImageFileCheck>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < records.length) {
+      const record = records[next++];
+      const file = fileOf(record);
+      if (file) checks.set(record.imageFile, await checkImageFile(file, record.imageFile));
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return checks;
 }
 
 /** A VOC devkit of the whole set, images included, as one zip. */
