@@ -9,7 +9,7 @@ import { extname, join, normalize, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream', '.jpg': 'image/jpeg', '.png': 'image/png', '.xml': 'text/xml',
+  '.bin': 'application/octet-stream', '.jpg': 'image/jpeg', '.png': 'image/png', '.xml': 'text/xml', '.css': 'text/css',
 };
 
 export interface StaticSite {
@@ -19,21 +19,24 @@ export interface StaticSite {
   close(): Promise<void>;
 }
 
-/** Serves `mounts` (URL prefix -> folder, first match wins) and `files` (exact path -> content). */
-export async function serveStatic(mounts: readonly [string, string][], files: ReadonlyMap<string, string | Buffer>): Promise<StaticSite> {
+/**
+ * Serves `mounts` (URL prefix -> folder, first match wins) and `files` (exact path -> content), with `headers` on
+ * every response (e.g. a Content-Security-Policy). A directory path serves its index.html.
+ */
+export async function serveStatic(mounts: readonly [string, string][], files: ReadonlyMap<string, string | Buffer>, headers: Record<string, string> = {}): Promise<StaticSite> {
   const requests: string[] = [];
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(path);
     const send = (status: number, body: string | Buffer, type = 'text/plain') => {
-      response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      response.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body) });
       response.end(body);
     };
     const inline = files.get(path);
     if (inline !== undefined) return send(200, inline, TYPES[extname(path)] ?? 'application/octet-stream');
     const mount = mounts.find(([prefix]) => path.startsWith(prefix));
     if (!mount) return send(404, 'not found');
-    const file = normalize(join(mount[1], path.slice(mount[0].length)));
+    const file = normalize(join(mount[1], path.slice(mount[0].length) + (path.endsWith('/') ? 'index.html' : '')));
     if (!file.startsWith(normalize(mount[1]) + sep)) return send(403, 'forbidden');
     readFile(file).then(
       (body) => send(200, body, TYPES[extname(file)] ?? 'application/octet-stream'),

@@ -35,8 +35,6 @@ export class WidgetView {
     root: ShadowRoot,
     private readonly settings: () => DrawSettings,
   ) {
-    const style = document.createElement('style');
-    style.textContent = WIDGET_CSS;
     const frame = document.createElement('div');
     frame.className = 'frame';
     frame.setAttribute('part', 'frame');
@@ -49,7 +47,8 @@ export class WidgetView {
     this.status.setAttribute('part', 'status');
     this.status.setAttribute('role', 'status');
     frame.append(this.canvas, this.status);
-    root.append(style, frame);
+    adoptStyles(root);
+    root.append(frame);
   }
 
   connect(): void {
@@ -122,4 +121,25 @@ function describe(detections: readonly { readonly className: string; readonly sc
   if (detections.length === 0) return 'Image with no detections';
   const listed = detections.slice(0, 20).map((d) => `${d.className} ${formatScore(d.score)}`).join(', ');
   return `Image with ${detections.length} detection${detections.length === 1 ? '' : 's'}: ${listed}`;
+}
+
+let sharedSheet: CSSStyleSheet | null = null;
+
+/**
+ * The widget's stylesheet as a constructed sheet, shared by every instance: a host page's strict
+ * Content-Security-Policy (style-src without 'unsafe-inline') refuses <style> elements but not constructed sheets.
+ * Browsers without constructable stylesheets get a <style> element.
+ */
+function adoptStyles(root: ShadowRoot): void {
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet.prototype.replaceSync === 'function') {
+    if (!sharedSheet) {
+      sharedSheet = new CSSStyleSheet();
+      sharedSheet.replaceSync(WIDGET_CSS);
+    }
+    root.adoptedStyleSheets = [sharedSheet];
+    return;
+  }
+  const style = document.createElement('style');
+  style.textContent = WIDGET_CSS;
+  root.append(style);
 }

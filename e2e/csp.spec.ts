@@ -1,0 +1,120 @@
+/**
+ * Issue 9, item 6 (c): the production build works under a strict Content-Security-Policy. The app (dist/) is built
+ * into test-results/ and served as static files with the CSP header on every response (pages and workers), and a
+ * report-uri that collects every violation, the workers' included; the page also listens for
+ * securitypolicyviolation events and console errors. The policy and why each part is needed: see SECURITY.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { serveStatic, type StaticSite } from './library_support';
+import { expect, REPO_ROOT, test } from './page_objects';
+import { tinyPng, vocXml } from './privacy_support';
+
+/** No 'unsafe-eval' and no 'unsafe-inline': wasm compilation is the one exception ('wasm-unsafe-eval'). */
+export const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "connect-src 'self' blob: data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  'report-uri /csp-report',
+].join('; ');
+
+const OUT = join(REPO_ROOT, 'test-results', 'dist-csp');
+let site: StaticSite;
+
+test.describe.configure({ timeout: 120_000 });
+
+test.beforeAll(() => {
+  execFileSync('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'pipe' });
+});
+
+test.beforeEach(async () => {
+  site = await serveStatic([['/', OUT]], new Map(), { 'content-security-policy': STRICT_CSP });
+});
+
+test.afterEach(async () => {
+  await site?.close();
+});
+
+/** Violations seen by the page: securitypolicyviolation events, and console errors that mention the policy. */
+async function watchViolations(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) seen.push(message.text());
+  });
+  page.on('pageerror', (error) => {
+    if (/Content Security Policy|unsafe-eval|Refused to/i.test(error.message)) seen.push(error.message);
+  });
+  await page.exposeFunction('reportCspViolation', (text: string) => seen.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      void (window as unknown as { reportCspViolation: (t: string) => void }).reportCspViolation(`${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  return seen;
+}
+
+/** Reports the browser posted to the report-uri (pages and workers). */
+function reports(): string[] {
+  return site.requests.filter((path) => path === '/csp-report');
+}
+
+test.describe('when the built app and widget are served with a strict Content-Security-Policy', () => {
+  test('the app loads, detects and fine-tunes with no violation', async ({ page, api, stage, annotatePanel, trainPanel }) => {
+    const violations = await watchViolations(page);
+    await page.goto(`${site.origin}/?backend=wasm&e2e`);
+    await api.ready();
+    await expect(page.getByTestId('backend.name')).toHaveText('wasm');
+    await expect.poll(async () => (await api.models()).state, { timeout: 60_000 }).toBe('ready');
+    const image = await tinyPng(page, 'disc.png');
+    await test.step('a detection of a dropped image (selective search workers, wasm)', async () => {
+      await stage.dropFiles([image]);
+      await expect.poll(async () => (await api.detect()).run, { timeout: 90_000 }).toBe('done');
+    });
+    await test.step('two fine-tuning iterations (the training worker, wasm inside it)', async () => {
+      await annotatePanel.open();
+      await annotatePanel.importInput.setInputFiles([image, vocXml('disc.png', 160, 120, [{ name: 'WBC', box: [41, 21, 120, 100] }])]);
+      await expect.poll(async () => (await api.annotate()).images.length).toBe(1);
+      await trainPanel.open();
+      await trainPanel.iterations.fill('2');
+      await trainPanel.iterations.dispatchEvent('change');
+      await trainPanel.start.click();
+      await expect.poll(async () => (await api.train()).phase, { timeout: 90_000 }).toBe('done');
+    });
+    await test.step('the stylesheet applied (style-src self) and nothing was refused', async () => {
+      expect(await page.evaluate(() => getComputedStyle(document.querySelector('.tabs')!).display)).not.toBe('block');
+      expect(violations).toEqual([]);
+      expect(reports()).toEqual([]);
+    });
+  });
+
+  test('the widget host page loads and detects (WebGPU) with no violation', async ({ page }) => {
+    const violations = await watchViolations(page);
+    await page.goto(`${site.origin}/embed.html`);
+    const result = await page.evaluate(async () => {
+      await customElements.whenDefined('frcnn-detector');
+      const widget = document.getElementById('detector-a') as HTMLElementTagNameMap['frcnn-detector'];
+      widget.setAttribute('input-scale', '64');
+      widget.setAttribute('max-proposals', '20');
+      const proposals = await new Promise<number>((resolve, reject) => {
+        widget.addEventListener('detections', (e) => resolve(e.detail.result.proposals.length));
+        widget.addEventListener('error', (e) => reject(new Error(e.detail.message)));
+        widget.src = 'samples/BloodImage_00007.jpg';
+      });
+      const frame = widget.shadowRoot!.querySelector('.frame')!;
+      return { proposals, styled: getComputedStyle(frame).position, hostFont: getComputedStyle(document.body).fontFamily };
+    });
+    expect(result.proposals).toBeGreaterThan(0);
+    expect(result.styled).not.toBe('static'); // the widget's own styles applied inside its shadow root
+    expect(result.hostFont).toContain('Georgia'); // and the host page's stylesheet too
+    expect(violations).toEqual([]);
+    expect(reports()).toEqual([]);
+  });
+});
