@@ -8,12 +8,13 @@
  *   const { objects } = await detector.detect(document.querySelector('img'));
  *   detector.dispose();
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { DetectionResult } from '../model/detection_types';
 import { FastRcnnDetector } from '../model/detector';
 import { saveDetector } from '../model/weights_io';
-import { ensureBackend } from './backend';
-import { DetectorError } from './errors';
+import { deviceLossOf, currentDeviceLoss, type DeviceLoss } from '../runtime/device_loss';
+import { ensureBackend, recoverBackend } from './backend';
+import { DetectorError, errorMessage } from './errors';
 import { evaluateDataset } from './evaluate';
 import { decodeImage, outputInImagePixels } from './image_input';
 import { DEFAULT_MODEL_PATH, defaultAssetsBase, fetchArtifacts, resolveAssetUrl, resolvePageUrl } from './model_files';
@@ -28,7 +29,7 @@ import type {
 export interface Detector {
   /** Foreground class names; DetectedObject.classId k is classNames[k - 1]. */
   readonly classNames: readonly string[];
-  /** The tfjs backend the page runs on ('webgpu', 'webgl', 'cpu'). */
+  /** The tfjs backend the page runs on ('webgpu', 'webgl', 'cpu'); it changes when a lost GPU could not restart. */
   readonly backend: string;
   /** Where the weights came from: the model URL, or 'trained in this page' after train(). */
   readonly source: string;
@@ -48,12 +49,12 @@ export interface Detector {
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   const report = options.onProgress ?? (() => undefined);
   report({ stage: 'backend', fraction: null });
-  const backend = await ensureBackend(options.backend);
+  await ensureBackend(options.backend);
   const request = modelRequest(options);
   report({ stage: 'model', fraction: 0 });
   const lease = await acquireModel(request, (fraction) => report({ stage: 'model', fraction }));
   report({ stage: 'model', fraction: 1 });
-  return new LibraryDetector(lease, request, backend.name);
+  return new LibraryDetector(lease, request);
 }
 
 /** Resolved URLs of what `options` asks for (the registry's key). */
@@ -73,12 +74,18 @@ class LibraryDetector implements Detector {
   private running = 0;
   private disposed = false;
   private readonly retired: (() => void)[] = [];
+  /** Builds this detector's own (trained) model again; null while it uses the shared model of the lease. */
+  private reloadOwn: (() => Promise<FastRcnnDetector>) | null = null;
   source: string;
 
-  constructor(lease: ModelLease, private readonly request: ModelRequest, readonly backend: string) {
+  constructor(lease: ModelLease, private readonly request: ModelRequest) {
     this.lease = lease;
     this.model = lease.model;
     this.source = request.modelUrl;
+  }
+
+  get backend(): string {
+    return tf.getBackend();
   }
 
   get classNames(): readonly string[] {
@@ -91,8 +98,8 @@ class LibraryDetector implements Detector {
 
   async train(dataset: DetectorDataset, options: TrainOptions = {}): Promise<TrainResult> {
     return this.whileRunning(async () => {
-      const { result, model } = await trainModel(this.model, () => this.backboneArtifacts(), dataset, options);
-      if (model !== null) this.replaceModel(model, 'trained in this page');
+      const { result, model, reload } = await trainModel(this.model, () => this.backboneArtifacts(), dataset, options);
+      if (model !== null) this.replaceModel(model, 'trained in this page', reload);
       return result;
     });
   }
@@ -123,17 +130,60 @@ class LibraryDetector implements Detector {
       const proposalMs = performance.now() - started;
       options.signal?.throwIfAborted();
       report({ stage: 'network', fraction: null });
-      const result = await this.networkFor(options.inputScale).detect(decoded.bitmap, proposals, {
+      const network = () => this.networkFor(options.inputScale).detect(decoded.bitmap, proposals, {
         ...(options.scoreThreshold !== undefined && { scoreThreshold: options.scoreThreshold }),
         ...(options.nmsIouThreshold !== undefined && { nmsIouThreshold: options.nmsIouThreshold }),
         ...(options.maxDetections !== undefined && { maxDetections: options.maxDetections }),
       });
+      const result = await this.survivingDeviceLoss(network, report);
       report({ stage: 'network', fraction: 1 });
       const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
       return outputInImagePixels({ ...result, timesMs, objects: result.detections.map(toObject) }, decoded); // the bitmap may be shrunk
     } finally {
       if (decoded.owned) decoded.bitmap.close();
     }
+  }
+
+  /**
+   * Runs `work` on the network; a lost GPU device (noticed before, or failing the run) restarts the backend,
+   * loads the weights again and runs once more. A second loss in a row is reported as a 'backend' error.
+   */
+  private async survivingDeviceLoss<T>(work: () => Promise<T>, report: (progress: DetectProgress) => void): Promise<T> {
+    const before = currentDeviceLoss();
+    if (before) await this.recover(before, report);
+    try {
+      return await work();
+    } catch (error) {
+      const loss = deviceLossOf(error);
+      if (!loss) throw error;
+      await this.recover(loss, report);
+      try {
+        return await work();
+      } catch (again) {
+        const second = deviceLossOf(again);
+        if (!second) throw again;
+        throw new DetectorError('backend', `the GPU device was lost again right after a restart (${second.message}); try again, or use another browser or backend`, { cause: again });
+      }
+    }
+  }
+
+  /** A new backend (WebGPU again, or the next that starts) and this detector's weights uploaded to it. */
+  private async recover(loss: DeviceLoss, report: (progress: DetectProgress) => void): Promise<void> {
+    report({ stage: 'backend', fraction: null, notice: `The GPU device was lost (${loss.message}): restarting the backend…` });
+    const restart = await recoverBackend(loss);
+    report({ stage: 'model', fraction: null });
+    try {
+      if (this.lease !== null) this.model = await this.lease.reload();
+      else if (this.reloadOwn !== null) {
+        const dead = this.model;
+        this.model = await this.reloadOwn();
+        this.retired.push(() => quietly(() => dead.dispose()));
+      } else throw new Error('this detector has no copy of its weights to load again');
+    } catch (error) {
+      if (error instanceof DetectorError) throw error;
+      throw new DetectorError('backend', `the GPU device was lost and the model could not be loaded again: ${errorMessage(error)}`, { cause: error });
+    }
+    report({ stage: 'network', fraction: null, notice: restart.recoveryNotice });
   }
 
   /**
@@ -167,10 +217,11 @@ class LibraryDetector implements Detector {
     return fetchArtifacts(url, 'backbone');
   }
 
-  private replaceModel(model: FastRcnnDetector, source: string): void {
+  private replaceModel(model: FastRcnnDetector, source: string, reload: (() => Promise<FastRcnnDetector>) | null): void {
     this.retired.push(this.freer());
     this.lease = null;
     this.model = model;
+    this.reloadOwn = reload;
     this.source = source;
   }
 
@@ -182,6 +233,14 @@ class LibraryDetector implements Detector {
   private freer(): () => void {
     const { lease, model } = this;
     return lease !== null ? () => lease.release() : () => model.dispose();
+  }
+}
+
+function quietly(free: () => void): void {
+  try {
+    free();
+  } catch {
+    // tensors of a lost device may fail to free; they are unreachable either way
   }
 }
 

@@ -19,13 +19,22 @@ export interface ModelRequest {
 }
 
 export interface ModelLease {
+  /** The current copy of the weights (a new one after reload()). */
   readonly model: FastRcnnDetector;
+  /**
+   * After the GPU device was lost (and the backend restarted): loads the weights again onto the current backend.
+   * Every user of the model shares one reload: whoever asks with the dead copy first loads, the others get it.
+   */
+  reload(): Promise<FastRcnnDetector>;
   /** Gives this user's share back; the weights are freed when no user is left. Idempotent. */
   release(): void;
 }
 
 interface Entry {
-  readonly model: Promise<FastRcnnDetector>;
+  model: Promise<FastRcnnDetector>;
+  /** The copy whose device was lost, while its replacement loads. */
+  dead: FastRcnnDetector | null;
+  readonly request: ModelRequest;
   readonly listeners: Set<ByteProgress>;
   refs: number;
 }
@@ -42,7 +51,7 @@ export async function acquireModel(request: ModelRequest, onProgress?: ByteProgr
   let entry = entries.get(key);
   if (entry === undefined) {
     const listeners = new Set<ByteProgress>();
-    const created: Entry = { listeners, refs: 0, model: loadModel(request, (f) => listeners.forEach((l) => l(f))) };
+    const created: Entry = { request, dead: null, listeners, refs: 0, model: loadModel(request, (f) => listeners.forEach((l) => l(f))) };
     created.model.catch(() => {
       if (entries.get(key) === created) entries.delete(key);
     });
@@ -63,15 +72,48 @@ export async function acquireModel(request: ModelRequest, onProgress?: ByteProgr
   }
   let released = false;
   return {
-    model,
+    get model() {
+      return model;
+    },
+    reload: async () => {
+      model = await reloadEntry(shared, model);
+      return model;
+    },
     release: () => {
       if (released) return;
       released = true;
       if (--shared.refs > 0) return;
       if (entries.get(key) === shared) entries.delete(key);
-      model.dispose();
+      void shared.model.then((m) => disposeQuietly(m), () => undefined);
     },
   };
+}
+
+/** A fresh copy of the entry's model, one per dead copy however many users ask; the dead copy is dropped. */
+function reloadEntry(entry: Entry, dead: FastRcnnDetector): Promise<FastRcnnDetector> {
+  if (entry.dead !== dead) {
+    entry.dead = dead;
+    entry.model = loadModel(entry.request, () => undefined).then(
+      (model) => {
+        disposeQuietly(dead);
+        return model;
+      },
+      (error: unknown) => {
+        if (entry.dead === dead) entry.dead = null; // a later call tries again
+        throw error;
+      },
+    );
+  }
+  return entry.model;
+}
+
+/** Tensors of a lost device may fail to free; they are unreachable either way. */
+function disposeQuietly(model: FastRcnnDetector): void {
+  try {
+    model.dispose();
+  } catch {
+    // the backend that held them is gone
+  }
 }
 
 /** How many models are loaded and how many users hold each (for tests and debugging). */

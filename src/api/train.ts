@@ -24,6 +24,8 @@ export interface TrainedModel {
   readonly result: TrainResult;
   /** The trained detector (the caller owns it); null when the worker sent no weights. */
   readonly model: FastRcnnDetector | null;
+  /** Builds the trained detector again from its files (kept in memory), e.g. after the GPU device was lost. */
+  readonly reload: (() => Promise<FastRcnnDetector>) | null;
 }
 
 /** Trains a head for `dataset` starting from `current`; `backbone` is the pretrained graph the model reloads. */
@@ -43,7 +45,8 @@ export async function trainModel(
     const job = trainJob(classNames, train.images, test?.images ?? [], options, startFrom, current);
     const { summary, evaluation, files } = await runJob(job, options);
     const model = files ? await modelFromFiles(files, backbone) : null;
-    return { result: { iterations: summary.iterations, seconds: summary.seconds, cancelled: summary.cancelled, evaluation }, model };
+    const reload = files ? () => modelFromFiles(files, backbone) : null;
+    return { result: { iterations: summary.iterations, seconds: summary.seconds, cancelled: summary.cancelled, evaluation }, model, reload };
   } finally {
     train.release();
     test?.release();

@@ -84,6 +84,8 @@ export interface DetectProgress {
   readonly stage: DetectStage;
   /** 0..1 within the stage; null when unknown. */
   readonly fraction: number | null;
+  /** A sentence for the user when something unusual happens, e.g. the GPU device was lost and the backend restarted. */
+  readonly notice?: string;
 }
 
 export interface DetectOptions {

@@ -1,4 +1,5 @@
 /** Entry of the detector page: build the page, start the best tfjs backend and say which one runs. */
+import { onBackendRestart, watchDevice } from '../runtime/device_loss';
 import { DEFAULT_BACKEND_ORDER, selectBackend, type BackendChoice, type BackendName } from '../runtime/select_backend';
 import { useBackend } from '../training/backends';
 import { startApp } from './app';
@@ -23,6 +24,7 @@ async function startBackend(): Promise<void> {
   const notice = byTestId('backend.notice');
   try {
     const choice = await chooseBackend();
+    watchDevice();
     name.textContent = choice.name;
     document.documentElement.dataset.backend = choice.name;
     if (choice.notice) {
@@ -35,6 +37,15 @@ async function startBackend(): Promise<void> {
     notice.hidden = false;
   }
 }
+
+/** A lost GPU device restarted the backend (src/runtime/device_loss.ts): say so, and where the detector runs now. */
+onBackendRestart((restart) => {
+  byTestId('backend.name').textContent = restart.name;
+  document.documentElement.dataset.backend = restart.name;
+  const notice = byTestId('backend.notice');
+  notice.textContent = restart.recoveryNotice;
+  notice.hidden = false;
+});
 
 const app = startApp();
 void startBackend().then(() => app.backendReady());

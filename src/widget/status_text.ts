@@ -9,6 +9,7 @@ const STAGE_TEXT: Record<DetectProgress['stage'], string> = {
 };
 
 export function progressText(progress: DetectProgress): string {
+  if (progress.notice) return progress.notice;
   const percent = progress.fraction === null || progress.fraction >= 1 ? '' : ` ${Math.round(progress.fraction * 100)}%`;
   return `${STAGE_TEXT[progress.stage]}${percent}`;
 }

@@ -9,6 +9,7 @@ import { DEFAULT_DETECT } from '../../model/defaults';
 import type { DetectionResult } from '../../model/detection_types';
 import type { FastRcnnDetector } from '../../model/detector';
 import { computeProposalsPacked } from '../../proposals/proposal_client';
+import { currentDeviceLoss, deviceLossOf, restartBackend, type DeviceLoss } from '../../runtime/device_loss';
 import type { DetectorService, DetectorStatus, DetectRequest } from '../detector_service';
 import type { ModelInfo } from './model_registry';
 
@@ -21,6 +22,7 @@ export class FastRcnnService implements DetectorService {
   private current: DetectorStatus;
   private readonly listeners = new Set<(status: DetectorStatus) => void>();
   private loadToken = 0;
+  private loader: ((info: ModelInfo) => Promise<FastRcnnDetector>) | null = null;
 
   constructor(initialMessage: string) {
     this.current = { state: 'unavailable', message: initialMessage, modelName: null };
@@ -46,6 +48,7 @@ export class FastRcnnService implements DetectorService {
   /** Loads and switches to a model; the previous one keeps working until the new one is ready. */
   async use(info: ModelInfo, load: (info: ModelInfo) => Promise<FastRcnnDetector>): Promise<void> {
     const token = ++this.loadToken;
+    this.loader = load;
     this.setStatus({ state: 'loading', message: 'loading the model…', modelName: info.name });
     try {
       const detector = await load(info);
@@ -62,21 +65,58 @@ export class FastRcnnService implements DetectorService {
   }
 
   async detect(image: ImageBitmap, request: DetectRequest): Promise<DetectionResult> {
-    const detector = this.detector;
-    if (!detector || this.current.state !== 'ready') throw new Error(this.current.message);
+    if (!this.detector || this.current.state !== 'ready') throw new Error(this.current.message);
     const start = performance.now();
     // 1. proposals, in workers, on a shrunk copy
     const proposals = await proposalsFor(image, request);
     const proposalMs = performance.now() - start;
     request.signal?.throwIfAborted();
-    // 2. the network: keep every candidate above the model's candidate threshold, so the page can lower its slider
+    // 2. the network: keep every candidate above the model's candidate threshold, so the page can lower its slider;
+    //    a lost GPU device restarts the backend, reloads the model and runs once more
     request.onProgress?.({ stage: 'network', fraction: null });
-    const result = await detector.detect(image, proposals, {
+    const network = () => this.detector!.detect(image, proposals, {
       scoreThreshold: DEFAULT_DETECT.candidateScoreThreshold,
       candidateScoreThreshold: DEFAULT_DETECT.candidateScoreThreshold,
       nmsIouThreshold: request.nmsIouThreshold,
     });
+    const before = currentDeviceLoss();
+    if (before) await this.recover(before);
+    let result: DetectionResult;
+    try {
+      result = await network();
+    } catch (error) {
+      const loss = deviceLossOf(error);
+      if (!loss) throw error;
+      await this.recover(loss);
+      result = await network().catch((again: unknown) => {
+        throw deviceLossOf(again) ? new Error(`The GPU device was lost again right after a restart; reload the page to try again. (${String(again)})`) : again;
+      });
+    }
     return { ...result, timesMs: { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs } };
+  }
+
+  /** A new backend (WebGPU again, or the next that starts; the page shows the notice), then the model again. */
+  private async recover(loss: DeviceLoss): Promise<void> {
+    const info = this.info;
+    const load = this.loader;
+    this.setStatus({ state: 'loading', message: `the GPU device was lost (${loss.message}); restarting…`, modelName: info?.name ?? null });
+    try {
+      await restartBackend(loss);
+      if (!info || !load) throw new Error('no model to load again');
+      const detector = await load(info);
+      const dead = this.detector;
+      this.detector = detector;
+      try {
+        dead?.dispose();
+      } catch {
+        // its tensors were on the lost device
+      }
+      this.setStatus({ state: 'ready', message: `ready again after a GPU reset (${detector.classNames.join(', ')})`, modelName: info.name });
+    } catch (error) {
+      const message = `could not recover from a lost GPU device: ${error instanceof Error ? error.message : String(error)}. Reload the page.`;
+      this.setStatus({ state: 'error', message, modelName: info?.name ?? null });
+      throw new Error(message, { cause: error });
+    }
   }
 
   private setStatus(status: DetectorStatus): void {
