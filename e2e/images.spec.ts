@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type * as ImageDecode from '../src/data/image_decode';
-import { pngFile, truncated, withExifOrientation, zeroSizePng } from '../src/data/testing/image_files';
+import { pngClaimingSize, pngFile, truncated, withExifOrientation, zeroSizePng } from '../src/data/testing/image_files';
 import { expect, REPO_ROOT, test } from './page_objects';
 
 const FIXTURES = join(REPO_ROOT, 'e2e', 'fixtures', 'images');
@@ -84,6 +84,7 @@ test.describe('when an image file is decoded', () => {
       ['report.png', Buffer.from('%PDF-1.7\n%âãÏÓ\n'), 'not-image', 'it looks like a PDF document'],
       ['empty.jpg', Buffer.alloc(0), 'empty', '“empty.jpg” is empty (0 bytes)'],
       ['zero.png', zeroSizePng(), 'zero-size', '“zero.png” is 0 x 0 pixels'],
+      ['scan.png', pngClaimingSize(20000, 20000), 'too-large', '“scan.png” is too large to decode: 20000 x 20000'],
       ['garbled.jpg', Buffer.concat([jpeg.subarray(0, 200), Buffer.alloc(jpeg.length - 200, 0xff)]), 'truncated', 'truncated'],
     ];
     for (const [name, file, kind, message] of cases) {
@@ -152,6 +153,8 @@ test.describe('when the user drops images on the Detect tab', () => {
       ['notes.png', 'image/png', Buffer.from('not a picture\n'), 'is not an image (it looks like a text file)'],
       ['zero.png', 'image/png', zeroSizePng(), 'is 0 x 0 pixels'],
       ['empty.jpg', 'image/jpeg', Buffer.alloc(0), 'is empty (0 bytes)'],
+      // refused from its header, before the browser would try to hold 1.6 GB of pixels
+      ['scan.png', 'image/png', pngClaimingSize(20000, 20000), 'is too large to decode: 20000 x 20000 (400 megapixels), the limit is 268 megapixels (16384 x 16384)'],
     ];
     for (const [name, mimeType, buffer, reason] of bad) {
       await test.step(name, async () => {

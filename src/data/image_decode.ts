@@ -86,8 +86,8 @@ export async function checkImageFile(blob: Blob, name: string): Promise<ImageFil
 }
 
 /** Fetches and decodes; a failed fetch is an ImageDecodeError of kind 'fetch'. */
-export async function fetchImage(url: string, options: DecodeOptions & { signal?: AbortSignal } = {}): Promise<DecodedImage> {
-  const name = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop() || url);
+export async function fetchImage(url: string, options: DecodeOptions & { signal?: AbortSignal; name?: string } = {}): Promise<DecodedImage> {
+  const name = options.name ?? decodeURIComponent(url.split(/[?#]/)[0].split('/').pop() || url);
   let response: Response;
   try {
     response = await fetch(url, { signal: options.signal });

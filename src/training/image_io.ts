@@ -11,9 +11,12 @@ export interface LoadedPixels extends RgbaPixels {
   readonly sourceHeight: number;
 }
 
-/** RGBA pixels of the image at `url`, its longest side at most `maxSide` (and never more than MAX_DECODED_SIDE). */
-export async function loadPixels(url: string, maxSide = MAX_DECODED_SIDE): Promise<LoadedPixels> {
-  const decoded = await fetchImage(url, { maxSide: Math.min(maxSide, MAX_DECODED_SIDE) });
+/**
+ * RGBA pixels of the image at `url`, its longest side at most `maxSide` (and never more than MAX_DECODED_SIDE).
+ * `name` is how errors call the image (default: the URL's last part).
+ */
+export async function loadPixels(url: string, maxSide = MAX_DECODED_SIDE, name?: string): Promise<LoadedPixels> {
+  const decoded = await fetchImage(url, { maxSide: Math.min(maxSide, MAX_DECODED_SIDE), name });
   const { bitmap } = decoded;
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d', { willReadFrequently: true });

@@ -182,7 +182,7 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   ];
   let done = 0;
   for (const { image, key, flips } of work) {
-    const pixels = await loadPixels(image.url);
+    const pixels = await loadPixels(image.url, undefined, image.id);
     const source = { width: pixels.sourceWidth, height: pixels.sourceHeight }; // the boxes' frame; pixels may be shrunk
     sizes.set(image.id, source);
     await store.extract(key, pixels, frozen.forward, job.config, flips, source);

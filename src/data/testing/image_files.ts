@@ -43,13 +43,18 @@ export function pngFile(options: PngOptions): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A 1 x 1 PNG whose IHDR claims `width` x `height` (checksum kept valid): 0 x 0, or too large to decode. */
+export function pngClaimingSize(width: number, height: number): Buffer {
+  const png = pngFile({ width: 1, height: 1, colorType: 0, row: () => Uint8Array.of(0) });
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)) >>> 0, 29);
+  return png;
+}
+
 /** A PNG whose IHDR says 0 x 0 (every decoder refuses it). */
 export function zeroSizePng(): Buffer {
-  const png = pngFile({ width: 1, height: 1, colorType: 0, row: () => Uint8Array.of(0) });
-  png.writeUInt32BE(0, 16);
-  png.writeUInt32BE(0, 20);
-  png.writeUInt32BE(crc32(png.subarray(12, 29)) >>> 0, 29); // keep the IHDR checksum valid
-  return png;
+  return pngClaimingSize(0, 0);
 }
 
 /** The first `fraction` of a file, as a download cut short leaves it. */
