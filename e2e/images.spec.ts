@@ -44,12 +44,12 @@ interface Decoded { ok: true; width: number; height: number; bitmapWidth: number
 interface Failed { ok: false; kind: string; message: string }
 
 /** Decodes `file` in the page with decodeImageBlob and reads the bitmap at `points` (fractions of its size). */
-async function decodeInPage(page: Page, name: string, file: Buffer, points: [number, number][] = []): Promise<Decoded | Failed> {
-  return page.evaluate(async ({ name, data, points }) => {
+async function decodeInPage(page: Page, name: string, file: Buffer, points: [number, number][] = [], maxSide?: number): Promise<Decoded | Failed> {
+  return page.evaluate(async ({ name, data, points, maxSide }) => {
     const module = await window.harness.load('/src/data/image_decode.ts') as ImageDecodeModule;
     const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
     try {
-      const decoded = await module.decodeImageBlob(new File([bytes], name), name);
+      const decoded = await module.decodeImageBlob(new File([bytes], name), name, { maxSide });
       const { bitmap } = decoded;
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
       const context = canvas.getContext('2d')!;
@@ -61,7 +61,7 @@ async function decodeInPage(page: Page, name: string, file: Buffer, points: [num
       const e = error as { kind?: string; message: string };
       return { ok: false as const, kind: e.kind ?? 'unexpected', message: e.message };
     }
-  }, { name, data: file.toString('base64'), points });
+  }, { name, data: file.toString('base64'), points, maxSide });
 }
 
 function near(actual: Rgba, expected: [number, number, number], tolerance = 40): boolean {
@@ -102,6 +102,11 @@ test.describe('when an image file is decoded', () => {
     await test.step('EXIF orientation 6 (rotate 90° clockwise): 100 x 200, red on top', async () => {
       const result = await decodeInPage(page, 'rot6.jpg', withExifOrientation(jpeg, 6), [[0.5, 0.1], [0.5, 0.9]]) as Decoded;
       expect([result.width, result.height, result.bitmapWidth, result.bitmapHeight]).toEqual([100, 200, 100, 200]);
+      expect(near(result.pixels[0], [255, 0, 0]) && near(result.pixels[1], [0, 0, 255])).toBe(true);
+    });
+    await test.step('EXIF orientation 6 and shrinking together: the size asked for is the upright one', async () => {
+      const result = await decodeInPage(page, 'rot6.jpg', withExifOrientation(jpeg, 6), [[0.5, 0.1], [0.5, 0.9]], 50) as Decoded;
+      expect([result.width, result.height, result.bitmapWidth, result.bitmapHeight]).toEqual([100, 200, 25, 50]);
       expect(near(result.pixels[0], [255, 0, 0]) && near(result.pixels[1], [0, 0, 255])).toBe(true);
     });
     await test.step('EXIF orientation 3 (180°): blue on the left', async () => {
