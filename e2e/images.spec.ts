@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import type * as ApiImageInput from '../src/api/image_input';
 import type * as ImageDecode from '../src/data/image_decode';
 import { pngClaimingSize, pngFile, truncated, withExifOrientation, zeroSizePng } from '../src/data/testing/image_files';
 import { expect, REPO_ROOT, test } from './page_objects';
@@ -143,6 +144,34 @@ test.describe('when an image file is decoded', () => {
       expect([result.width, result.height, result.bitmapWidth, result.bitmapHeight]).toEqual([12000, 12000, 4096, 4096]);
       expect(near(result.pixels[0], [220, 30, 30]) && near(result.pixels[1], [255, 255, 255])).toBe(true);
     });
+  });
+});
+
+test.describe('when the library is given a bad or huge image', () => {
+  test('detect() inputs: a bad blob is a DetectorError "image"; a huge canvas is shrunk and results map back', async ({ page }) => {
+    await page.goto('/e2e/harness/index.html?backend=cpu');
+    await page.evaluate(() => window.harness.ready);
+    const result = await page.evaluate(async (bad) => {
+      const api = await window.harness.load('/src/api/image_input.ts') as typeof ApiImageInput;
+      const failure = await api.decodeImage(new File([Uint8Array.from(atob(bad), (c) => c.charCodeAt(0))], 'cut.png')).then(() => null, (e: { code: string; message: string }) => ({ code: e.code, message: e.message }));
+      const canvas = new OffscreenCanvas(12000, 6000);
+      canvas.getContext('2d')!.fillRect(3000, 1500, 3000, 1500);
+      const decoded = await api.decodeImage(canvas);
+      const sizes = [decoded.width, decoded.height, decoded.bitmap.width, decoded.bitmap.height, decoded.owned];
+      decoded.bitmap.close();
+      const box = [1000, 500, 2048, 1024] as const;
+      const found = {
+        imageWidth: 4096, imageHeight: 2048, classNames: ['cell'], proposals: [box], scoreThreshold: 0.5, nmsIouThreshold: 0.3, backend: 'cpu',
+        detections: [{ box, proposalIndex: 0, score: 0.9, classId: 1, className: 'cell', boxBeforeRegression: box, classProbabilities: [0.1, 0.9] }],
+        candidatesPerClass: [], timesMs: { preprocess: 0, backbone: 0, roiPool: 0, fc: 0, nms: 0, total: 0 }, objects: [],
+      };
+      const mapped = api.outputInImagePixels(found, { width: 12000, height: 6000 });
+      return { failure, sizes, object: mapped.objects[0].box };
+    }, truncated(pngFile({ width: 30, height: 30, colorType: 0, row: () => new Uint8Array(30) })).toString('base64'));
+    expect(result.failure).toEqual({ code: 'image', message: expect.stringContaining('“cut.png” could not be read as an image: the PNG file is truncated') });
+    expect(result.sizes).toEqual([12000, 6000, 4096, 2048, true]);
+    const f = 12000 / 4096;
+    expect(result.object).toEqual({ xmin: 1000 * f, ymin: 500 * f, xmax: 2048 * f, ymax: 1024 * f });
   });
 });
 

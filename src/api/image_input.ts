@@ -1,11 +1,12 @@
 /**
  * Any DetectInput -> an ImageBitmap (what both the network and the proposal stage read), plus the RGBA pixels of
  * a downscaled copy for selective search. Files, blobs and URLs go through src/data/image_decode.ts (the checks,
- * EXIF orientation, alpha on white, shrinking); elements and bitmaps larger than MAX_DECODED_SIDE are shrunk too.
+ * EXIF orientation, alpha on white, shrinking); elements and bitmaps larger than MAX_DECODED_SIDE are shrunk too,
+ * in createImageBitmap itself.
  * Results found on a shrunk bitmap are mapped back to the original's pixels by outputInImagePixels.
  */
-import { decodeImageBlob, fetchImage, ImageDecodeError, MAX_DECODED_SIDE, shrinkBitmap } from '../data/image_decode';
-import { tooLarge, MAX_SOURCE_PIXELS } from '../data/image_checks';
+import { decodePlan, MAX_SOURCE_PIXELS, tooLarge } from '../data/image_checks';
+import { decodeImageBlob, fetchImage, ImageDecodeError } from '../data/image_decode';
 import type { ImageSize } from '../geometry/box';
 import type { DetectionResult } from '../model/detection_types';
 import { scaleResultToImage } from '../model/scale_result';
@@ -28,18 +29,17 @@ export async function decodeImage(input: DetectInput, signal?: AbortSignal): Pro
   try {
     if (typeof input === 'string' || input instanceof URL) return owned(await fetchImage(resolvePageUrl(String(input)), { signal }));
     if (input instanceof Blob) return owned(await decodeImageBlob(input, input instanceof File ? input.name : 'the image'));
-    if (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) {
-      const size = { width: input.width, height: input.height };
-      if (Math.max(size.width, size.height) <= MAX_DECODED_SIDE) return { bitmap: input, owned: false, ...size };
-      checkPixels(size);
-      return { bitmap: await shrinkBitmap(await createImageBitmap(input)), owned: true, ...size };
-    }
     if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement && !input.complete) await input.decode();
-    const full = await createImageBitmap(input);
-    const size = { width: full.width, height: full.height };
-    if (size.width * size.height > MAX_SOURCE_PIXELS) full.close();
-    checkPixels(size);
-    return { bitmap: await shrinkBitmap(full), owned: true, ...size };
+    const size = sizeOf(input);
+    if (!(size.width > 0 && size.height > 0)) {
+      throw new DetectorError('image', `the image is ${size.width} x ${size.height} pixels (an <img> that did not load, an empty canvas or a video with no frame yet)`);
+    }
+    if (size.width * size.height > MAX_SOURCE_PIXELS) throw tooLarge('the image', size);
+    const plan = decodePlan(size);
+    if (plan.scale === 1 && typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) return { bitmap: input, owned: false, ...size };
+    // shrunk in the same call, so no full-size copy is made
+    const options: ImageBitmapOptions | undefined = plan.scale < 1 ? { resizeWidth: plan.width, resizeHeight: plan.height, resizeQuality: 'medium' } : undefined;
+    return { bitmap: await createImageBitmap(input, options), owned: true, ...size };
   } catch (error) {
     if (error instanceof DetectorError || (error instanceof DOMException && error.name === 'AbortError')) throw error;
     if (error instanceof ImageDecodeError) throw new DetectorError('image', error.message, { cause: error });
@@ -47,12 +47,15 @@ export async function decodeImage(input: DetectInput, signal?: AbortSignal): Pro
   }
 }
 
-function owned(decoded: { bitmap: ImageBitmap; width: number; height: number }): DecodedImage {
-  return { bitmap: decoded.bitmap, owned: true, width: decoded.width, height: decoded.height };
+/** The intrinsic size of an element or bitmap (an <img>'s natural size, a video's frame size). */
+function sizeOf(input: Exclude<DetectInput, string | URL | Blob>): ImageSize {
+  if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) return { width: input.naturalWidth, height: input.naturalHeight };
+  if (typeof HTMLVideoElement !== 'undefined' && input instanceof HTMLVideoElement) return { width: input.videoWidth, height: input.videoHeight };
+  return { width: input.width, height: input.height };
 }
 
-function checkPixels(size: ImageSize): void {
-  if (size.width * size.height > MAX_SOURCE_PIXELS) throw tooLarge('the image', size);
+function owned(decoded: { bitmap: ImageBitmap; width: number; height: number }): DecodedImage {
+  return { bitmap: decoded.bitmap, owned: true, width: decoded.width, height: decoded.height };
 }
 
 /** A result found on a (possibly shrunk) bitmap, in the pixels of the original image of `size`. */
