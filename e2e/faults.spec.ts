@@ -3,10 +3,13 @@
  * detection and during training, a NaN loss, and a reload in the middle of training. Kept small for SwiftShader:
  * detection at input scale 320 over a few supplied proposals, training a tiny head for a few iterations.
  */
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { resolve } from 'node:path';
 import type * as Api from '../src/api/create_detector';
 import type * as DeviceLossModule from '../src/runtime/device_loss';
+import type { SmokeImage } from '../src/training/smoke';
+import type * as Drills from './harness/training_drills';
+import type { DrillJob } from './harness/training_drills';
 
 const BCCD = resolve(import.meta.dirname, '../../shared/datasets/bccd/JPEGImages');
 const SAMPLE = `/@fs${BCCD}/BloodImage_00000.jpg`;
@@ -47,6 +50,71 @@ test.describe('when the WebGPU device is lost during detection', () => {
     });
     await test.step('the user is told what happened', () => {
       expect(outcome.notices.filter((n) => /GPU device was lost/.test(n) && /WebGPU was restarted/.test(n))).toHaveLength(1);
+    });
+  });
+});
+
+// Two BCCD images with their boxes (continuous pixels), as in e2e/training.spec.ts.
+const IMAGES: SmokeImage[] = [
+  { url: `/@fs${BCCD}/BloodImage_00000.jpg`, width: 640, height: 480, gtBoxes: [259, 176, 367, 286, 77, 335, 193, 447, 63, 237, 169, 328], gtClasses: [3, 2, 2] },
+  { url: `/@fs${BCCD}/BloodImage_00001.jpg`, width: 640, height: 480, gtBoxes: [67, 249, 164, 325, 213, 167, 352, 302, 470, 40, 566, 130], gtClasses: [2, 3, 2] },
+];
+
+async function drill(page: Page, job: DrillJob, stopAt?: number) {
+  return page.evaluate(async ({ images, job, stopAt }) => {
+    await window.harness.ready;
+    const drills = (await window.harness.load('/e2e/harness/training_drills.ts')) as typeof Drills;
+    return drills.runDrill(images, job, stopAt);
+  }, { images: IMAGES, job, stopAt });
+}
+
+test.describe('when the WebGPU device is lost during training', () => {
+  test('the worker restarts WebGPU and resumes from its last checkpoint', async ({ page }) => {
+    test.setTimeout(90_000);
+    await page.goto('/e2e/harness/index.html?backend=cpu');
+    const run = await drill(page, { runId: `lost-${Date.now()}`, iterations: 6, checkpointEvery: 3, backend: 'webgpu', hooks: { loseDeviceAtIteration: 5 } });
+    expect(run.error).toBeNull();
+    await test.step('the page is told, with the checkpoint it resumes from', () => {
+      expect(run.recovered).toHaveLength(1);
+      expect(run.recovered[0].iteration).toBe(3);
+      expect(run.recovered[0].message).toMatch(/GPU device was lost .* resumes from the checkpoint at iteration 3/);
+    });
+    await test.step('iterations 4 and on run again after the checkpoint, to the end', () => {
+      expect(run.iterations).toEqual([1, 2, 3, 4, 4, 5, 6]);
+      expect(run.finished).toBe(true);
+      expect(run.modelFinite).toBe(true);
+    });
+  });
+});
+
+test.describe('when a training step gives a NaN loss and then the page reloads', () => {
+  test('the step is rolled back, the learning rate lowered, and the reload loses at most one checkpoint interval', async ({ page }) => {
+    test.setTimeout(90_000);
+    await page.goto('/e2e/harness/index.html?backend=cpu');
+    const runId = `nan-${Date.now()}`;
+    const every = 3;
+    const job = { runId, iterations: 8, checkpointEvery: every, backend: 'wasm' as const, hooks: { nanLossAtIterations: [2] } };
+    const first = await drill(page, job, 5); // the "reload": the worker dies at iteration 5, two after its checkpoint
+    await test.step('the NaN step is reported and the learning rate is lowered tenfold', () => {
+      expect(first.nan).toHaveLength(1);
+      expect(first.nan[0].iteration).toBe(2);
+      expect(first.nan[0].message).toMatch(/NaN\/Inf loss: the step was rolled back and the learning rate lowered/);
+      expect(first.learningRates[2]).toBeCloseTo(first.learningRates[0] * 0.1, 10);
+      expect(first.checkpoints).toEqual([3]);
+    });
+    const second = await drill(page, { ...job, resume: true });
+    await test.step('the reload resumes after the last checkpoint: at most one interval of work is lost', () => {
+      const resumedFrom = second.iterations[0] - 1;
+      const lastSeen = first.iterations.at(-1)!;
+      expect(resumedFrom).toBe(first.checkpoints.at(-1));
+      expect(lastSeen - resumedFrom).toBeLessThanOrEqual(every);
+      expect(second.iterations.at(-1)).toBe(8);
+    });
+    await test.step('the lowered learning rate survives the reload and the saved model has no NaN', () => {
+      expect(second.learningRates[0]).toBeCloseTo(first.learningRates[2], 10);
+      expect(second.nan).toHaveLength(0);
+      expect(second.finished).toBe(true);
+      expect(second.modelFinite).toBe(true);
     });
   });
 });

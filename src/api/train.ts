@@ -12,7 +12,7 @@ import { DEFAULT_HEAD } from '../model/defaults';
 import type { FastRcnnDetector } from '../model/detector';
 import { detectorFromArtifacts } from '../model/weights_io';
 import { TrainingClient } from '../training/client';
-import { DEFAULT_TRAIN_CONFIG, scaledSolver } from '../training/defaults';
+import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../training/defaults';
 import { exportModelFiles } from '../training/model_files';
 import type { EvaluationSummary, ModelFiles, TrainJob } from '../training/protocol';
 import { datasetClassNames, datasetSpecs } from './dataset';
@@ -77,7 +77,7 @@ function trainJob(
       ...DEFAULT_TRAIN_CONFIG,
       solver: { ...scaledSolver(iterations), baseLr: options.learningRate ?? DEFAULT_TRAIN_CONFIG.solver.baseLr },
       useFlipped: options.flip ?? true,
-      checkpointEvery: 0,
+      checkpointEvery: checkpointInterval(iterations),
       ...(options.inputScale !== undefined && scaled(options.inputScale)),
     },
     head: model ? current.config.head : DEFAULT_HEAD,

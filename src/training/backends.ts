@@ -10,6 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { watchDevice } from '../runtime/device_loss';
 import type { TrainBackend } from './protocol';
 
 let wasmConfigured = false;
@@ -24,4 +25,5 @@ export async function useBackend(name: TrainBackend): Promise<void> {
   if (tf.findBackendFactory(name) == null) throw new Error(`the ${name} backend is not available in this worker`);
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
   await tf.ready();
+  watchDevice(); // a lost WebGPU device is then recognised (recovery.ts)
 }

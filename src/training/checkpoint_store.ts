@@ -2,6 +2,7 @@
  * Training checkpoints in IndexedDB, keyed by run id, so that a reload (or a crash) loses at most
  * `checkpointEvery` iterations: the head's weights, the SGD momenta, the image order and the NaN guard's scale.
  */
+import { assertFiniteArrays } from './nan_guard';
 import type { NamedArray } from './sgd';
 import type { TrainerState } from './trainer';
 
@@ -43,7 +44,9 @@ export function hasIndexedDb(): boolean {
   return typeof indexedDB !== 'undefined';
 }
 
+/** Stores the checkpoint; one holding a NaN/Inf weight or momentum is refused (it would poison a resume). */
 export async function saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
+  assertFiniteArrays([...checkpoint.weights, ...checkpoint.trainer.history], `the checkpoint at iteration ${checkpoint.iteration}`);
   await run('readwrite', (store) => store.put(checkpoint));
 }
 

@@ -9,6 +9,10 @@ export interface TrainingListeners {
   onProgress?(progress: TrainProgress): void;
   onProposals?(id: string, boxes: Float32Array): void;
   onCheckpoint?(iteration: number): void;
+  /** A NaN/Inf loss was rolled back and the learning rate lowered. */
+  onNan?(iteration: number, learningRate: number, message: string): void;
+  /** The GPU device was lost and training resumed from the checkpoint at `iteration`. */
+  onRecovered?(iteration: number, message: string): void;
   onPaused?(iteration: number): void;
   onResumed?(iteration: number): void;
   onEvaluation?(result: EvaluationSummary): void;
@@ -30,6 +34,8 @@ export class TrainingClient {
           case 'progress': return listeners.onProgress?.(m.progress);
           case 'proposals': return listeners.onProposals?.(m.id, m.boxes);
           case 'checkpoint': return listeners.onCheckpoint?.(m.iteration);
+          case 'nan': return listeners.onNan?.(m.iteration, m.learningRate, m.message);
+          case 'recovered': return listeners.onRecovered?.(m.iteration, m.message);
           case 'paused': return listeners.onPaused?.(m.iteration);
           case 'resumed': return listeners.onResumed?.(m.iteration);
           case 'evaluation': return listeners.onEvaluation?.(m.result);

@@ -94,6 +94,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   maxNanRetries: 5,
 };
 
+/**
+ * Checkpoints of an interactive run: about ten per run, at least 10 iterations apart, so a lost GPU device (or a
+ * crash) redoes at most a tenth of the run and the IndexedDB writes stay rare.
+ */
+export function checkpointInterval(iterations: number): number {
+  return Math.max(10, Math.round(iterations / 10));
+}
+
 /** The paper's schedule scaled to a shorter run: one step down by gamma at 3/4 of the iterations. */
 export function scaledSolver(iterations: number, base: SolverConfig = DEFAULT_SOLVER): SolverConfig {
   return { ...base, iterations, steps: [Math.max(1, Math.round(iterations * 0.75))] };

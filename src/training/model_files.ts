@@ -23,7 +23,8 @@ export interface ExportSettings {
 
 /** Copies the head (training goes on with the original), compresses the copy if asked, encodes both files. */
 export async function exportModelFiles(head: RoiHead, backbone: Backbone, settings: ExportSettings): Promise<ModelFiles> {
-  await assertFiniteParams(head.parameters());
+  const backboneParams = [...backbone.modifiableWeights()].map(([name, variable]) => ({ name: `backbone/${name}`, variable, isBias: false }));
+  await assertFiniteParams([...head.parameters(), ...backboneParams]);
   const copy = RoiHead.fromWeights(head.shape, head.weights());
   const detector = new FastRcnnDetector(settings, backbone, copy);
   try {

@@ -7,7 +7,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { MomentumSgd, TrainableParam } from './sgd';
 
-export class NonFiniteTrainingError extends Error {}
+export class NonFiniteTrainingError extends Error {
+  override readonly name = 'NonFiniteTrainingError';
+}
 
 export class NanGuard {
   /** Multiplier applied to the scheduled learning rate (1 until a non-finite step). */
@@ -57,6 +59,12 @@ export function allFinite(values: ArrayLike<number>): boolean {
 /** Throws before a model with a NaN/Inf weight can be written anywhere. */
 export async function assertFiniteParams(params: readonly TrainableParam[]): Promise<void> {
   for (const p of params) {
-    if (!allFinite(await p.variable.data())) throw new NonFiniteTrainingError(`Refusing to save: ${p.name} has NaN/Inf values.`);
+    if (!allFinite(await p.variable.data())) throw new NonFiniteTrainingError(`Refusing to save the model: ${p.name} has NaN/Inf values.`);
   }
+}
+
+/** The same for arrays already read back (checkpoints): `what` names the thing refused. */
+export function assertFiniteArrays(arrays: readonly { readonly name: string; readonly data: ArrayLike<number> }[], what: string): void {
+  const bad = arrays.find((a) => !allFinite(a.data));
+  if (bad) throw new NonFiniteTrainingError(`Refusing to save ${what}: ${bad.name} has NaN/Inf values.`);
 }

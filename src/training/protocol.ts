@@ -57,6 +57,16 @@ export interface TrainJob {
   readonly model?: ModelFiles;
   /** Stage-wise ablation (paper Table 6): classifier first, then bbox_pred alone for this many more iterations. */
   readonly stageWiseLocIterations?: number;
+  /** Fault drills for the tests (e2e/faults.spec.ts); never set by the app. */
+  readonly testHooks?: TrainTestHooks;
+}
+
+/** Iterations are 1-based, as in progress events. */
+export interface TrainTestHooks {
+  /** Destroy the WebGPU device right before this iteration, as a driver reset would (once per job). */
+  readonly loseDeviceAtIteration?: number;
+  /** Make the loss of these iterations NaN (the NaN guard must roll them back). */
+  readonly nanLossAtIterations?: readonly number[];
 }
 
 export type ToWorker =
@@ -114,6 +124,10 @@ export type FromWorker =
   | { readonly type: 'proposals'; readonly id: string; readonly boxes: Float32Array }
   | { readonly type: 'progress'; readonly progress: TrainProgress }
   | { readonly type: 'checkpoint'; readonly iteration: number }
+  /** A non-finite loss: the step was rolled back and the learning rate lowered (message: a sentence for the user). */
+  | { readonly type: 'nan'; readonly iteration: number; readonly learningRate: number; readonly message: string }
+  /** The GPU device was lost; the backend was restarted and training goes on from the checkpoint at `iteration`. */
+  | { readonly type: 'recovered'; readonly iteration: number; readonly message: string }
   | { readonly type: 'paused'; readonly iteration: number }
   | { readonly type: 'resumed'; readonly iteration: number }
   | { readonly type: 'evaluation'; readonly result: EvaluationSummary }

@@ -88,6 +88,8 @@ export interface TrainerOptions {
   /** Only these parameters learn (default: all of the head's, and the suffix's). */
   readonly trainableNames?: readonly string[];
   readonly resume?: TrainerState;
+  /** Test hook: these iterations (1-based) get a NaN loss, as a diverging step would. */
+  readonly poisonLossAt?: readonly number[];
 }
 
 export class Trainer {
@@ -159,7 +161,8 @@ export class Trainer {
         this.lossMode === 'multi-task',
       );
       terms.push(tf.keep(loss.cls), tf.keep(loss.loc));
-      return this.lossMode === 'loc-only' ? loss.loc : loss.total;
+      const driving = this.lossMode === 'loc-only' ? loss.loc : loss.total;
+      return this.options.poisonLossAt?.includes(this.iteration + 1) ? tf.mul(driving, NaN) : driving;
     }, this.optimizer.params.map((p) => p.variable));
     const byName: Record<string, tf.Tensor> = {};
     for (const p of this.optimizer.params) if (grads[p.variable.name]) byName[p.name] = grads[p.variable.name];
@@ -176,6 +179,11 @@ export class Trainer {
     tf.dispose([check, value, ...terms, ...Object.values(grads), ...images.map((i) => i.features)]);
     this.iteration++;
     return { iteration: this.iteration, loss: { cls, loc, total }, learningRate: lr, rois: r, foreground, finite };
+  }
+
+  /** The learning rate the next step will use (the schedule times the NaN guard's scale). */
+  nextLearningRate(): number {
+    return learningRateAt(this.iteration, this.options.config.solver) * this.guard.lrScale;
   }
 
   async state(): Promise<TrainerState> {

@@ -4,6 +4,7 @@
  * cancel between iterations, on-demand evaluation and export, and a checkpoint every `checkpointEvery` iterations.
  */
 import type { TargetStats } from '../geometry/bbox_transform';
+import { loseDeviceForTesting } from '../runtime/device_loss';
 import { saveCheckpoint, hasIndexedDb } from './checkpoint_store';
 import type { FeatureStore } from './feature_store';
 import type { RoiHead } from '../model/heads';
@@ -70,6 +71,7 @@ export class TrainingLoop {
         roidb: this.deps.roidb, stats: this.deps.stats, numClasses: this.job.classNames.length, head: this.deps.head, featureStride: this.deps.featureStride,
         featuresOf: (entry) => this.deps.store.get(`train/${this.job.train[entry.imageIndex].id}`, entry.flipped),
         lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume, suffix: this.deps.suffix,
+        poisonLossAt: this.job.testHooks?.nanLossAtIterations?.map((i) => i - offset),
       });
       while (this.trainer.iteration < stage.iterations && !control.cancelled) {
         await control.poll();
@@ -81,8 +83,13 @@ export class TrainingLoop {
           if (control.cancelled) break;
         }
         await this.serveRequests();
+        if (this.job.testHooks?.loseDeviceAtIteration === offset + this.trainer.iteration + 1) loseDeviceForTesting();
         const step = await this.trainer.step();
         this.done = offset + step.iteration;
+        if (!step.finite) {
+          const lr = this.trainer.nextLearningRate();
+          post({ type: 'nan', iteration: this.done, learningRate: lr, message: `iteration ${this.done} gave a NaN/Inf loss: the step was rolled back and the learning rate lowered to ${lr.toPrecision(2)}` });
+        }
         recent.push(step.loss);
         if (recent.length > SMOOTHING) recent.shift();
         const elapsed = (performance.now() - t0) / 1000;

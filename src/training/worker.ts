@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FromWorker, ToWorker } from './protocol';
 import { RunControl } from './run_control';
-import { runJob } from './run_training';
+import { runRecovering } from './recovery';
 
 const scope = self as unknown as Worker;
 let control: RunControl | null = null;
@@ -30,7 +30,7 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       }
       const current = new RunControl();
       control = current;
-      runJob(message.job, current, post)
+      runRecovering(message.job, current, post)
         .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }))
         .finally(() => {
           control = null;

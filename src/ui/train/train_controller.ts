@@ -6,7 +6,7 @@
 import type { Box } from '../../geometry/box';
 import { DEFAULT_HEAD } from '../../model/defaults';
 import { TrainingClient } from '../../training/client';
-import { DEFAULT_TRAIN_CONFIG, scaledSolver } from '../../training/defaults';
+import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../../training/defaults';
 import type { TrainImageSpec, TrainJob } from '../../training/protocol';
 import type { AnnotateController } from '../annotate/annotate_controller';
 import { classNamesOf, type AnnotatedImage } from '../annotate/annotation_set';
@@ -110,7 +110,7 @@ export class TrainController {
     const job: TrainJob = {
       runId: `page-${Date.now()}`, mode: 'train', classNames, train, test,
       config: { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(settings.iterations), baseLr: settings.learningRate },
-        scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3), useFlipped: settings.flipped, checkpointEvery: 0 },
+        scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3), useFlipped: settings.flipped, checkpointEvery: checkpointInterval(settings.iterations) },
       head: DEFAULT_HEAD, backend: settings.backend, featureBackend: settings.backend === 'cpu' ? 'wasm' : settings.backend,
       proposalMode: 'fast', proposalMaxSide: PROPOSAL_MAX_SIDE, maxProposals: MAX_PROPOSALS,
       resume: false, evaluateAtEnd: test.length > 0, svdRanks: { fc6: null, fc7: null },
@@ -135,6 +135,8 @@ export class TrainController {
           client.exportModel();
         }
       },
+      onNan: (_iteration, _lr, message) => this.status.info(`Fine-tuning: ${message}.`),
+      onRecovered: (_iteration, message) => this.status.info(message),
       onPaused: () => this.store.set({ paused: true }),
       onResumed: () => this.store.set({ paused: false }),
       onEvaluation: (evaluation) => this.store.set({ evaluation }),
