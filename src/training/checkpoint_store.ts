@@ -2,6 +2,7 @@
  * Training checkpoints in IndexedDB, keyed by run id, so that a reload (or a crash) loses at most
  * `checkpointEvery` iterations: the head's weights, the SGD momenta, the image order and the NaN guard's scale.
  */
+import { storageErrorMessage } from '../runtime/storage_errors';
 import { assertFiniteArrays } from './nan_guard';
 import type { NamedArray } from './sgd';
 import type { TrainerState } from './trainer';
@@ -34,6 +35,8 @@ async function run<T>(mode: IDBTransactionMode, body: (store: IDBObjectStore) =>
       const request = body(tx.objectStore(STORE));
       tx.oncomplete = () => resolve(request.result);
       tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+      // a full quota aborts the commit without an error event on any request: without this the save never settles
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
     });
   } finally {
     db.close();
@@ -48,6 +51,20 @@ export function hasIndexedDb(): boolean {
 export async function saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
   assertFiniteArrays([...checkpoint.weights, ...checkpoint.trainer.history], `the checkpoint at iteration ${checkpoint.iteration}`);
   await run('readwrite', (store) => store.put(checkpoint));
+}
+
+/**
+ * Saves a checkpoint, or says why not through `warn` and resolves false: a full storage quota must not end a run
+ * whose weights are still in memory (it only loses the reload-resume safety net).
+ */
+export async function saveCheckpointOrWarn(checkpoint: Checkpoint, warn: (message: string) => void): Promise<boolean> {
+  try {
+    await saveCheckpoint(checkpoint);
+    return true;
+  } catch (error) {
+    warn(`the checkpoint at iteration ${checkpoint.iteration} was not saved: ${storageErrorMessage(error)}. Training goes on; a reload now would start over.`);
+    return false;
+  }
 }
 
 export async function loadCheckpoint(runId: string): Promise<Checkpoint | undefined> {

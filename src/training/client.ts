@@ -9,6 +9,7 @@ export interface TrainingListeners {
   onProgress?(progress: TrainProgress): void;
   onProposals?(id: string, boxes: Float32Array): void;
   onCheckpoint?(iteration: number): void;
+  onWarning?(message: string): void;
   /** A NaN/Inf loss was rolled back and the learning rate lowered. */
   onNan?(iteration: number, learningRate: number, message: string): void;
   /** The GPU device was lost and training resumed from the checkpoint at `iteration`. */
@@ -34,6 +35,7 @@ export class TrainingClient {
           case 'progress': return listeners.onProgress?.(m.progress);
           case 'proposals': return listeners.onProposals?.(m.id, m.boxes);
           case 'checkpoint': return listeners.onCheckpoint?.(m.iteration);
+          case 'warning': return listeners.onWarning?.(m.message);
           case 'nan': return listeners.onNan?.(m.iteration, m.learningRate, m.message);
           case 'recovered': return listeners.onRecovered?.(m.iteration, m.message);
           case 'paused': return listeners.onPaused?.(m.iteration);

@@ -124,6 +124,8 @@ export type FromWorker =
   | { readonly type: 'proposals'; readonly id: string; readonly boxes: Float32Array }
   | { readonly type: 'progress'; readonly progress: TrainProgress }
   | { readonly type: 'checkpoint'; readonly iteration: number }
+  /** Something went wrong that does not stop the run (a checkpoint that could not be stored). */
+  | { readonly type: 'warning'; readonly message: string }
   /** A non-finite loss: the step was rolled back and the learning rate lowered (message: a sentence for the user). */
   | { readonly type: 'nan'; readonly iteration: number; readonly learningRate: number; readonly message: string }
   /** The GPU device was lost; the backend was restarted and training goes on from the checkpoint at `iteration`. */

@@ -14,7 +14,7 @@ import { useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
 import { checkPointwiseSuffix, pointwiseSuffix } from './pointwise_suffix';
 import { installPlainMatMulGradient } from './wasm_matmul_grad';
-import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpoint } from './checkpoint_store';
+import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpointOrWarn } from './checkpoint_store';
 import { evaluateHead } from './evaluate_head';
 import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
@@ -93,7 +93,8 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride, suffix });
     iterations = await timed('training', () => loop.run());
     if (hasIndexedDb()) {
-      await saveCheckpoint({ runId: job.runId, iteration: iterations, weights: await loop.weights(), trainer: await loop.state(), savedAt: Date.now() });
+      const checkpoint = { runId: job.runId, iteration: iterations, weights: await loop.weights(), trainer: await loop.state(), savedAt: Date.now() };
+      await saveCheckpointOrWarn(checkpoint, (message) => post({ type: 'warning', message }));
     }
     loop.dispose();
   }

@@ -5,7 +5,7 @@
  */
 import type { TargetStats } from '../geometry/bbox_transform';
 import { loseDeviceForTesting } from '../runtime/device_loss';
-import { saveCheckpoint, hasIndexedDb } from './checkpoint_store';
+import { saveCheckpointOrWarn, hasIndexedDb } from './checkpoint_store';
 import type { FeatureStore } from './feature_store';
 import type { RoiHead } from '../model/heads';
 import type { LossValues, TrainJob } from './protocol';
@@ -104,8 +104,8 @@ export class TrainingLoop {
         });
         const every = this.job.config.checkpointEvery;
         if (stages.length === 1 && every > 0 && this.done % every === 0 && hasIndexedDb()) {
-          await saveCheckpoint({ runId: this.job.runId, iteration: this.done, weights: await this.weights(), trainer: await this.state(), savedAt: Date.now() });
-          post({ type: 'checkpoint', iteration: this.done });
+          const checkpoint = { runId: this.job.runId, iteration: this.done, weights: await this.weights(), trainer: await this.state(), savedAt: Date.now() };
+          if (await saveCheckpointOrWarn(checkpoint, (message) => post({ type: 'warning', message }))) post({ type: 'checkpoint', iteration: this.done });
         }
       }
       offset += stage.iterations;

@@ -16,6 +16,7 @@ import { downloadBlob, exportCoco, exportVocZip, hasAnnotationFiles, importAnnot
 import { reduce, type AnnotationBox, type EditorAction } from './editor';
 import { hitHandle, HANDLE_CURSORS } from './handles';
 import type { AnnotationStore } from './persist';
+import { storageErrorMessage } from '../../runtime/storage_errors';
 
 /** Screen pixels within which a click hits a box edge or handle. */
 const HIT_PX = 7;
@@ -301,7 +302,7 @@ export class AnnotateController {
       this.store.set({ save: 'saved' });
     } catch (error) {
       this.store.set({ save: 'error' });
-      this.status.error(`Autosave failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.status.error(`Autosave failed: ${storageErrorMessage(error)}. Your annotations are kept in this tab: export them (COCO or VOC) before closing it.`);
     }
   }
 }

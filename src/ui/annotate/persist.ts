@@ -84,25 +84,34 @@ export class AnnotationStore {
     const db = await this.database();
     const tx = db.transaction(['blobs', 'images', 'meta'], 'readwrite');
     const ids = new Set(set.images.map((i) => i.id));
+    const newBlobs: string[] = [];
+    const newImages: AnnotatedImage[] = [];
     for (const image of set.images) {
       const blob = blobs.get(image.id);
       if (blob && !this.storedBlobs.has(image.id)) {
         tx.objectStore('blobs').put(blob, image.id);
-        this.storedBlobs.add(image.id);
+        newBlobs.push(image.id);
       }
       if (this.written.get(image.id) !== image) {
         tx.objectStore('images').put(image, image.id);
-        this.written.set(image.id, image);
+        newImages.push(image);
       }
     }
-    for (const id of [...this.written.keys()].filter((k) => !ids.has(k))) {
+    const removed = [...this.written.keys()].filter((k) => !ids.has(k));
+    for (const id of removed) {
       tx.objectStore('images').delete(id);
       tx.objectStore('blobs').delete(id);
-      this.written.delete(id);
-      this.storedBlobs.delete(id);
     }
     const meta: Meta = { classes: set.classes, order: set.images.map((i) => i.id), currentId };
     tx.objectStore('meta').put(meta, 'state');
+    // a failed transaction (a full quota) rejects here and leaves the bookkeeping as it was, so the next save
+    // writes everything again instead of believing it stored
     await done(tx);
+    newBlobs.forEach((id) => this.storedBlobs.add(id));
+    newImages.forEach((image) => this.written.set(image.id, image));
+    for (const id of removed) {
+      this.written.delete(id);
+      this.storedBlobs.delete(id);
+    }
   }
 }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FastRcnnDetector } from '../../model/detector';
 import { DETECTOR_FORMAT, loadDetector, type SavedDetectorTopology } from '../../model/weights_io';
 import type { ModelFiles } from '../../training/protocol';
+import { missingAfterWrite } from '../../runtime/storage_errors';
 
 export type ModelSource = 'default' | 'browser';
 
@@ -151,7 +152,10 @@ export class ModelRegistry {
     const meta: BrowserMeta = { classNames: topology.config.classNames, description };
     localStorage.setItem(META_KEY + name, JSON.stringify(meta));
     const saved = (await this.browserModels()).find((m) => m.name === name);
-    if (!saved) throw new Error(`the model “${name}” was not saved`);
+    if (!saved) {
+      localStorage.removeItem(META_KEY + name);
+      throw await missingAfterWrite(`the model “${name}”`, artifactBytes(artifacts));
+    }
     return saved;
   }
 }
@@ -186,4 +190,11 @@ export function artifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts {
  */
 function loadableUrl(url: string): string {
   return /^[a-z][\w+.-]*:\/\//i.test(url) ? url : new URL(url, location.href).href;
+}
+
+/** About what the saved model takes in IndexedDB: its weights plus its JSON. */
+function artifactBytes(artifacts: tf.io.ModelArtifacts): number {
+  const weights = artifacts.weightData;
+  const weightBytes = weights === undefined ? 0 : Array.isArray(weights) ? weights.reduce((n, b) => n + b.byteLength, 0) : (weights as ArrayBuffer).byteLength;
+  return weightBytes + JSON.stringify(artifacts.modelTopology ?? null).length;
 }

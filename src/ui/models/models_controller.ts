@@ -7,6 +7,7 @@ import type { StatusLine } from '../status';
 import { Store } from '../state/store';
 import type { FastRcnnService } from './fast_rcnn_service';
 import type { ModelInfo, ModelRegistry } from './model_registry';
+import { isQuotaError, storageErrorMessage } from '../../runtime/storage_errors';
 
 const ACTIVE_KEY = 'frcnn-active-model';
 
@@ -113,7 +114,8 @@ export class ModelsController {
     try {
       return await work();
     } catch (error) {
-      this.status.error(error instanceof Error ? error.message.replace(/^./, (c) => c.toUpperCase()) : String(error));
+      const message = isQuotaError(error) ? `The model could not be stored: ${storageErrorMessage(error)}.` : error instanceof Error ? error.message : String(error);
+      this.status.error(message.replace(/^./, (c) => c.toUpperCase()));
       return null;
     } finally {
       this.store.set({ busy: null });

@@ -124,7 +124,12 @@ export class TrainController {
   }
 
   private run(job: TrainJob): void {
+    let warning: string | null = null;
     const client = new TrainingClient(job, {
+      onWarning: (message) => {
+        warning = message;
+        this.status.error(`Fine-tuning: ${message}`);
+      },
       onPhase: (phase, done, total, detail) => this.store.set({ phase: phase as TrainState['phase'], phaseDone: done, phaseTotal: total, phaseDetail: detail ?? null }),
       onProposals: (id, boxes) => this.proposals.set(id, boxes),
       onProgress: (progress) => {
@@ -149,7 +154,10 @@ export class TrainController {
     client.done.then((summary) => {
       this.store.set({ running: false, paused: false, phase: summary.cancelled ? 'cancelled' : 'done', summary });
       if (!summary.cancelled) saveRates(summary.phaseSeconds, job);
-      this.status.info(summary.cancelled ? 'Fine-tuning cancelled.' : `Fine-tuning finished: ${summary.iterations} iterations in ${Math.round(summary.seconds)} s.`);
+      const ended = summary.cancelled ? 'Fine-tuning cancelled.' : `Fine-tuning finished: ${summary.iterations} iterations in ${Math.round(summary.seconds)} s.`;
+      // a storage warning stays on screen: the run ended well, but its checkpoint is not on disk
+      if (warning) this.status.error(`${ended} Note: ${warning}`);
+      else this.status.info(ended);
     }, (error: unknown) => {
       this.store.set({ running: false, paused: false, phase: 'failed', error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
       this.status.error(`Fine-tuning failed: ${this.store.get().error}`);
