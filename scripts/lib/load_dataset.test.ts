@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseLabelsCsv } from '../../src/data/parse_csv';
+import { pngFile } from '../../src/data/testing/image_files';
 import { DatasetError } from '../../src/data/report';
 import { loadDatasetDir } from './load_dataset';
 
@@ -74,8 +75,8 @@ describe('loadDatasetDir on a YOLO folder', () => {
   it('reads image sizes from the file headers to place the relative boxes', async () => {
     mkdirSync(join(dir, 'images'));
     mkdirSync(join(dir, 'labels'));
-    writeFileSync(join(dir, 'images', 'a.png'), pngHeader(300, 200));
-    writeFileSync(join(dir, 'images', 'b.png'), pngHeader(10, 10));
+    writeFileSync(join(dir, 'images', 'a.png'), png(300, 200));
+    writeFileSync(join(dir, 'images', 'b.png'), png(10, 10));
     writeFileSync(join(dir, 'labels', 'a.txt'), '0 0.5 0.5 0.25 0.125\n');
     writeFileSync(join(dir, 'data.yaml'), 'names:\n  - cat\n');
     const { dataset, report, imagePaths } = await loadDatasetDir(dir);
@@ -83,6 +84,26 @@ describe('loadDatasetDir on a YOLO folder', () => {
       ['a.png', 300, 200, [[112.5, 87.5, 187.5, 112.5]]], ['b.png', 10, 10, []]]);
     expect(report.warnings.map((w) => w.kind)).toEqual(['unlabelled-image']);
     expect(imagePaths.get('a.png')).toBe(join(dir, 'images', 'a.png'));
+  });
+
+  it('rejects a truncated image in the report, with its boxes, and keeps the rest', async () => {
+    const cut = mkdtempSync(join(tmpdir(), 'yolo-cut-'));
+    try {
+      mkdirSync(join(cut, 'images'));
+      mkdirSync(join(cut, 'labels'));
+      writeFileSync(join(cut, 'images', 'a.png'), png(300, 200));
+      writeFileSync(join(cut, 'images', 'c.png'), png(300, 200).subarray(0, 40));
+      writeFileSync(join(cut, 'labels', 'a.txt'), '0 0.5 0.5 0.25 0.125\n');
+      writeFileSync(join(cut, 'labels', 'c.txt'), '0 0.5 0.5 0.25 0.125\n0 0.2 0.2 0.1 0.1\n');
+      writeFileSync(join(cut, 'data.yaml'), 'names:\n  - cat\n');
+      const { dataset, report, imagePaths } = await loadDatasetDir(cut);
+      expect(dataset.records.map((r) => r.imageFile)).toEqual(['a.png']);
+      expect(report.rejected.map((i) => [i.kind, i.objects])).toEqual([['bad-image', 2]]);
+      expect(report.rejected[0].message).toContain('“images/c.png” could not be read as an image: the PNG file is truncated');
+      expect([...imagePaths.keys()]).toEqual(['a.png']);
+    } finally {
+      rmSync(cut, { recursive: true, force: true });
+    }
   });
 
   it('throws a DatasetError for a missing directory or an unknown split', async () => {
@@ -95,10 +116,7 @@ function sortObjects<T extends { className: string; box: readonly number[] }>(ob
   return [...objects].sort((a, b) => `${a.className}${a.box}`.localeCompare(`${b.className}${b.box}`));
 }
 
-function pngHeader(width: number, height: number): Uint8Array {
-  const b = new Uint8Array(33);
-  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  new DataView(b.buffer).setUint32(16, width);
-  new DataView(b.buffer).setUint32(20, height);
-  return b;
+/** A whole (gray) PNG: a header alone is a truncated file, which the loader rejects. */
+function png(width: number, height: number): Uint8Array {
+  return pngFile({ width, height, colorType: 0, row: () => new Uint8Array(width) });
 }

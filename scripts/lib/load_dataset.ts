@@ -1,15 +1,20 @@
 /**
  * Node side of dataset import for the headless commands: reads a directory tree into the same file list the page
  * builds from a dropped folder, and hands it to assembleDataset. Image sizes come from the file headers
- * (imageSizeFromBytes), so sizes missing from annotations are filled and YOLO boxes can be placed without decoding.
+ * (src/data/image_header.ts), so sizes missing from annotations are filled and YOLO boxes can be placed without
+ * decoding. Sizes are upright (EXIF orientation applied), as the page's decoder and the training worker see the
+ * pixels; then each image file goes through the same checks as a page import (src/data/image_frame.ts), from its
+ * bytes: a file that is not an image or is truncated is rejected in the report with its boxes, and boxes annotated
+ * on an EXIF photo's unrotated pixels are turned upright.
  */
 import { existsSync, statSync } from 'node:fs';
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { assembleDataset, type AssembleOptions, type AssembledDataset, type DatasetFile } from '../../src/data/assemble';
-import { imageSizeFromBytes } from '../../src/data/image_size';
+import { applyImageChecks, checkImageBytes, type ImageFileCheck } from '../../src/data/image_frame';
+import { readImageHeader } from '../../src/data/image_header';
 import { extension, isImagePath } from '../../src/data/paths';
-import { DatasetError } from '../../src/data/report';
+import { buildReport, DatasetError } from '../../src/data/report';
 
 export interface LoadDatasetOptions extends Omit<AssembleOptions, 'split'> {
   /** A split name ('test'), or the path of a list .txt / labels .csv (relative to the cwd or to `dir`). */
@@ -24,7 +29,6 @@ export interface LoadedDataset extends AssembledDataset {
 const TEXT_EXTENSIONS = new Set(['xml', 'json', 'csv', 'txt', 'names', 'yaml', 'yml']);
 const SKIPPED_DIRS = new Set(['node_modules', '__MACOSX']);
 const MAX_DEPTH = 24;
-const HEADER_BYTES = 256 * 1024;
 
 export async function loadDatasetDir(dir: string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> {
   const root = resolve(dir);
@@ -32,10 +36,23 @@ export async function loadDatasetDir(dir: string, options: LoadDatasetOptions = 
   const paths = await listFiles(root, '', 0);
   const files = await mapLimited(paths, 32, (rel) => readEntry(root, rel));
   const { split, ...rest } = options;
-  const assembled = assembleDataset(files.filter((f): f is DatasetFile => f !== undefined),
+  const entries = files.filter((f): f is ReadEntry => f !== undefined);
+  const assembled = assembleDataset(entries.map((e) => e.file),
     { ...rest, split: split === undefined ? undefined : await resolveSplit(root, split) });
-  const imagePaths = new Map([...assembled.imagePaths].map(([name, rel]) => [name, join(root, ...rel.split('/'))]));
-  return { ...assembled, imagePaths };
+  const checkOf = new Map(entries.filter((e) => e.check !== undefined).map((e) => [e.file.path, e.check!]));
+  const checks = new Map<string, ImageFileCheck>();
+  for (const [name, rel] of assembled.imagePaths) if (checkOf.has(rel)) checks.set(name, checkOf.get(rel)!);
+  const { report } = assembled;
+  const checked = applyImageChecks(assembled.dataset.records, [...report.repaired, ...report.rejected, ...report.warnings], checks);
+  const kept = new Set(checked.records.map((r) => r.imageFile));
+  const imagePaths = new Map([...assembled.imagePaths].filter(([name]) => kept.has(name)).map(([name, rel]) => [name, join(root, ...rel.split('/'))]));
+  return { ...assembled, dataset: { ...assembled.dataset, records: checked.records }, report: buildReport(checked.records, checked.issues), imagePaths };
+}
+
+interface ReadEntry {
+  readonly file: DatasetFile;
+  /** Images only: what their bytes say (see checkImageBytes). */
+  readonly check?: ImageFileCheck;
 }
 
 async function listFiles(root: string, rel: string, depth: number): Promise<string[]> {
@@ -53,25 +70,16 @@ async function listFiles(root: string, rel: string, depth: number): Promise<stri
   return out;
 }
 
-async function readEntry(root: string, rel: string): Promise<DatasetFile | undefined> {
+async function readEntry(root: string, rel: string): Promise<ReadEntry | undefined> {
   const abs = join(root, ...rel.split('/'));
-  if (isImagePath(rel)) return { path: rel, isImage: true, ...(await readImageSize(abs)) };
-  if (TEXT_EXTENSIONS.has(extension(rel))) return { path: rel, isImage: false, text: await readFile(abs, 'utf8') };
-  return undefined;
-}
-
-/** Header first; the whole file only when the size marker lies further in (JPEGs with a big EXIF block). */
-async function readImageSize(abs: string): Promise<{ width?: number; height?: number }> {
-  const handle = await open(abs, 'r');
-  try {
-    const buf = new Uint8Array(HEADER_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, HEADER_BYTES, 0);
-    const size = imageSizeFromBytes(buf.subarray(0, bytesRead)) ??
-      (bytesRead === HEADER_BYTES ? imageSizeFromBytes(await readFile(abs)) : undefined);
-    return size ?? {};
-  } finally {
-    await handle.close();
+  if (isImagePath(rel)) {
+    // the whole file: its end tells a truncated image (an image is read again anyway when it is used)
+    const bytes = new Uint8Array(await readFile(abs));
+    const size = readImageHeader(bytes)?.uprightSize;
+    return { file: { path: rel, isImage: true, width: size?.width, height: size?.height }, check: checkImageBytes(rel, bytes) };
   }
+  if (TEXT_EXTENSIONS.has(extension(rel))) return { file: { path: rel, isImage: false, text: await readFile(abs, 'utf8') } };
+  return undefined;
 }
 
 /** A path inside the dataset stays a path among its files; one outside is read and passed in. */

@@ -10,6 +10,8 @@
  */
 import type { Box, ImageSize } from '../geometry/box';
 import { issueAt } from './box_checks';
+import { checkBeforeDecode, classifyDecodeFailure } from './image_checks';
+import { readImageHeader } from './image_header';
 import type { DetectionRecord } from './record';
 import type { DatasetIssue } from './report';
 
@@ -22,6 +24,17 @@ const ORIENTATION_NAMES: Record<number, string> = {
   2: 'mirrored left to right', 3: 'turned 180°', 4: 'mirrored top to bottom', 5: 'mirrored and turned 90° anticlockwise',
   6: 'turned 90° clockwise', 7: 'mirrored and turned 90° clockwise', 8: 'turned 90° anticlockwise',
 };
+
+/**
+ * The check a reader without a decoder can make (the Node commands): the whole file's bytes against its header
+ * (not an image, empty, 0 x 0, too large, truncated). A file that passes may still fail to decode in a browser.
+ */
+export function checkImageBytes(name: string, bytes: Uint8Array): ImageFileCheck {
+  const header = readImageHeader(bytes);
+  const error = checkBeforeDecode(name, bytes.length, header) ?? (header === null || !header.complete ? classifyDecodeFailure(name, bytes, header) : null);
+  if (error) return { ok: false, message: error.message };
+  return { ok: true, orientation: header!.orientation, storedSize: header!.storedSize };
+}
 
 /** A point of the stored W x H pixels in the upright frame of EXIF `orientation` (1..8). */
 export function orientPoint(x: number, y: number, orientation: number, stored: ImageSize): [number, number] {
