@@ -38,3 +38,24 @@ test.describe('when the page starts', () => {
     await expect(notice).toContainText('WebGPU is not available');
   });
 });
+
+test.describe('when neither WebGPU nor WebGL is available', () => {
+  test('it runs on the CPU and says so', async ({ page }) => {
+    // As in a browser with WebGPU off and WebGL blocklisted: no navigator.gpu, and no WebGL context on any canvas.
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+      for (const proto of [HTMLCanvasElement.prototype, OffscreenCanvas.prototype] as { getContext: (type: string, ...rest: unknown[]) => unknown }[]) {
+        const original = proto.getContext;
+        proto.getContext = function (this: unknown, type: string, ...rest: unknown[]) {
+          return /webgl/i.test(type) ? null : original.call(this, type, ...rest);
+        };
+      }
+    });
+    await page.goto('/?model=none');
+    await expect(page.getByTestId('backend.name')).toHaveText('cpu');
+    const notice = page.getByTestId('backend.notice');
+    await expect(notice).toBeVisible();
+    await expect(notice).toContainText('WebGPU is not available');
+    await expect(notice).toContainText('runs on the CPU');
+  });
+});
