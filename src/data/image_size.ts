@@ -1,8 +1,8 @@
 /**
  * An image's pixel size from the first bytes of its file (JPEG SOF, PNG IHDR, GIF, BMP, WebP), without decoding.
- * Used where images are on disk and no decoder is at hand (the headless commands) to fill sizes the annotations
- * left out and to place YOLO's relative boxes. Returns undefined for anything it does not recognise.
- * EXIF orientation is not applied: the size is the stored one, which is what VOC tools annotate.
+ * Returns undefined for anything it does not recognise.
+ * EXIF orientation is not applied: the size is the stored one. The app works in the upright frame, so callers go
+ * through readImageHeader (image_header.ts), which adds the orientation and the upright size.
  */
 import type { ImageSize } from '../geometry/box';
 
