@@ -37,6 +37,8 @@ export interface DecodedImage {
   readonly format: ImageFormat | null;
   /** EXIF orientation that was applied (1 = none). */
   readonly orientation: number;
+  /** The size as stored in the file, before the orientation (undefined when the header does not say). */
+  readonly storedSize?: { readonly width: number; readonly height: number };
 }
 
 export interface DecodeOptions {
@@ -70,7 +72,7 @@ export async function decodeImageBlob(blob: Blob, name: string, options: DecodeO
   }
   bitmap = await shrinkBitmap(bitmap, maxSide);
   if (header === null || header.mayHaveAlpha) bitmap = flattenAlpha(bitmap);
-  return { bitmap, width, height, scale: bitmap.width / width, format: header?.format ?? null, orientation: header?.orientation ?? 1 };
+  return { bitmap, width, height, scale: bitmap.width / width, format: header?.format ?? null, orientation: header?.orientation ?? 1, storedSize: header?.storedSize };
 }
 
 /** Whether `blob` decodes (into a tiny bitmap, closed at once), and its EXIF frame: what a dataset import checks. */
@@ -78,8 +80,7 @@ export async function checkImageFile(blob: Blob, name: string): Promise<ImageFil
   try {
     const decoded = await decodeImageBlob(blob, name, { maxSide: 64 });
     decoded.bitmap.close();
-    const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
-    return { ok: true, orientation: decoded.orientation, storedSize: header?.storedSize };
+    return { ok: true, orientation: decoded.orientation, storedSize: decoded.storedSize };
   } catch (error) {
     return { ok: false, message: error instanceof ImageDecodeError ? error.message : `“${name}” could not be decoded (${String(error)}).` };
   }
