@@ -87,7 +87,7 @@ test.describe('when a host site serves the library build as static files', () =>
           iterations: 2, flip: false, inputScale: 160, maxProposals: 100, proposalMaxSide: 200,
           onProgress: (p) => {
             if (p.kind === 'iteration') iterationEvents++;
-            else if (!phases.includes(p.phase)) phases.push(p.phase);
+            else if (p.kind === 'phase' && !phases.includes(p.phase)) phases.push(p.phase);
           },
         });
         const after = await detector.detect(sample, fast);

@@ -107,6 +107,8 @@ async function runJob(job: TrainJob, options: TrainOptions) {
   const client = new TrainingClient(job, {
     onPhase: (phase, done, total, detail) => progress?.({ kind: 'phase', phase, done, total, detail }),
     onProgress: (p) => progress?.({ kind: 'iteration', progress: p }),
+    onNan: (iteration, learningRate, message) => progress?.({ kind: 'nan', iteration, learningRate, message }),
+    onRecovered: (iteration, message) => progress?.({ kind: 'recovered', iteration, message }),
     onEvaluation: (result) => (evaluation = result),
     onModel: (model) => (files = model),
   });

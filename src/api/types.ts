@@ -160,7 +160,11 @@ export interface TrainOptions {
 
 export type TrainProgressEvent =
   | { readonly kind: 'phase'; readonly phase: string; readonly done: number; readonly total: number; readonly detail?: string }
-  | { readonly kind: 'iteration'; readonly progress: TrainProgress };
+  | { readonly kind: 'iteration'; readonly progress: TrainProgress }
+  /** A NaN/Inf loss: that step was rolled back and the learning rate lowered (message: a sentence for the user). */
+  | { readonly kind: 'nan'; readonly iteration: number; readonly learningRate: number; readonly message: string }
+  /** The GPU device was lost; training goes on from the checkpoint at `iteration` on a restarted backend. */
+  | { readonly kind: 'recovered'; readonly iteration: number; readonly message: string };
 
 export interface TrainResult {
   readonly iterations: number;
