@@ -73,9 +73,20 @@ test.describe('when class names and file names hold HTML', () => {
         { name: `${PAYLOAD}.json`, mimeType: 'application/json', buffer: Buffer.from(model.modelJson) },
         { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(model.weightsBase64, 'base64') },
       ]);
+      await expect(stage.status).toContainText('Uploaded');
       await expect(modelsPanel.table).toContainText(`Uploaded from ${PAYLOAD}.json`);
       await expect(modelsPanel.table).toContainText(`${PAYLOAD}, RBC`);
       await expectInert(page);
+    });
+
+    await test.step('Models: a damaged upload (weights cut short) is refused and the list stays as it was', async () => {
+      const rows = await page.locator('[data-testid^="models.row."]').count();
+      await modelsPanel.uploadInput.setInputFiles([
+        { name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from(model.modelJson) },
+        { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(model.weightsBase64, 'base64').subarray(0, 1000) },
+      ]);
+      await expect(stage.status).toContainText('These files are not a model');
+      await expect(page.locator('[data-testid^="models.row."]')).toHaveCount(rows);
     });
   });
 

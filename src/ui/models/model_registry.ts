@@ -125,6 +125,7 @@ export class ModelRegistry {
     let artifacts: tf.io.ModelArtifacts;
     try {
       artifacts = await tf.io.browserFiles([json, ...weights]).load!();
+      checkWeightBytes(artifacts);
     } catch (error) {
       throw new Error(`these files are not a model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -194,7 +195,28 @@ function loadableUrl(url: string): string {
 
 /** About what the saved model takes in IndexedDB: its weights plus its JSON. */
 function artifactBytes(artifacts: tf.io.ModelArtifacts): number {
-  const weights = artifacts.weightData;
-  const weightBytes = weights === undefined ? 0 : Array.isArray(weights) ? weights.reduce((n, b) => n + b.byteLength, 0) : (weights as ArrayBuffer).byteLength;
-  return weightBytes + JSON.stringify(artifacts.modelTopology ?? null).length;
+  return weightDataBytes(artifacts.weightData) + JSON.stringify(artifacts.modelTopology ?? null).length;
+}
+
+function weightDataBytes(weights: tf.io.ModelArtifacts['weightData']): number {
+  if (weights === undefined) return 0;
+  return Array.isArray(weights) ? weights.reduce((n, b) => n + b.byteLength, 0) : (weights as ArrayBuffer).byteLength;
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/**
+ * The weights file must hold exactly what the manifest describes: tfjs reads a file cut short (or another model's)
+ * without complaint and only fails when the model is built, so an upload is checked before it is stored.
+ */
+function checkWeightBytes(artifacts: tf.io.ModelArtifacts): void {
+  const specs = artifacts.weightSpecs ?? [];
+  let expected = 0;
+  for (const spec of specs) {
+    const bytes = DTYPE_BYTES[spec.quantization?.dtype ?? spec.dtype];
+    if (bytes === undefined) return; // string weights: sizes are not in the manifest
+    expected += spec.shape.reduce((n, d) => n * d, 1) * bytes;
+  }
+  const actual = weightDataBytes(artifacts.weightData);
+  if (actual !== expected) throw new Error(`the weights file holds ${actual} bytes but the model describes ${expected}: it is damaged or belongs to another model`);
 }
