@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type * as ApiImageInput from '../src/api/image_input';
 import type * as ImageDecode from '../src/data/image_decode';
-import { pngClaimingSize, pngFile, truncated, withExifOrientation, zeroSizePng } from '../src/data/testing/image_files';
+import { bmpFile, pngClaimingSize, pngFile, truncated, withExifOrientation, zeroSizePng } from '../src/data/testing/image_files';
 import { expect, REPO_ROOT, test } from './page_objects';
 
 const FIXTURES = join(REPO_ROOT, 'e2e', 'fixtures', 'images');
@@ -133,6 +133,23 @@ test.describe('when an image file is decoded', () => {
       const rgba = pngFile({ width: 20, height: 10, colorType: 6, row: () => Uint8Array.from({ length: 80 }, (_, i) => (i < 40 ? [0, 0, 0, 0] : [0, 200, 0, 255])[i % 4]) });
       const result = await decodeInPage(page, 'alpha.png', rgba, [[0.1, 0.5], [0.9, 0.5]]) as Decoded;
       expect(result.pixels).toEqual([[255, 255, 255, 255], [0, 200, 0, 255]]);
+    });
+    await test.step('WebP with alpha (from the browser encoder) and a 24-bit BMP', async () => {
+      const webp = Buffer.from(await page.evaluate(async () => {
+        const canvas = new OffscreenCanvas(20, 10);
+        const context = canvas.getContext('2d')!;
+        context.fillStyle = '#00c800';
+        context.fillRect(10, 0, 10, 10); // left half stays transparent
+        const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/webp', quality: 1 })).arrayBuffer());
+        let text = '';
+        for (const b of bytes) text += String.fromCharCode(b);
+        return btoa(text);
+      }), 'base64');
+      expect(webp.subarray(8, 12).toString('latin1')).toBe('WEBP');
+      const result = await decodeInPage(page, 'alpha.webp', webp, [[0.1, 0.5], [0.9, 0.5]]) as Decoded;
+      expect(near(result.pixels[0], [255, 255, 255], 8) && near(result.pixels[1], [0, 200, 0], 8)).toBe(true);
+      const bmp = await decodeInPage(page, 'teal.bmp', bmpFile(5, 3, [0, 128, 128]), [[0.5, 0.5]]) as Decoded;
+      expect(bmp).toMatchObject({ width: 5, height: 3, pixels: [[0, 128, 128, 255]] });
     });
     await test.step('1 x 1', async () => {
       const one = pngFile({ width: 1, height: 1, colorType: 2, row: () => Uint8Array.of(10, 20, 30) });

@@ -96,3 +96,23 @@ export function jpegSkeleton(width: number, height: number): Buffer {
   const scan = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56];
   return Buffer.from([0xff, 0xd8, ...app0, ...sof0, ...sos, ...scan, 0xff, 0xd9]);
 }
+
+/** A 24-bit BMP (rows bottom-up, BGR, padded to 4 bytes) of `width` x `height` in one RGB colour. */
+export function bmpFile(width: number, height: number, rgb: readonly [number, number, number]): Buffer {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + stride * height);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10); // pixel data offset
+  out.writeUInt32LE(40, 14); // BITMAPINFOHEADER
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26); // planes
+  out.writeUInt16LE(24, 28); // bits per pixel
+  out.writeUInt32LE(stride * height, 34);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) out.set([rgb[2], rgb[1], rgb[0]], 54 + y * stride + 3 * x);
+  }
+  return out;
+}
+
