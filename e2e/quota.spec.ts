@@ -2,10 +2,11 @@
  * Issue 9, item 6 (d): a full storage quota is reported, never swallowed, and the work in memory is kept. The
  * site's quota is set to a few bytes through the DevTools protocol (Storage.overrideQuotaForOrigin), so every
  * IndexedDB write fails with a real QuotaExceededError, in the page and in the training worker alike. Then the
- * annotation autosave, the training checkpoint and the model save each say so, and once the quota is lifted the
+ * annotation autosave, the training checkpoint, the model save (and the library's detector.save) each say so, and once the quota is lifted the
  * model kept in memory saves after all, and the annotations autosave completely.
  */
 import type { CDPSession, Page } from '@playwright/test';
+import type * as CreateDetector from '../src/api/create_detector';
 import { expect, test } from './page_objects';
 import { tinyPng, vocXml } from './privacy_support';
 
@@ -54,6 +55,23 @@ test.describe('when the browser storage is full', () => {
       await expect(stage.status).toContainText(FULL);
       expect(await api.train()).toMatchObject({ hasModel: true, savedAs: null });
       await expect(trainPanel.saved).toHaveText('Not saved yet.');
+    });
+
+    await test.step('the library: detector.save(\'indexeddb://…\') rejects with a QuotaExceededError', async () => {
+      const outcome = await page.evaluate(async () => {
+        const url = '/src/api/create_detector.ts';
+        const { createDetector } = (await import(/* @vite-ignore */ url)) as typeof CreateDetector;
+        const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'keep' });
+        try {
+          await detector.save('indexeddb://library-full');
+          return 'saved';
+        } catch (error) {
+          return `${(error as Error).name}: ${(error as Error).message}`;
+        } finally {
+          detector.dispose();
+        }
+      });
+      expect(outcome).toMatch(/^QuotaExceededError: the model “indexeddb:\/\/library-full” was not stored/);
     });
 
     await test.step('with room again, the same model saves', async () => {

@@ -10,6 +10,7 @@
  * config is plain JSON numbers.
  */
 import * as tf from '@tensorflow/tfjs';
+import { missingAfterWrite } from '../runtime/storage_errors';
 import { Backbone } from './backbone';
 import type { DetectorConfig } from './defaults';
 import { FastRcnnDetector } from './detector';
@@ -46,7 +47,12 @@ export async function detectorArtifacts(detector: FastRcnnDetector): Promise<tf.
 export async function saveDetector(detector: FastRcnnDetector, destination: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
   const handler = typeof destination === 'string' ? singleHandler(tf.io.getSaveHandlers(destination), destination) : destination;
   if (handler.save === undefined) throw new Error('this IOHandler cannot save');
-  return handler.save(await detectorArtifacts(detector));
+  const result = await handler.save(await detectorArtifacts(detector));
+  // tfjs's IndexedDB saver resolves before its transaction commits, so a commit the quota aborts passes as a success
+  if (typeof destination === 'string' && destination.startsWith('indexeddb://') && !(destination in (await tf.io.listModels()))) {
+    throw await missingAfterWrite(`the model “${destination}”`, result.modelArtifactsInfo.weightDataBytes ?? 0);
+  }
+  return result;
 }
 
 /** Loads from 'indexeddb://x', an http(s) URL of the JSON, the two uploaded files (json + bin), or any handler. */
