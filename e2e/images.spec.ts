@@ -65,6 +65,17 @@ async function decodeInPage(page: Page, name: string, file: Buffer, points: [num
   }, { name, data: file.toString('base64'), points, maxSide });
 }
 
+/** The stage's image canvas at an image point (what the user sees under a box corner). */
+function stagePixel(page: Page, x: number, y: number): Promise<Rgba> {
+  return page.evaluate(async ([x, y]) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="stage.image"]')!;
+    const client = window.frcnnTestApi!.imageToClient(x, y);
+    const rect = canvas.getBoundingClientRect();
+    const dpr = canvas.width / rect.width;
+    return [...canvas.getContext('2d')!.getImageData(Math.round((client.x - rect.left) * dpr), Math.round((client.y - rect.top) * dpr), 1, 1).data] as Rgba;
+  }, [x, y] as const);
+}
+
 function near(actual: Rgba, expected: [number, number, number], tolerance = 40): boolean {
   return actual.every((v, i) => (i === 3 ? v === 255 : Math.abs(v - expected[i]) <= tolerance));
 }
@@ -229,15 +240,9 @@ test.describe('when the user drops images on the Detect tab', () => {
     const rotated = withExifOrientation(await redBlueJpeg(page), 6); // stored 200 x 100 red|blue; upright 100 x 200, red over blue
     await stage.dropFiles([{ name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: rotated }]);
     await expect(stage.status).toContainText('Opened “rotated.jpg” (100 × 200)');
-    const imagePixel = (x: number, y: number) => page.evaluate(async ([x, y]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="stage.image"]')!;
-      const client = window.frcnnTestApi!.imageToClient(x, y);
-      const rect = canvas.getBoundingClientRect();
-      const dpr = canvas.width / rect.width;
-      return [...canvas.getContext('2d')!.getImageData(Math.round((client.x - rect.left) * dpr), Math.round((client.y - rect.top) * dpr), 1, 1).data];
-    }, [x, y] as const);
-    await expect.poll(async () => near(await imagePixel(50, 40) as Rgba, [255, 0, 0])).toBe(true);
-    expect(near(await imagePixel(50, 160) as Rgba, [0, 0, 255])).toBe(true);
+    const imagePixel = (x: number, y: number) => stagePixel(page, x, y);
+    await expect.poll(async () => near(await imagePixel(50, 40), [255, 0, 0])).toBe(true);
+    expect(near(await imagePixel(50, 160), [0, 0, 255])).toBe(true);
     await test.step('a box over the lower (blue) half is drawn there', async () => {
       const box = [20, 120, 80, 180] as const;
       await api.showDetectionResult({
@@ -248,7 +253,7 @@ test.describe('when the user drops images on the Detect tab', () => {
       });
       const edge = await api.overlayPixels(20, 150, 2);
       expect(edge.some((p) => p[3] > 200)).toBe(true);
-      expect(near(await imagePixel(21, 150) as Rgba, [0, 0, 255])).toBe(true);
+      expect(near(await imagePixel(21, 150), [0, 0, 255])).toBe(true);
     });
   });
 
@@ -267,6 +272,9 @@ test.describe('when the user drops images on the Detect tab', () => {
     expect(maxCoordinate).toBeLessThanOrEqual(12000);
     // selective search finds the red square: some proposal hugs (3000..6000)² within 5% of its side
     expect(boxes.some((b) => [3000, 3000, 6000, 6000].every((v, i) => Math.abs(b[i] - v) < 150))).toBe(true);
+    // and the shrunk bitmap is drawn over the original's frame: that square is red on screen, around it white
+    expect(near(await stagePixel(page, 4500, 4500), [220, 30, 30])).toBe(true);
+    expect(near(await stagePixel(page, 2700, 4500), [255, 255, 255]) && near(await stagePixel(page, 6300, 4500), [255, 255, 255])).toBe(true);
   });
 });
 
