@@ -66,6 +66,10 @@ export interface TrainSnapshot {
   readonly iterations: number;
   /** Smoothed total loss per reported iteration. */
   readonly losses: readonly number[];
+  /** The first iteration this run reported (after a resume: the one after its checkpoint). */
+  readonly firstIteration: number | null;
+  /** A run a reload interrupted (resumable), with its last checkpoint. */
+  readonly interrupted: { readonly checkpoint: number | null; readonly iterations: number } | null;
   readonly previewIteration: number | null;
   readonly previewDetections: number | null;
   readonly mAP: number | null;
@@ -145,7 +149,8 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
       return {
         running: s.running, paused: s.paused, phase: s.phase,
         iteration: s.progress?.iteration ?? 0, iterations: s.progress?.iterations ?? s.settings.iterations,
-        losses: s.losses.map((p) => p.total),
+        losses: s.losses.map((p) => p.total), firstIteration: s.losses[0]?.iteration ?? null,
+        interrupted: s.interrupted,
         previewIteration: s.preview?.iteration ?? null, previewDetections: s.preview?.result.detections.length ?? null,
         mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs,
       };

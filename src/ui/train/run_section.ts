@@ -45,11 +45,21 @@ export function runSection(controller: TrainController): HTMLElement {
   const legend = h('p', { class: 'plot-legend', 'aria-hidden': 'true' },
     ...SERIES.map((s) => h('span', {}, h('span', { class: 'legend-line', style: `background:${s.colour}` }), s.label)));
   const blocker = h('p', { class: 'hint', testid: 'train.blocker' });
+  const interruptedText = h('p', { class: 'hint', testid: 'train.interrupted' });
+  const resumeRun = h('button', { type: 'button', testid: 'train.resume-run', onclick: () => controller.resumeInterrupted() }, 'Resume it');
+  const discardRun = h('button', { type: 'button', testid: 'train.discard-run', onclick: () => controller.discardInterrupted() }, 'Discard');
+  const interrupted = h('div', {}, interruptedText, h('div', { class: 'row' }, resumeRun, discardRun));
   let shownLosses: unknown = null;
   const render = (): void => {
     const state = store.get();
     const e = controller.estimate();
     estimate.textContent = `Estimate: about ${formatDuration(e.seconds)} and ${formatBytes(e.bytes)} of memory on this device.`;
+    const lost = state.running ? null : state.interrupted;
+    interrupted.hidden = lost === null;
+    if (lost) {
+      const at = lost.checkpoint === null ? 'before its first checkpoint' : `after its checkpoint at iteration ${lost.checkpoint} of ${lost.iterations}`;
+      interruptedText.textContent = `A run was interrupted (the page was reloaded or closed) ${at}. Resume it from there?`;
+    }
     const why = controller.blocker();
     blocker.textContent = state.running ? '' : (why ?? '');
     start.disabled = state.running || why != null;
@@ -72,6 +82,6 @@ export function runSection(controller: TrainController): HTMLElement {
   store.subscribe(render);
   controller.annotateStore().subscribe(render);
   render();
-  return section('Run', 'train.run', estimate, blocker, h('div', { class: 'row' }, start, pause, cancel), phase, bar,
+  return section('Run', 'train.run', interrupted, estimate, blocker, h('div', { class: 'row' }, start, pause, cancel), phase, bar,
     h('figure', { class: 'plot' }, plot.element, h('figcaption', {}, legend)));
 }

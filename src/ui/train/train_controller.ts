@@ -5,6 +5,7 @@
  */
 import type { Box } from '../../geometry/box';
 import { DEFAULT_HEAD } from '../../model/defaults';
+import { deleteCheckpoint } from '../../training/checkpoint_store';
 import { TrainingClient } from '../../training/client';
 import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../../training/defaults';
 import type { TrainImageSpec, TrainJob } from '../../training/protocol';
@@ -20,7 +21,8 @@ import type { Store } from '../state/store';
 import { DEFAULT_RATES, estimateRun, type Estimate, type MeasuredRates } from './estimate';
 import { PreviewDetector } from './preview';
 import { previewScene } from './preview_scene';
-import type { TrainState } from './train_state';
+import { forgetRun, interruptedRun, recordCheckpoint, rememberRun } from './interrupted_run';
+import type { TrainSettings, TrainState } from './train_state';
 
 const RATES_KEY = 'frcnn-train-rates';
 export const PREVIEW_NMS = 0.3;
@@ -50,6 +52,8 @@ export class TrainController {
     annotate.store.subscribe((state, previous) => {
       if (state.set !== previous.set) this.pickPreview();
     });
+    const interrupted = interruptedRun();
+    if (interrupted) store.set({ interrupted: { checkpoint: interrupted.checkpoint, iterations: interrupted.settings.iterations } });
   }
 
   setActive(active: boolean): void {
@@ -93,7 +97,34 @@ export class TrainController {
   start(): void {
     const why = this.blocker();
     if (why) return this.status.error(why);
-    const { settings } = this.store.get();
+    this.launch(this.store.get().settings, this.trainImages(), this.testImages(), `page-${Date.now()}`);
+  }
+
+  /** Goes on with the run a reload interrupted, from its last checkpoint, on the same images and settings. */
+  resumeInterrupted(): void {
+    const run = interruptedRun();
+    if (!run) return this.store.set({ interrupted: null });
+    if (this.store.get().running) return this.status.error('A run is already going.');
+    const images = new Map(this.annotate.store.get().set.images.map((image) => [image.id, image]));
+    const missing = [...run.trainIds, ...run.testIds].filter((id) => !images.has(id) || !this.annotate.blobs.get(id));
+    if (missing.length > 0) {
+      return this.status.error(`The interrupted run cannot resume yet: ${missing.length} of its images are not in the Annotate tab (still loading, or removed).`);
+    }
+    this.store.set({ settings: run.settings });
+    this.launch(run.settings, run.trainIds.map((id) => images.get(id)!), run.testIds.map((id) => images.get(id)!), run.runId, run.checkpoint);
+  }
+
+  /** Drops the interrupted run and its checkpoint. */
+  discardInterrupted(): void {
+    const run = interruptedRun();
+    forgetRun();
+    if (run) void deleteCheckpoint(run.runId).catch(() => undefined);
+    this.store.set({ interrupted: null });
+  }
+
+  /** A new run, or (resumeFrom given: its last checkpoint, null when none was saved) the interrupted one again. */
+  private launch(settings: TrainSettings, trainImages: AnnotatedImage[], testImages: AnnotatedImage[], runId: string, resumeFrom?: number | null): void {
+    const resume = resumeFrom !== undefined;
     const set = this.annotate.store.get().set;
     const classNames = classNamesOf(set);
     const classIndex = new Map([...set.classes].sort((a, b) => a.id - b.id).map((c, i) => [c.id, i + 1]));
@@ -105,21 +136,23 @@ export class TrainController {
         proposals: this.proposals.get(image.id),
       };
     };
-    const train = this.trainImages().map(spec);
-    const test = this.testImages().map(spec);
+    const train = trainImages.map(spec);
+    const test = testImages.map(spec);
     const job: TrainJob = {
-      runId: `page-${Date.now()}`, mode: 'train', classNames, train, test,
+      runId, mode: 'train', classNames, train, test,
       config: { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(settings.iterations), baseLr: settings.learningRate },
         scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3), useFlipped: settings.flipped, checkpointEvery: checkpointInterval(settings.iterations) },
       head: DEFAULT_HEAD, backend: settings.backend, featureBackend: settings.backend === 'cpu' ? 'wasm' : settings.backend,
       proposalMode: 'fast', proposalMaxSide: PROPOSAL_MAX_SIDE, maxProposals: MAX_PROPOSALS,
-      resume: false, evaluateAtEnd: test.length > 0, svdRanks: { fc6: null, fc7: null },
+      resume, evaluateAtEnd: test.length > 0, svdRanks: { fc6: null, fc7: null },
     };
+    rememberRun({ runId, settings, trainIds: trainImages.map((i) => i.id), testIds: testImages.map((i) => i.id), checkpoint: resumeFrom ?? null });
     this.previewEvery = Math.max(5, Math.round(settings.iterations / 8));
     this.lastPreviewAt = 0;
     this.store.set({ running: true, paused: false, phase: 'setup', phaseDone: 0, phaseTotal: 0, phaseDetail: null, progress: null, losses: [],
-      evaluation: null, files: null, summary: null, error: null, preview: null, savedAs: null });
-    this.status.busy(`Fine-tuning on ${train.length} images${test.length ? `, ${test.length} held out` : ''}…`);
+      evaluation: null, files: null, summary: null, error: null, preview: null, savedAs: null, interrupted: null });
+    const from = resume ? ` (resuming from ${resumeFrom === null ? 'the start: no checkpoint was saved' : `the checkpoint at iteration ${resumeFrom}`})` : '';
+    this.status.busy(`Fine-tuning on ${train.length} images${test.length ? `, ${test.length} held out` : ''}${from}…`);
     this.run(job);
   }
 
@@ -142,6 +175,7 @@ export class TrainController {
       },
       onNan: (_iteration, _lr, message) => this.status.info(`Fine-tuning: ${message}.`),
       onRecovered: (_iteration, message) => this.status.info(message),
+      onCheckpoint: (iteration) => recordCheckpoint(job.runId, iteration),
       onPaused: () => this.store.set({ paused: true }),
       onResumed: () => this.store.set({ paused: false }),
       onEvaluation: (evaluation) => this.store.set({ evaluation }),
@@ -162,6 +196,7 @@ export class TrainController {
       this.store.set({ running: false, paused: false, phase: 'failed', error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
       this.status.error(`Fine-tuning failed: ${this.store.get().error}`);
     }).finally(() => {
+      forgetRun(job.runId); // ended (done, cancelled or failed): nothing to resume after a reload
       client.terminate();
       if (this.client === client) this.client = null;
       this.urls.forEach((url) => URL.revokeObjectURL(url));

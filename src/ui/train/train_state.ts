@@ -34,6 +34,8 @@ export interface TrainState {
   readonly preview: { readonly result: DetectionResult; readonly iteration: number } | null;
   /** The model saved from this run, once saved. */
   readonly savedAs: string | null;
+  /** A run a reload (or a crash) interrupted, which can be resumed from its last checkpoint. */
+  readonly interrupted: { readonly checkpoint: number | null; readonly iterations: number } | null;
 }
 
 export const DEFAULT_SETTINGS: TrainSettings = { iterations: 200, learningRate: 0.001, scale: 600, flipped: true, backend: 'wasm' };
@@ -42,5 +44,6 @@ export function createTrainStore(): Store<TrainState> {
   return new Store<TrainState>({
     settings: DEFAULT_SETTINGS, running: false, paused: false, phase: 'idle', phaseDone: 0, phaseTotal: 0, phaseDetail: null,
     progress: null, losses: [], evaluation: null, files: null, summary: null, error: null, previewId: null, preview: null, savedAs: null,
+    interrupted: null,
   });
 }
