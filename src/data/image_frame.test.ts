@@ -62,6 +62,14 @@ describe('applyImageChecks', () => {
     expect(out.issues).toEqual([]);
   });
 
+  it('warns for a square photo turned 90°: its size cannot tell the frames apart either', () => {
+    const square = { width: 100, height: 100 };
+    const checks = new Map<string, ImageFileCheck>([['a.jpg', { ok: true, orientation: 6, storedSize: square }]]);
+    const out = applyImageChecks([record(100, 100)], [], checks);
+    expect(out.records).toEqual([record(100, 100)]);
+    expect(out.issues.map((i) => [i.severity, i.kind])).toEqual([['warning', 'exif-orientation']]);
+  });
+
   it('warns where the size cannot tell the frames apart (180°)', () => {
     const checks = new Map<string, ImageFileCheck>([['a.jpg', { ok: true, orientation: 3, storedSize: stored }]]);
     const out = applyImageChecks([record(200, 100)], [], checks);

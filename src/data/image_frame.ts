@@ -5,8 +5,8 @@
  *   the boxes it had (the report's accounting rule holds: every input box is in the records or in a rejection);
  * - an EXIF-rotated JPEG: the app's frame is the upright one (image_header.ts). Annotations made on the stored,
  *   unrotated pixels (LabelImg does that) give themselves away for orientations 5..8 by their size, which is the
- *   stored one: their boxes are turned into the upright frame and the repair is reported. For 2..4 the size cannot
- *   tell, so the boxes are read as upright and a warning says so.
+ *   stored one: their boxes are turned into the upright frame and the repair is reported. For 2..4 (and square
+ *   photos) the size cannot tell, so the boxes are read as upright and a warning says so.
  */
 import type { Box, ImageSize } from '../geometry/box';
 import { issueAt } from './box_checks';
@@ -92,7 +92,8 @@ export function applyImageChecks(records: readonly DetectionRecord[], issues: re
         `the photo is shown ${how} (EXIF orientation ${orientation}) but was annotated unrotated (${stored.width}x${stored.height}): its boxes were turned with it (now ${upright.width}x${upright.height})`));
     } else {
       kept.push(record);
-      if (orientation < 5) {
+      // 2..4 keep the size, and so does any turn of a square photo: the size cannot tell the frames apart
+      if (orientation < 5 || stored.width === stored.height) {
         added.push(issueAt(at, 'warning', 'exif-orientation',
           `the photo is shown ${how} (EXIF orientation ${orientation}); its boxes are read in that upright frame, so check them if they were drawn on the unrotated pixels`));
       }
