@@ -20,6 +20,7 @@ import { decodeImage, outputInImagePixels } from './image_input';
 import { DEFAULT_MODEL_PATH, defaultAssetsBase, fetchArtifacts, resolveAssetUrl, resolvePageUrl } from './model_files';
 import { acquireModel, type ModelLease, type ModelRequest } from './model_registry';
 import { proposalsFor } from './proposals';
+import { assertFiniteModel } from './finite_model';
 import { trainModel } from './train';
 import type {
   DetectedObject, DetectInput, DetectionOutput, DetectOptions, DetectorDataset, DetectorOptions, DetectProgress,
@@ -110,7 +111,10 @@ class LibraryDetector implements Detector {
   }
 
   async save(destination: string | tf.io.IOHandler): Promise<void> {
-    await this.whileRunning(() => saveDetector(this.model, destination));
+    await this.whileRunning(async () => {
+      await assertFiniteModel(this.model);
+      await saveDetector(this.model, destination);
+    });
   }
 
   dispose(): void {
