@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HEAD } from '../src/model/defaults';
-import { DEFAULT_TRAIN_CONFIG, scaledSolver } from '../src/training/defaults';
+import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../src/training/defaults';
 import type { WireJob } from '../src/training/headless';
 import type { EvaluationSummary, TrainBackend, TrainProgress } from '../src/training/protocol';
 import { loadDatasetDir } from './lib/load_dataset';
@@ -75,7 +75,9 @@ const job: WireJob = {
   config: {
     ...DEFAULT_TRAIN_CONFIG,
     solver: { ...scaledSolver(iterations), baseLr: num('lr')! },
-    useFlipped: !a['no-flip'], scale: num('scale')!, maxSize: num('max-size')!, seed: num('seed')!, checkpointEvery: 0,
+    useFlipped: !a['no-flip'], scale: num('scale')!, maxSize: num('max-size')!, seed: num('seed')!,
+    // a headless run is never reloaded; on WebGPU checkpoints let it resume after a lost device (src/training/recovery.ts)
+    checkpointEvery: a.backend === 'webgpu' ? checkpointInterval(iterations) : 0,
     trainable: a.trainable === 'fc' ? { kind: 'fc' } : { kind: 'conv', firstLayer: a.trainable! },
   },
   head,
@@ -111,6 +113,9 @@ await runInBrowser(job, {
       }
       case 'evaluation':
         log(formatApTable(event.result as EvaluationSummary));
+        break;
+      case 'notice':
+        log(event.message);
         break;
       case 'model': {
         const out = resolve(a.out!);

@@ -19,6 +19,8 @@ export type WireEvent =
   | { readonly type: 'progress'; readonly progress: unknown }
   | { readonly type: 'proposals'; readonly id: string; readonly boxes: string }
   | { readonly type: 'checkpoint'; readonly iteration: number }
+  /** A NaN step rolled back, or a lost GPU device recovered from: a sentence for the log. */
+  | { readonly type: 'notice'; readonly message: string }
   | { readonly type: 'evaluation'; readonly result: unknown }
   | { readonly type: 'model'; readonly modelJson: string; readonly weights: string }
   | { readonly type: 'done'; readonly summary: unknown };
@@ -54,6 +56,8 @@ export async function runWireJob(wire: WireJob, emit: (event: WireEvent) => Prom
     onProgress: (progress) => send({ type: 'progress', progress }),
     onProposals: (id, boxes) => send({ type: 'proposals', id, boxes: toBase64(new Uint8Array(boxes.buffer, boxes.byteOffset, boxes.byteLength)) }),
     onCheckpoint: (iteration) => send({ type: 'checkpoint', iteration }),
+    onNan: (_iteration, _lr, message) => send({ type: 'notice', message }),
+    onRecovered: (_iteration, message) => send({ type: 'notice', message }),
     onEvaluation: (result) => send({ type: 'evaluation', result }),
     onModel: (files) => send({ type: 'model', modelJson: files.modelJson, weights: toBase64(new Uint8Array(files.weights)) }),
   });
