@@ -1,11 +1,13 @@
 /**
  * A training job that survives a lost GPU device (issue 9): when a run fails because the WebGPU device was lost
- * (device.lost, or the AbortError every read then gives), the dead 'webgpu' backend is replaced by a fresh one
- * (src/runtime/device_loss.ts) and the job runs again with `resume: true`, so it goes on from its last IndexedDB
- * checkpoint (at most `checkpointEvery` iterations are redone). Proposals the failed attempt computed are handed
- * to the next one; the frozen-prefix features are computed again (their backend may have been the lost one).
+ * (device.lost, or the AbortError every read then gives; src/runtime/device_loss.ts), the tfjs engine is reset
+ * (the dead 'webgpu' backend and every tensor of the attempt go) and the job runs again with `resume: true`, so
+ * it goes on from its last IndexedDB checkpoint (at most `checkpointEvery` iterations are redone). Proposals the
+ * failed attempt computed are handed to the next one; the frozen-prefix features are computed again (their
+ * backend may have been the lost one).
  */
-import { deviceLossOf, resetWebGpuBackend } from '../runtime/device_loss';
+import * as tf from '@tensorflow/tfjs';
+import { deviceLossOf } from '../runtime/device_loss';
 import { deleteCheckpoint, hasIndexedDb, loadCheckpoint } from './checkpoint_store';
 import type { FromWorker, TrainImageSpec, TrainJob } from './protocol';
 import type { RunControl } from './run_control';
@@ -34,7 +36,9 @@ export async function runRecovering(job: TrainJob, control: RunControl, post: Po
       if (recoveries >= MAX_DEVICE_RECOVERIES) {
         throw new Error(`The GPU device was lost ${recoveries + 1} times in this run (${loss.message}); giving up. Start again, or train on the wasm backend.`, { cause: error });
       }
-      resetWebGpuBackend();
+      // a fresh engine: every tensor of the failed attempt is freed (on wasm too), every backend starts again when
+      // next selected, and 'webgpu' (its factory is kept) asks the adapter for a new device
+      tf.engine().reset();
       const checkpoint = job.mode === 'train' && hasIndexedDb() ? await loadCheckpoint(job.runId) : undefined;
       const from = checkpoint ? `the checkpoint at iteration ${checkpoint.iteration}` : 'the start (no checkpoint yet)';
       post({ type: 'recovered', iteration: checkpoint?.iteration ?? 0, message: `The GPU device was lost (${loss.message}); WebGPU was restarted and training resumes from ${from}.` });
