@@ -109,6 +109,7 @@ async function runJob(job: TrainJob, options: TrainOptions) {
     onProgress: (p) => progress?.({ kind: 'iteration', progress: p }),
     onNan: (iteration, learningRate, message) => progress?.({ kind: 'nan', iteration, learningRate, message }),
     onRecovered: (iteration, message) => progress?.({ kind: 'recovered', iteration, message }),
+    onWarning: (message) => progress?.({ kind: 'warning', message }),
     onEvaluation: (result) => (evaluation = result),
     onModel: (model) => (files = model),
   });

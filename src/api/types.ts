@@ -164,7 +164,9 @@ export type TrainProgressEvent =
   /** A NaN/Inf loss: that step was rolled back and the learning rate lowered (message: a sentence for the user). */
   | { readonly kind: 'nan'; readonly iteration: number; readonly learningRate: number; readonly message: string }
   /** The GPU device was lost; training goes on from the checkpoint at `iteration` on a restarted backend. */
-  | { readonly kind: 'recovered'; readonly iteration: number; readonly message: string };
+  | { readonly kind: 'recovered'; readonly iteration: number; readonly message: string }
+  /** Something that does not stop the run, e.g. a checkpoint the full storage quota refused (message: a sentence). */
+  | { readonly kind: 'warning'; readonly message: string };
 
 export interface TrainResult {
   readonly iterations: number;

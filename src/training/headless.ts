@@ -58,6 +58,7 @@ export async function runWireJob(wire: WireJob, emit: (event: WireEvent) => Prom
     onCheckpoint: (iteration) => send({ type: 'checkpoint', iteration }),
     onNan: (_iteration, _lr, message) => send({ type: 'notice', message }),
     onRecovered: (_iteration, message) => send({ type: 'notice', message }),
+    onWarning: (message) => send({ type: 'notice', message }),
     onEvaluation: (result) => send({ type: 'evaluation', result }),
     onModel: (files) => send({ type: 'model', modelJson: files.modelJson, weights: toBase64(new Uint8Array(files.weights)) }),
   });
