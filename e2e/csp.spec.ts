@@ -3,13 +3,14 @@
  * into test-results/ and served as static files with the CSP header on every response (pages and workers), and a
  * report-uri that collects every violation, the workers' included; the page also listens for
  * securitypolicyviolation events and console errors. The policy and why each part is needed: see SECURITY.md.
+Both tests also guard the network (privacy_support.ts): the built app, like the dev one, asks no other host.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { serveStatic, type StaticSite } from './library_support';
 import { expect, REPO_ROOT, test } from './page_objects';
-import { tinyPng, vocXml } from './privacy_support';
+import { guardNetwork, tinyPng, vocXml } from './privacy_support';
 
 /** No 'unsafe-eval' and no 'unsafe-inline': wasm compilation is the one exception ('wasm-unsafe-eval'). */
 export const STRICT_CSP = [
@@ -67,8 +68,9 @@ function reports(): string[] {
 }
 
 test.describe('when the built app and widget are served with a strict Content-Security-Policy', () => {
-  test('the app loads, detects and fine-tunes with no violation', async ({ page, api, stage, annotatePanel, trainPanel }) => {
+  test('the app loads, detects and fine-tunes with no violation', async ({ page, context, api, stage, annotatePanel, trainPanel }) => {
     const violations = await watchViolations(page);
+    const network = await guardNetwork(context); // the build, too, asks nothing of other hosts
     await page.goto(`${site.origin}/?backend=wasm&e2e`);
     await api.ready();
     await expect(page.getByTestId('backend.name')).toHaveText('wasm');
@@ -92,11 +94,13 @@ test.describe('when the built app and widget are served with a strict Content-Se
       expect(await page.evaluate(() => getComputedStyle(document.querySelector('.tabs')!).display)).not.toBe('block');
       expect(violations).toEqual([]);
       expect(reports()).toEqual([]);
+      expect(network.offsite).toEqual([]);
     });
   });
 
-  test('the widget host page loads and detects (WebGPU) with no violation', async ({ page }) => {
+  test('the widget host page loads and detects (WebGPU) with no violation', async ({ page, context }) => {
     const violations = await watchViolations(page);
+    const network = await guardNetwork(context);
     await page.goto(`${site.origin}/embed.html`);
     const result = await page.evaluate(async () => {
       await customElements.whenDefined('frcnn-detector');
@@ -116,5 +120,6 @@ test.describe('when the built app and widget are served with a strict Content-Se
     expect(result.hostFont).toContain('Georgia'); // and the host page's stylesheet too
     expect(violations).toEqual([]);
     expect(reports()).toEqual([]);
+    expect(network.offsite).toEqual([]);
   });
 });
