@@ -94,7 +94,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     iterations = await timed('training', () => loop.run());
     if (hasIndexedDb()) {
       const checkpoint = { runId: job.runId, iteration: iterations, weights: await loop.weights(), trainer: await loop.state(), savedAt: Date.now() };
-      await saveCheckpointOrWarn(checkpoint, (message) => post({ type: 'warning', message }));
+      if (await saveCheckpointOrWarn(checkpoint, (message) => post({ type: 'warning', message }))) post({ type: 'checkpoint', iteration: iterations });
     }
     loop.dispose();
   }
