@@ -17,13 +17,14 @@ const PROPOSALS: [number, number, number, number][] = [[259, 176, 367, 286], [77
 
 test.describe('when the WebGPU device is lost during detection', () => {
   test('the detector restarts WebGPU, reloads the weights and finishes the run with the same detections', async ({ page }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(80_000);
     await page.goto('/e2e/harness/index.html?backend=webgpu');
     const outcome = await page.evaluate(async ({ sample, proposals }) => {
       await window.harness.ready;
       const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
       const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
       const detector = await createDetector({ model: '/models/bccd/model.json' });
+      const sibling = await createDetector({ model: '/models/bccd/model.json' }); // shares the weights (one copy)
       const notices: string[] = [];
       let lostMidRun = false;
       // the device dies as the network stage starts: the weights uploaded at load time are gone
@@ -35,8 +36,12 @@ test.describe('when the WebGPU device is lost during detection', () => {
         },
       });
       const backend = detector.backend;
+      // the sibling's weights died with the device too; it must pick up the reloaded copy, not run on dead ones
+      const siblingResult = await sibling.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 });
       detector.dispose();
-      return { objects: result.objects.map((o) => ({ label: o.label, score: o.score })), lostMidRun, notices, backend, resultBackend: result.backend };
+      sibling.dispose();
+      const plain = (r: typeof result) => r.objects.map((o) => ({ label: o.label, score: o.score }));
+      return { objects: plain(result), sibling: plain(siblingResult), lostMidRun, notices, backend, resultBackend: result.backend };
     }, { sample: SAMPLE, proposals: PROPOSALS });
     await test.step('the run completes on a new WebGPU device with the detections of an undisturbed run', () => {
       expect(outcome.lostMidRun).toBe(true);
@@ -47,6 +52,9 @@ test.describe('when the WebGPU device is lost during detection', () => {
       expect(outcome.objects[0].score).toBeCloseTo(0.353, 2);
       expect(outcome.resultBackend).toBe('webgpu');
       expect(outcome.backend).toBe('webgpu');
+    });
+    await test.step('a second detector sharing the model picks up the reloaded weights', () => {
+      expect(outcome.sibling).toEqual(outcome.objects);
     });
     await test.step('the user is told what happened', () => {
       expect(outcome.notices.filter((n) => /GPU device was lost/.test(n) && /WebGPU was restarted/.test(n))).toHaveLength(1);

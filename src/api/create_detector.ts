@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DetectionResult } from '../model/detection_types';
 import { FastRcnnDetector } from '../model/detector';
 import { saveDetector } from '../model/weights_io';
-import { deviceLossOf, currentDeviceLoss, type DeviceLoss } from '../runtime/device_loss';
+import { backendGeneration, deviceLossOf, currentDeviceLoss, type DeviceLoss } from '../runtime/device_loss';
 import { ensureBackend, recoverBackend } from './backend';
 import { DetectorError, errorMessage } from './errors';
 import { evaluateDataset } from './evaluate';
@@ -77,6 +77,8 @@ class LibraryDetector implements Detector {
   private readonly retired: (() => void)[] = [];
   /** Builds this detector's own (trained) model again; null while it uses the shared model of the lease. */
   private reloadOwn: (() => Promise<FastRcnnDetector>) | null = null;
+  /** backendGeneration() when this detector's own model was built. */
+  private ownGeneration = backendGeneration();
   source: string;
 
   constructor(lease: ModelLease, private readonly request: ModelRequest) {
@@ -155,6 +157,7 @@ class LibraryDetector implements Detector {
   private async survivingDeviceLoss<T>(work: () => Promise<T>, report: (progress: DetectProgress) => void): Promise<T> {
     const before = currentDeviceLoss();
     if (before) await this.recover(before, report);
+    else if (this.weightsGone()) await this.reloadWeights(); // another detector restarted the backend
     try {
       return await work();
     } catch (error) {
@@ -176,18 +179,30 @@ class LibraryDetector implements Detector {
     report({ stage: 'backend', fraction: null, notice: `The GPU device was lost (${loss.message}): restarting the backend…` });
     const restart = await recoverBackend(loss);
     report({ stage: 'model', fraction: null });
+    await this.reloadWeights();
+    report({ stage: 'network', fraction: null, notice: restart.recoveryNotice });
+  }
+
+  /** True when the backend was restarted since this detector's weights were uploaded. */
+  private weightsGone(): boolean {
+    return this.lease !== null ? this.lease.stale : this.ownGeneration !== backendGeneration();
+  }
+
+  /** Uploads this detector's weights to the current backend again (the shared model once for all its users). */
+  private async reloadWeights(): Promise<void> {
     try {
       if (this.lease !== null) this.model = await this.lease.reload();
       else if (this.reloadOwn !== null) {
         const dead = this.model;
+        const generation = backendGeneration();
         this.model = await this.reloadOwn();
+        this.ownGeneration = generation;
         this.retired.push(() => quietly(() => dead.dispose()));
       } else throw new Error('this detector has no copy of its weights to load again');
     } catch (error) {
       if (error instanceof DetectorError) throw error;
       throw new DetectorError('backend', `the GPU device was lost and the model could not be loaded again: ${errorMessage(error)}`, { cause: error });
     }
-    report({ stage: 'network', fraction: null, notice: restart.recoveryNotice });
   }
 
   /**
@@ -226,6 +241,7 @@ class LibraryDetector implements Detector {
     this.lease = null;
     this.model = model;
     this.reloadOwn = reload;
+    this.ownGeneration = backendGeneration();
     this.source = source;
   }
 

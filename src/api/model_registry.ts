@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FastRcnnDetector } from '../model/detector';
 import { DETECTOR_FORMAT, detectorFromArtifacts, type SavedDetectorTopology } from '../model/weights_io';
+import { backendGeneration } from '../runtime/device_loss';
 import { DetectorError, errorMessage } from './errors';
 import { fetchArtifacts, loadStoredArtifacts, resolveAssetUrl, type ByteProgress } from './model_files';
 
@@ -21,6 +22,8 @@ export interface ModelRequest {
 export interface ModelLease {
   /** The current copy of the weights (a new one after reload()). */
   readonly model: FastRcnnDetector;
+  /** True when the backend was restarted since `model` was loaded: its weights are gone, reload() first. */
+  readonly stale: boolean;
   /**
    * After the GPU device was lost (and the backend restarted): loads the weights again onto the current backend.
    * Every user of the model shares one reload: whoever asks with the dead copy first loads, the others get it.
@@ -32,6 +35,8 @@ export interface ModelLease {
 
 interface Entry {
   model: Promise<FastRcnnDetector>;
+  /** backendGeneration() when `model` started loading. */
+  generation: number;
   /** The copy whose device was lost, while its replacement loads. */
   dead: FastRcnnDetector | null;
   readonly request: ModelRequest;
@@ -51,7 +56,7 @@ export async function acquireModel(request: ModelRequest, onProgress?: ByteProgr
   let entry = entries.get(key);
   if (entry === undefined) {
     const listeners = new Set<ByteProgress>();
-    const created: Entry = { request, dead: null, listeners, refs: 0, model: loadModel(request, (f) => listeners.forEach((l) => l(f))) };
+    const created: Entry = { request, generation: backendGeneration(), dead: null, listeners, refs: 0, model: loadModel(request, (f) => listeners.forEach((l) => l(f))) };
     created.model.catch(() => {
       if (entries.get(key) === created) entries.delete(key);
     });
@@ -71,12 +76,17 @@ export async function acquireModel(request: ModelRequest, onProgress?: ByteProgr
     if (onProgress) shared.listeners.delete(onProgress);
   }
   let released = false;
+  let generation = shared.generation;
   return {
     get model() {
       return model;
     },
+    get stale() {
+      return generation !== backendGeneration();
+    },
     reload: async () => {
       model = await reloadEntry(shared, model);
+      generation = shared.generation;
       return model;
     },
     release: () => {
@@ -93,6 +103,7 @@ export async function acquireModel(request: ModelRequest, onProgress?: ByteProgr
 function reloadEntry(entry: Entry, dead: FastRcnnDetector): Promise<FastRcnnDetector> {
   if (entry.dead !== dead) {
     entry.dead = dead;
+    entry.generation = backendGeneration();
     entry.model = loadModel(entry.request, () => undefined).then(
       (model) => {
         disposeQuietly(dead);

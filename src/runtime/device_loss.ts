@@ -29,6 +29,7 @@ const losses = new WeakMap<GPUDevice, DeviceLoss>();
 const watched = new WeakSet<GPUDevice>();
 const listeners = new Set<(restart: BackendRestart) => void>();
 let restarting: Promise<BackendRestart> | null = null;
+let generation = 0;
 
 /** The GPUDevice of the current tfjs backend, or null when the backend is not WebGPU (or none is set yet). */
 export function currentDevice(): GPUDevice | null {
@@ -86,6 +87,7 @@ export function restartBackend(loss: DeviceLoss, order: readonly BackendName[] =
     try {
       resetWebGpuBackend();
       const choice = await selectBackend(order);
+      generation++;
       watchDevice();
       const restart: BackendRestart = { ...choice, loss, recoveryNotice: recoveryNotice(loss, choice) };
       for (const listener of [...listeners]) listener(restart);
@@ -102,6 +104,14 @@ export function recoveryNotice(loss: DeviceLoss, choice: Pick<BackendChoice, 'na
   if (choice.name === 'webgpu') return `${lost}; WebGPU was restarted and the model reloaded.`;
   const why = choice.skipped.find((s) => s.name === 'webgpu')?.error ?? 'WebGPU was not requested';
   return `${lost} and WebGPU could not restart (${why}), so the detector now runs on ${choice.name}: slower, same results.`;
+}
+
+/**
+ * Counts backend restarts. Weights uploaded under an older generation are gone (and reading them may give zeros
+ * rather than an error), so whoever holds weights compares the generation they loaded them at with this.
+ */
+export function backendGeneration(): number {
+  return generation;
 }
 
 /** Called after every backend restart (e.g. to show the page's backend line and notice); returns an unsubscribe. */

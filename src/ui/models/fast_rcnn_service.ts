@@ -9,7 +9,7 @@ import { DEFAULT_DETECT } from '../../model/defaults';
 import type { DetectionResult } from '../../model/detection_types';
 import type { FastRcnnDetector } from '../../model/detector';
 import { computeProposalsPacked } from '../../proposals/proposal_client';
-import { currentDeviceLoss, deviceLossOf, restartBackend, type DeviceLoss } from '../../runtime/device_loss';
+import { backendGeneration, currentDeviceLoss, deviceLossOf, restartBackend, type DeviceLoss } from '../../runtime/device_loss';
 import type { DetectorService, DetectorStatus, DetectRequest } from '../detector_service';
 import type { ModelInfo } from './model_registry';
 
@@ -23,6 +23,8 @@ export class FastRcnnService implements DetectorService {
   private readonly listeners = new Set<(status: DetectorStatus) => void>();
   private loadToken = 0;
   private loader: ((info: ModelInfo) => Promise<FastRcnnDetector>) | null = null;
+  /** backendGeneration() when the detector's weights were uploaded (a restart since then means they are gone). */
+  private generation = backendGeneration();
 
   constructor(initialMessage: string) {
     this.current = { state: 'unavailable', message: initialMessage, modelName: null };
@@ -51,8 +53,10 @@ export class FastRcnnService implements DetectorService {
     this.loader = load;
     this.setStatus({ state: 'loading', message: 'loading the model…', modelName: info.name });
     try {
+      const generation = backendGeneration();
       const detector = await load(info);
       if (token !== this.loadToken) return detector.dispose();
+      this.generation = generation;
       this.detector?.dispose();
       this.detector = detector;
       this.info = info;
@@ -80,7 +84,7 @@ export class FastRcnnService implements DetectorService {
       nmsIouThreshold: request.nmsIouThreshold,
     });
     const before = currentDeviceLoss();
-    if (before) await this.recover(before);
+    if (before || this.generation !== backendGeneration()) await this.recover(before); // lost, or restarted elsewhere
     let result: DetectionResult;
     try {
       result = await network();
@@ -95,14 +99,19 @@ export class FastRcnnService implements DetectorService {
     return { ...result, timesMs: { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs } };
   }
 
-  /** A new backend (WebGPU again, or the next that starts; the page shows the notice), then the model again. */
-  private async recover(loss: DeviceLoss): Promise<void> {
+  /**
+   * A new backend (WebGPU again, or the next that starts; the page shows the notice) when `loss` is given, then
+   * the model again (also when another part of the page already restarted the backend).
+   */
+  private async recover(loss: DeviceLoss | null): Promise<void> {
     const info = this.info;
     const load = this.loader;
-    this.setStatus({ state: 'loading', message: `the GPU device was lost (${loss.message}); restarting…`, modelName: info?.name ?? null });
+    const why = loss ? `the GPU device was lost (${loss.message}); restarting…` : 'the GPU backend was restarted; reloading the model…';
+    this.setStatus({ state: 'loading', message: why, modelName: info?.name ?? null });
     try {
-      await restartBackend(loss);
+      if (loss) await restartBackend(loss);
       if (!info || !load) throw new Error('no model to load again');
+      this.generation = backendGeneration();
       const detector = await load(info);
       const dead = this.detector;
       this.detector = detector;

@@ -7,12 +7,14 @@ import type { Box } from '../../geometry/box';
 import type { DetectionResult } from '../../model/detection_types';
 import type { FastRcnnDetector } from '../../model/detector';
 import { detectorFromArtifacts } from '../../model/weights_io';
+import { backendGeneration, currentDeviceLoss, restartBackend } from '../../runtime/device_loss';
 import { importHead } from '../../training/model_files';
 import type { ModelFiles } from '../../training/protocol';
 import { artifactsFromFiles } from '../models/model_registry';
 
 export class PreviewDetector {
   private detector: FastRcnnDetector | null = null;
+  private generation = backendGeneration();
   private busy = false;
 
   /** Takes a new snapshot; returns false when the previous one is still being applied (this one is skipped). */
@@ -20,7 +22,12 @@ export class PreviewDetector {
     if (this.busy) return false;
     this.busy = true;
     try {
-      if (!this.detector) {
+      // a lost GPU device: restart the page's backend (the page says so); weights from before a restart are gone
+      const loss = currentDeviceLoss();
+      if (loss) await restartBackend(loss);
+      if (!this.detector || this.generation !== backendGeneration()) {
+        this.generation = backendGeneration();
+        this.dropDetector();
         this.detector = await detectorFromArtifacts(artifactsFromFiles(files));
       } else {
         const { config, head } = importHead(files, this.detector.backbone.outputChannels);
@@ -39,7 +46,15 @@ export class PreviewDetector {
   }
 
   dispose(): void {
-    this.detector?.dispose();
+    this.dropDetector();
+  }
+
+  private dropDetector(): void {
+    try {
+      this.detector?.dispose();
+    } catch {
+      // its tensors were on a lost device
+    }
     this.detector = null;
   }
 }
