@@ -1,7 +1,8 @@
 /**
  * Faults the detector and the trainer must survive (issue 9, items 3 and 4): a lost WebGPU device during
- * detection and during training, a NaN loss, and a reload in the middle of training. Kept small for SwiftShader:
- * detection at input scale 320 over a few supplied proposals, training a tiny head for a few iterations.
+ * detection (WebGPU restarted, or WebGL when it cannot) and during training, a NaN loss, and a reload in the
+ * middle of training. Kept small for SwiftShader: detection at input scale 320 over a few supplied proposals,
+ * training a tiny head for a few iterations.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { resolve } from 'node:path';
@@ -59,6 +60,30 @@ test.describe('when the WebGPU device is lost during detection', () => {
     await test.step('the user is told what happened', () => {
       expect(outcome.notices.filter((n) => /GPU device was lost/.test(n) && /WebGPU was restarted/.test(n))).toHaveLength(1);
     });
+  });
+});
+
+test.describe('when the WebGPU device is lost and WebGPU cannot start again', () => {
+  test('detection falls back to WebGL, says so, and gives the same detections', async ({ page }) => {
+    await page.goto('/e2e/harness/index.html?backend=webgpu');
+    const outcome = await page.evaluate(async ({ sample, proposals }) => {
+      await window.harness.ready;
+      const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
+      const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
+      const detector = await createDetector({ model: '/models/bccd/model.json' });
+      faults.loseDeviceForTesting();
+      GPU.prototype.requestAdapter = () => Promise.resolve(null); // the GPU is gone for good
+      await new Promise((r) => setTimeout(r, 50)); // device.lost resolves: noticed before the next run
+      const notices: string[] = [];
+      const result = await detector.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0, onProgress: (p) => p.notice && notices.push(p.notice) });
+      detector.dispose();
+      return { objects: result.objects.map((o) => ({ label: o.label, score: o.score })), backend: result.backend, notices };
+    }, { sample: SAMPLE, proposals: PROPOSALS });
+    expect(outcome.backend).toBe('webgl');
+    expect(outcome.notices.at(-1)).toMatch(/WebGPU could not restart \(no WebGPU adapter could be obtained\), so the detector now runs on webgl/);
+    expect(outcome.objects).toHaveLength(1); // as on WebGPU (see above)
+    expect(outcome.objects[0].label).toBe('RBC');
+    expect(outcome.objects[0].score).toBeCloseTo(0.353, 2);
   });
 });
 
