@@ -16,6 +16,15 @@ const BCCD = resolve(import.meta.dirname, '../../shared/datasets/bccd/JPEGImages
 const SAMPLE = `/@fs${BCCD}/BloodImage_00000.jpg`;
 const PROPOSALS: [number, number, number, number][] = [[259, 176, 367, 286], [77, 335, 193, 447], [63, 237, 169, 328], [300, 30, 420, 140]];
 
+type Scored = { label: string; score: number }[];
+
+/** The same labels in the same order, scores equal up to float noise (shaders recompile on a new device). */
+function expectSameDetections(actual: Scored, reference: Scored): void {
+  expect(reference.length).toBeGreaterThan(0);
+  expect(actual.map((o) => o.label)).toEqual(reference.map((o) => o.label));
+  actual.forEach((o, i) => expect(o.score).toBeCloseTo(reference[i].score, 4));
+}
+
 test.describe('when the WebGPU device is lost during detection', () => {
   test('the detector restarts WebGPU, reloads the weights and finishes the run with the same detections', async ({ page }) => {
     test.setTimeout(80_000);
@@ -26,6 +35,9 @@ test.describe('when the WebGPU device is lost during detection', () => {
       const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
       const detector = await createDetector({ model: '/models/bccd/model.json' });
       const sibling = await createDetector({ model: '/models/bccd/model.json' }); // shares the weights (one copy)
+      const plain = (r: Awaited<ReturnType<typeof detector.detect>>) => r.objects.map((o) => ({ label: o.label, score: o.score }));
+      // the undisturbed run, on the same device before it is lost: what the recovered run must give
+      const reference = plain(await sibling.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 }));
       const notices: string[] = [];
       let lostMidRun = false;
       // the device dies as the network stage starts: the weights uploaded at load time are gone
@@ -41,21 +53,17 @@ test.describe('when the WebGPU device is lost during detection', () => {
       const siblingResult = await sibling.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 });
       detector.dispose();
       sibling.dispose();
-      const plain = (r: typeof result) => r.objects.map((o) => ({ label: o.label, score: o.score }));
-      return { objects: plain(result), sibling: plain(siblingResult), lostMidRun, notices, backend, resultBackend: result.backend };
+      return { reference, objects: plain(result), sibling: plain(siblingResult), lostMidRun, notices, backend, resultBackend: result.backend };
     }, { sample: SAMPLE, proposals: PROPOSALS });
     await test.step('the run completes on a new WebGPU device with the detections of an undisturbed run', () => {
       expect(outcome.lostMidRun).toBe(true);
-      // What the same call gives on a device that was never lost (checked side by side when this test was written):
-      // one RBC at 0.353. Weights lost and not reloaded would give no detection or uniform scores.
-      expect(outcome.objects).toHaveLength(1);
-      expect(outcome.objects[0].label).toBe('RBC');
-      expect(outcome.objects[0].score).toBeCloseTo(0.353, 2);
+      // Weights lost and not reloaded would give no detection or uniform scores.
+      expectSameDetections(outcome.objects, outcome.reference);
       expect(outcome.resultBackend).toBe('webgpu');
       expect(outcome.backend).toBe('webgpu');
     });
     await test.step('a second detector sharing the model picks up the reloaded weights', () => {
-      expect(outcome.sibling).toEqual(outcome.objects);
+      expectSameDetections(outcome.sibling, outcome.reference);
     });
     await test.step('the user is told what happened', () => {
       expect(outcome.notices.filter((n) => /GPU device was lost/.test(n) && /WebGPU was restarted/.test(n))).toHaveLength(1);
@@ -71,19 +79,20 @@ test.describe('when the WebGPU device is lost and WebGPU cannot start again', ()
       const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
       const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
       const detector = await createDetector({ model: '/models/bccd/model.json' });
+      const before = await detector.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 });
+      const reference = before.objects.map((o) => ({ label: o.label, score: o.score }));
       faults.loseDeviceForTesting();
       GPU.prototype.requestAdapter = () => Promise.resolve(null); // the GPU is gone for good
       await new Promise((r) => setTimeout(r, 50)); // device.lost resolves: noticed before the next run
       const notices: string[] = [];
       const result = await detector.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0, onProgress: (p) => p.notice && notices.push(p.notice) });
       detector.dispose();
-      return { objects: result.objects.map((o) => ({ label: o.label, score: o.score })), backend: result.backend, notices };
+      return { reference, objects: result.objects.map((o) => ({ label: o.label, score: o.score })), backend: result.backend, notices };
     }, { sample: SAMPLE, proposals: PROPOSALS });
     expect(outcome.backend).toBe('webgl');
     expect(outcome.notices.at(-1)).toMatch(/WebGPU could not restart \(no WebGPU adapter could be obtained\), so the detector now runs on webgl/);
-    expect(outcome.objects).toHaveLength(1); // as on WebGPU (see above)
-    expect(outcome.objects[0].label).toBe('RBC');
-    expect(outcome.objects[0].score).toBeCloseTo(0.353, 2);
+    // the same detections as on WebGPU before the loss, up to float differences between backends
+    expectSameDetections(outcome.objects, outcome.reference);
   });
 });
 

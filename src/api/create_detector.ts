@@ -137,7 +137,9 @@ class LibraryDetector implements Detector {
       options.signal?.throwIfAborted();
       report({ stage: 'network', fraction: null });
       const network = () => this.networkFor(options.inputScale).detect(decoded.bitmap, proposals, {
-        ...(options.scoreThreshold !== undefined && { scoreThreshold: options.scoreThreshold }),
+        // candidates below the score threshold could never be returned (NMS only removes lower scores), so the
+        // threshold applies to both: scoreThreshold 0 really gives every scored box
+        ...(options.scoreThreshold !== undefined && { scoreThreshold: options.scoreThreshold, candidateScoreThreshold: options.scoreThreshold }),
         ...(options.nmsIouThreshold !== undefined && { nmsIouThreshold: options.nmsIouThreshold }),
         ...(options.maxDetections !== undefined && { maxDetections: options.maxDetections }),
       });

@@ -89,7 +89,7 @@ export interface DetectProgress {
 }
 
 export interface DetectOptions {
-  /** Detections must score above this (default: the model's, 0.05). */
+  /** Detections must score above this (default: the model's, 0.05); it also bounds the NMS candidates. */
   readonly scoreThreshold?: number;
   /** Per-class NMS IoU threshold (default: the model's, 0.3). */
   readonly nmsIouThreshold?: number;
