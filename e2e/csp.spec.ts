@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { serveStatic, type StaticSite } from './library_support';
 import { expect, REPO_ROOT, test } from './page_objects';
-import { guardNetwork, tinyPng, vocXml } from './privacy_support';
+import { detectThenFineTune, guardNetwork, tinyPng } from './privacy_support';
 
 /** No 'unsafe-eval' and no 'unsafe-inline': wasm compilation is the one exception ('wasm-unsafe-eval'). */
 export const STRICT_CSP = [
@@ -76,20 +76,7 @@ test.describe('when the built app and widget are served with a strict Content-Se
     await expect(page.getByTestId('backend.name')).toHaveText('wasm');
     await expect.poll(async () => (await api.models()).state, { timeout: 60_000 }).toBe('ready');
     const image = await tinyPng(page, 'disc.png');
-    await test.step('a detection of a dropped image (selective search workers, wasm)', async () => {
-      await stage.dropFiles([image]);
-      await expect.poll(async () => (await api.detect()).run, { timeout: 90_000 }).toBe('done');
-    });
-    await test.step('two fine-tuning iterations (the training worker, wasm inside it)', async () => {
-      await annotatePanel.open();
-      await annotatePanel.importInput.setInputFiles([image, vocXml('disc.png', 160, 120, [{ name: 'WBC', box: [41, 21, 120, 100] }])]);
-      await expect.poll(async () => (await api.annotate()).images.length).toBe(1);
-      await trainPanel.open();
-      await trainPanel.iterations.fill('2');
-      await trainPanel.iterations.dispatchEvent('change');
-      await trainPanel.start.click();
-      await expect.poll(async () => (await api.train()).phase, { timeout: 90_000 }).toBe('done');
-    });
+    await detectThenFineTune({ api, stage, annotatePanel, trainPanel }, image);
     await test.step('the stylesheet applied (style-src self) and nothing was refused', async () => {
       expect(await page.evaluate(() => getComputedStyle(document.querySelector('.tabs')!).display)).not.toBe('block');
       expect(violations).toEqual([]);

@@ -6,7 +6,7 @@
  * a 64 px input scale, so neither takes long.
  */
 import { expect, test } from './page_objects';
-import { guardNetwork, probeGuard, PROBE_URL, tinyPng, vocXml, type NetworkLog } from './privacy_support';
+import { detectThenFineTune, guardNetwork, probeGuard, PROBE_URL, tinyPng, type NetworkLog } from './privacy_support';
 
 let network: NetworkLog;
 
@@ -24,21 +24,7 @@ test.describe('when the app and the widget run, no request leaves localhost', ()
       await expect.poll(async () => (await api.models()).state, { timeout: 60_000 }).toBe('ready');
     });
     const image = await tinyPng(page, 'disc.png');
-    await test.step('a detection of a dropped image', async () => {
-      await stage.dropFiles([image]);
-      await expect.poll(async () => (await api.detect()).run, { timeout: 90_000 }).toBe('done');
-    });
-    await test.step('two fine-tuning iterations in the training worker', async () => {
-      await annotatePanel.open();
-      await annotatePanel.importInput.setInputFiles([image, vocXml('disc.png', 160, 120, [{ name: 'WBC', box: [41, 21, 120, 100] }])]);
-      await expect.poll(async () => (await api.annotate()).images.length).toBe(1);
-      await trainPanel.open();
-      await trainPanel.iterations.fill('2');
-      await trainPanel.iterations.dispatchEvent('change');
-      await trainPanel.scale.selectOption('320');
-      await trainPanel.start.click();
-      await expect.poll(async () => (await api.train()).phase, { timeout: 120_000 }).toBe('done');
-    });
+    await detectThenFineTune({ api, stage, annotatePanel, trainPanel }, image, { trainScale: '320' });
     await test.step('only localhost was asked for anything, the workers included', async () => {
       expect(network.offsite).toEqual([]);
       await probeGuard(page); // the guard itself sees requests of the page and of its workers

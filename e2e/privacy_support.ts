@@ -3,7 +3,8 @@
  * request both ways), small test images made in the browser, a VOC annotation, and the HTML payload used as a
  * class name or a file name.
  */
-import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { AnnotatePanel, Stage, TestApi, TrainPanel } from './page_objects';
 
 /** Would run script if any of our code ever parsed it as HTML; window.__pwned stays undefined while it is text. */
 export const PAYLOAD = '<img src=x onerror=window.__pwned=1>';
@@ -87,4 +88,29 @@ export function vocXml(image: string, width: number, height: number, objects: re
 ${objects.map((o) => `<object><name>${escapeXml(o.name)}</name><difficult>0</difficult><bndbox><xmin>${o.box[0]}</xmin><ymin>${o.box[1]}</ymin><xmax>${o.box[2]}</xmax><ymax>${o.box[3]}</ymax></bndbox></object>`).join('\n')}
 </annotation>`;
   return { name: image.replace(/\.[^.]+$/, '.xml'), mimeType: 'text/xml', buffer: Buffer.from(xml) };
+}
+
+/**
+ * What the privacy and CSP specs watch the app do: detect a dropped image (selective-search workers, wasm), then
+ * import it with one box and fine-tune two iterations (the training worker, wasm inside it).
+ */
+export async function detectThenFineTune(
+  { api, stage, annotatePanel, trainPanel }: { api: TestApi; stage: Stage; annotatePanel: AnnotatePanel; trainPanel: TrainPanel },
+  image: TinyImage, options: { trainScale?: string } = {},
+): Promise<void> {
+  await test.step('a detection of a dropped image', async () => {
+    await stage.dropFiles([image]);
+    await expect.poll(async () => (await api.detect()).run, { timeout: 90_000 }).toBe('done');
+  });
+  await test.step('two fine-tuning iterations in the training worker', async () => {
+    await annotatePanel.open();
+    await annotatePanel.importInput.setInputFiles([image, vocXml('disc.png', 160, 120, [{ name: 'WBC', box: [41, 21, 120, 100] }])]);
+    await expect.poll(async () => (await api.annotate()).images.length).toBe(1);
+    await trainPanel.open();
+    await trainPanel.iterations.fill('2');
+    await trainPanel.iterations.dispatchEvent('change');
+    if (options.trainScale) await trainPanel.scale.selectOption(options.trainScale);
+    await trainPanel.start.click();
+    await expect.poll(async () => (await api.train()).phase, { timeout: 120_000 }).toBe('done');
+  });
 }
