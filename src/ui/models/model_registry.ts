@@ -9,6 +9,7 @@ import type { FastRcnnDetector } from '../../model/detector';
 import { DETECTOR_FORMAT, loadDetector, type SavedDetectorTopology } from '../../model/weights_io';
 import type { ModelFiles } from '../../training/protocol';
 import { missingAfterWrite } from '../../runtime/storage_errors';
+import { resolvePageUrl } from '../../api/model_files';
 
 export type ModelSource = 'default' | 'browser';
 
@@ -99,7 +100,7 @@ export class ModelRegistry {
   }
 
   load(info: ModelInfo): Promise<FastRcnnDetector> {
-    return loadDetector(loadableUrl(info.url));
+    return loadDetector(resolvePageUrl(info.url));
   }
 
   /** Saves model files (e.g. from the trainer) in this browser under `name`, replacing a model of that name. */
@@ -140,7 +141,7 @@ export class ModelRegistry {
   }
 
   private async artifacts(info: ModelInfo): Promise<tf.io.ModelArtifacts> {
-    const handler = tf.io.getLoadHandlers(loadableUrl(info.url))[0];
+    const handler = tf.io.getLoadHandlers(resolvePageUrl(info.url))[0];
     if (!handler?.load) throw new Error(`cannot read ${info.url}`);
     return handler.load();
   }
@@ -155,7 +156,7 @@ export class ModelRegistry {
     const saved = (await this.browserModels()).find((m) => m.name === name);
     if (!saved) {
       localStorage.removeItem(META_KEY + name);
-      throw await missingAfterWrite(`the model “${name}”`, artifactBytes(artifacts));
+      throw await missingAfterWrite(`the model “${name}”`, storedBytes(artifacts));
     }
     return saved;
   }
@@ -185,22 +186,10 @@ export function artifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts {
   };
 }
 
-/**
- * tfjs routes only absolute http(s) URLs to its http loader (/^https?:\/\//), so a default model's path under the
- * app's base ('/models/bccd/model.json') is resolved against the page first; 'indexeddb://…' stays as it is.
- */
-function loadableUrl(url: string): string {
-  return /^[a-z][\w+.-]*:\/\//i.test(url) ? url : new URL(url, location.href).href;
-}
-
-/** About what the saved model takes in IndexedDB: its weights plus its JSON. */
-function artifactBytes(artifacts: tf.io.ModelArtifacts): number {
-  return weightDataBytes(artifacts.weightData) + JSON.stringify(artifacts.modelTopology ?? null).length;
-}
-
-function weightDataBytes(weights: tf.io.ModelArtifacts['weightData']): number {
-  if (weights === undefined) return 0;
-  return Array.isArray(weights) ? weights.reduce((n, b) => n + b.byteLength, 0) : (weights as ArrayBuffer).byteLength;
+/** About what the saved model takes in IndexedDB: its JSON plus its weights. */
+function storedBytes(artifacts: tf.io.ModelArtifacts): number {
+  const info = tf.io.getModelArtifactsInfoForJSON(artifacts);
+  return (info.modelTopologyBytes ?? 0) + (info.weightDataBytes ?? 0);
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
@@ -217,6 +206,6 @@ function checkWeightBytes(artifacts: tf.io.ModelArtifacts): void {
     if (bytes === undefined) return; // string weights: sizes are not in the manifest
     expected += spec.shape.reduce((n, d) => n * d, 1) * bytes;
   }
-  const actual = weightDataBytes(artifacts.weightData);
+  const actual = tf.io.getModelArtifactsInfoForJSON(artifacts).weightDataBytes ?? 0;
   if (actual !== expected) throw new Error(`the weights file holds ${actual} bytes but the model describes ${expected}: it is damaged or belongs to another model`);
 }
