@@ -6,7 +6,7 @@
  * Results found on a shrunk bitmap are mapped back to the original's pixels by outputInImagePixels.
  */
 import { decodePlan, MAX_SOURCE_PIXELS, tooLarge } from '../data/image_checks';
-import { decodeImageBlob, fetchImage, ImageDecodeError } from '../data/image_decode';
+import { decodeImageBlob, fetchImage, ImageDecodeError, shrinkOptions } from '../data/image_decode';
 import type { ImageSize } from '../geometry/box';
 import type { DetectionResult } from '../model/detection_types';
 import { scaleResultToImage } from '../model/scale_result';
@@ -38,7 +38,7 @@ export async function decodeImage(input: DetectInput, signal?: AbortSignal): Pro
     const plan = decodePlan(size);
     if (plan.scale === 1 && typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) return { bitmap: input, owned: false, ...size };
     // shrunk in the same call, so no full-size copy is made
-    const options: ImageBitmapOptions | undefined = plan.scale < 1 ? { resizeWidth: plan.width, resizeHeight: plan.height, resizeQuality: 'medium' } : undefined;
+    const options: ImageBitmapOptions | undefined = plan.scale < 1 ? shrinkOptions(plan) : undefined;
     return { bitmap: await createImageBitmap(input, options), owned: true, ...size };
   } catch (error) {
     if (error instanceof DetectorError || (error instanceof DOMException && error.name === 'AbortError')) throw error;

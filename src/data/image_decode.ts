@@ -13,7 +13,7 @@
  *
  * Boxes found on the bitmap are in bitmap pixels; divide by `scale` for the original image's pixels.
  */
-import { classifyDecodeFailure, checkBeforeDecode, decodePlan, ImageDecodeError, MAX_DECODED_SIDE, MAX_SOURCE_PIXELS, tooLarge } from './image_checks';
+import { classifyDecodeFailure, checkBeforeDecode, decodePlan, ImageDecodeError, type DecodePlan, MAX_DECODED_SIDE, MAX_SOURCE_PIXELS, tooLarge } from './image_checks';
 import type { ImageFileCheck } from './image_frame';
 import { readImageHeader, type ImageFormat } from './image_header';
 
@@ -59,7 +59,7 @@ export async function decodeImageBlob(blob: Blob, name: string, options: DecodeO
   try {
     const plan = size ? decodePlan(size, maxSide) : null;
     bitmap = plan && plan.scale < 1
-      ? await createImageBitmap(blob, { resizeWidth: plan.width, resizeHeight: plan.height, resizeQuality: 'medium' })
+      ? await createImageBitmap(blob, shrinkOptions(plan))
       : await createImageBitmap(blob);
   } catch (error) {
     throw withCause(classifyDecodeFailure(name, bytes, header, blob.type), error);
@@ -104,7 +104,7 @@ export async function fetchImage(url: string, options: DecodeOptions & { signal?
 export async function shrinkBitmap(bitmap: ImageBitmap, maxSide = MAX_DECODED_SIDE): Promise<ImageBitmap> {
   const plan = decodePlan({ width: bitmap.width, height: bitmap.height }, maxSide);
   if (plan.scale === 1) return bitmap;
-  const shrunk = await createImageBitmap(bitmap, { resizeWidth: plan.width, resizeHeight: plan.height, resizeQuality: 'medium' });
+  const shrunk = await createImageBitmap(bitmap, shrinkOptions(plan));
   bitmap.close();
   return shrunk;
 }
@@ -123,4 +123,9 @@ function flattenAlpha(bitmap: ImageBitmap): ImageBitmap {
 
 function withCause(error: ImageDecodeError, cause: unknown): ImageDecodeError {
   return new ImageDecodeError(error.kind, error.message, error.file, { cause });
+}
+
+/** createImageBitmap options that shrink to `plan` while decoding (one resampling for every shrunk copy). */
+export function shrinkOptions(plan: DecodePlan): ImageBitmapOptions {
+  return { resizeWidth: plan.width, resizeHeight: plan.height, resizeQuality: 'medium' };
 }
