@@ -14,7 +14,7 @@ import { useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
 import { checkPointwiseSuffix, pointwiseSuffix } from './pointwise_suffix';
 import { installPlainMatMulGradient } from './wasm_matmul_grad';
-import { deleteCheckpoint, hasIndexedDb, loadCheckpoint, saveCheckpointOrWarn } from './checkpoint_store';
+import { deleteCheckpoint, hasIndexedDb, loadCheckpoint } from './checkpoint_store';
 import { evaluateHead } from './evaluate_head';
 import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
@@ -92,10 +92,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   if (job.mode === 'train') {
     const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride, suffix });
     iterations = await timed('training', () => loop.run());
-    if (hasIndexedDb()) {
-      const checkpoint = { runId: job.runId, iteration: iterations, weights: await loop.weights(), trainer: await loop.state(), savedAt: Date.now() };
-      if (await saveCheckpointOrWarn(checkpoint, (message) => post({ type: 'warning', message }))) post({ type: 'checkpoint', iteration: iterations });
-    }
+    if (hasIndexedDb()) await loop.saveCheckpoint();
     loop.dispose();
   }
   if ((job.mode === 'evaluate' || job.evaluateAtEnd) && job.test.length > 0 && !control.cancelled) await evaluate();

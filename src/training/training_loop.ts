@@ -104,8 +104,7 @@ export class TrainingLoop {
         });
         const every = this.job.config.checkpointEvery;
         if (stages.length === 1 && every > 0 && this.done % every === 0 && hasIndexedDb()) {
-          const checkpoint = { runId: this.job.runId, iteration: this.done, weights: await this.weights(), trainer: await this.state(), savedAt: Date.now() };
-          if (await saveCheckpointOrWarn(checkpoint, (message) => post({ type: 'warning', message }))) post({ type: 'checkpoint', iteration: this.done });
+          await this.saveCheckpoint();
         }
       }
       offset += stage.iterations;
@@ -126,11 +125,18 @@ export class TrainingLoop {
     }
   }
 
-  async weights(): Promise<NamedArray[]> {
+  /** Stores the current weights and solver state (a full quota is a 'warning' event, not the end of the run). */
+  async saveCheckpoint(): Promise<void> {
+    const { post } = this.deps;
+    const checkpoint = { runId: this.job.runId, iteration: this.done, weights: await this.weights(), trainer: await this.state(), savedAt: Date.now() };
+    if (await saveCheckpointOrWarn(checkpoint, (message) => post({ type: 'warning', message }))) post({ type: 'checkpoint', iteration: this.done });
+  }
+
+  private async weights(): Promise<NamedArray[]> {
     return Promise.all([...(this.deps.suffix?.params ?? []), ...this.deps.head.parameters()].map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
   }
 
-  async state(): Promise<TrainerState> {
+  private async state(): Promise<TrainerState> {
     if (!this.trainer) throw new Error('no trainer yet');
     return this.trainer.state();
   }
