@@ -6,11 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { watchDevice } from '../runtime/device_loss';
+import { requestWasmThreads } from '../runtime/wasm_threads';
 import type { TrainBackend } from './protocol';
 
 let wasmConfigured = false;
@@ -19,6 +20,7 @@ let wasmConfigured = false;
 export async function useBackend(name: TrainBackend): Promise<void> {
   if (name === 'wasm' && !wasmConfigured) {
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+    requestWasmThreads(); // every core when the page is cross-origin isolated; one otherwise
     wasmConfigured = true;
   }
   if (tf.getBackend() === name) return;
@@ -26,4 +28,12 @@ export async function useBackend(name: TrainBackend): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
   await tf.ready();
   watchDevice(); // a lost WebGPU device is then recognised (recovery.ts)
+}
+
+/** The active backend in words for logs, with wasm's thread count ("wasm, 2 threads"). */
+export function describeBackend(): string {
+  const name = tf.getBackend();
+  if (name !== 'wasm') return name;
+  const threads = getThreadsCount();
+  return `wasm, ${threads} thread${threads === 1 ? '' : 's'}`;
 }

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../model/backbone';
 import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization } from '../model/defaults';
 import { RoiHead } from '../model/heads';
-import { useBackend } from './backends';
+import { describeBackend, useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
 import { checkPointwiseSuffix, pointwiseSuffix } from './pointwise_suffix';
 import { installPlainMatMulGradient } from './wasm_matmul_grad';
@@ -184,7 +184,7 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
     const source = { width: pixels.sourceWidth, height: pixels.sourceHeight }; // the boxes' frame; pixels may be shrunk
     sizes.set(image.id, source);
     await store.extract(key, pixels, frozen.forward, job.config, flips, source);
-    post({ type: 'phase', phase: 'features', done: ++done, total: work.length, detail: `${(store.bytes / 2 ** 20).toFixed(0)} MB cached` });
+    post({ type: 'phase', phase: 'features', done: ++done, total: work.length, detail: `${(store.bytes / 2 ** 20).toFixed(0)} MB cached, ${describeBackend()}` });
   }
   frozen.dispose();
   return { sizes, backbone };
