@@ -6,8 +6,10 @@
  * Chromium through the training worker's evaluation path (same backbone, head and post-processing as the app)
  * on the split's images with selective-search proposals (cached on disk), and prints the per-class AP table and
  * the mAP; with --json, one JSON object {"images", "metric": {"voc07": {...}, "area": {...}}, "secondsPerImage"}.
+ * --detections FILE also writes every detection, [{"image", "className", "score", "box": [x1, y1, x2, y2]}] in
+ * continuous pixels of the original image, for error analysis.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DetectorConfig } from '../src/model/defaults';
@@ -23,13 +25,13 @@ const { values: a } = parseArgs({
     model: { type: 'string' }, dataset: { type: 'string' }, split: { type: 'string' }, json: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' }, 'feature-backend': { type: 'string', default: 'wasm' },
     proposals: { type: 'string', default: 'fast' }, 'proposal-max-side': { type: 'string', default: '500' }, 'max-proposals': { type: 'string', default: '2000' },
-    'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, verbose: { type: 'boolean', default: false },
+    'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, detections: { type: 'string' }, verbose: { type: 'boolean', default: false },
   },
 });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 if (!a.model || !a.dataset) {
-  log('usage: npm run eval -- --model <dir> --dataset <dir> [--split <name|list|csv>] [--json]');
+  log('usage: npm run eval -- --model <dir> --dataset <dir> [--split <name|list|csv>] [--json] [--detections FILE]');
   process.exit(2);
 }
 const modelDir = resolve(a.model);
@@ -74,5 +76,10 @@ if (!result) {
   log('eval: no evaluation result (no test image?)');
   process.exit(1);
 }
-if (a.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-else process.stdout.write(`${formatApTable(result)}\n`);
+const { detections, ...summary } = result;
+if (a.detections) {
+  writeFileSync(resolve(a.detections), JSON.stringify(detections ?? []));
+  log(`eval: ${detections?.length ?? 0} detections written to ${resolve(a.detections)}`);
+}
+if (a.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+else process.stdout.write(`${formatApTable(summary)}\n`);

@@ -5,7 +5,7 @@
  */
 import type { Detection } from '../model/detection_types';
 import { evaluateVoc, type VocDetection, type VocImageAnnotation } from '../evaluation/voc_eval';
-import type { EvaluationSummary, TrainImageSpec } from './protocol';
+import type { EvaluatedDetection, EvaluationSummary, TrainImageSpec } from './protocol';
 
 export interface ImageDetections {
   /** [D·4] continuous pixels. */
@@ -35,17 +35,22 @@ export function summarizeVoc(
 ): EvaluationSummary {
   const groundTruth: Record<string, VocImageAnnotation> = {};
   const byClass: Record<string, VocDetection[]> = Object.fromEntries(classNames.map((n) => [n, []]));
+  const all: EvaluatedDetection[] = [];
   images.forEach((image, i) => {
     groundTruth[image.id] = {
       objects: image.gtClasses.map((c, g) => ({ name: classNames[c - 1], difficult: image.difficult?.[g] ?? false, box: toVocBox(image.gtBoxes, 4 * g) })),
     };
     const d = detections[i];
-    d.classes.forEach((c, j) => byClass[classNames[c - 1]].push({ image: image.id, score: d.scores[j], box: toVocBox(d.boxes, 4 * j) }));
+    d.classes.forEach((c, j) => {
+      byClass[classNames[c - 1]].push({ image: image.id, score: d.scores[j], box: toVocBox(d.boxes, 4 * j) });
+      const b = d.boxes.subarray(4 * j, 4 * j + 4);
+      all.push({ image: image.id, className: classNames[c - 1], score: d.scores[j], box: [b[0], b[1], b[2], b[3]] });
+    });
   });
   const result = evaluateVoc({ groundTruth, detections: byClass }, { classes: [...classNames] });
   const pick = (metric: 'voc07' | 'area') => ({
     perClass: Object.fromEntries(classNames.map((n) => [n, result.perClass[n][metric]])),
     mAP: result.mAP[metric],
   });
-  return { images: images.length, metric: { voc07: pick('voc07'), area: pick('area') }, secondsPerImage: images.length ? seconds / images.length : 0 };
+  return { images: images.length, metric: { voc07: pick('voc07'), area: pick('area') }, secondsPerImage: images.length ? seconds / images.length : 0, detections: all };
 }

@@ -105,10 +105,20 @@ export interface MetricSummary {
   readonly mAP: number;
 }
 
+/** One detection of the held-out evaluation: continuous pixel box [x1, y1, x2, y2] of the original image. */
+export interface EvaluatedDetection {
+  readonly image: string;
+  readonly className: string;
+  readonly score: number;
+  readonly box: readonly [number, number, number, number];
+}
+
 export interface EvaluationSummary {
   readonly images: number;
   readonly metric: { readonly voc07: MetricSummary; readonly area: MetricSummary };
   readonly secondsPerImage: number;
+  /** Every scored detection (`npm run eval -- --detections FILE` writes them; the summary JSON leaves them out). */
+  readonly detections?: readonly EvaluatedDetection[];
 }
 
 export interface DoneSummary {
