@@ -104,27 +104,28 @@ export function roiPoolForwardImpl(
   const size = numRois * pooledHeight * pooledWidth * c;
   const output = new Float32Array(size);
   const argmax = new Int32Array(size).fill(-1);
+  // Channels innermost: the map is NHWC, so each cell's C values are contiguous. Cells are visited in row-major
+  // order and only a strictly greater value replaces the best, so ties still go to the first maximum.
   for (let r = 0; r < numRois; r += 1) {
     const { batch, rows, cols } = roiBins(rois, r, shape, pooledHeight, pooledWidth, spatialScale);
     for (let ph = 0; ph < pooledHeight; ph += 1) {
       for (let pw = 0; pw < pooledWidth; pw += 1) {
         const out = ((r * pooledHeight + ph) * pooledWidth + pw) * c;
-        const [hs, he, ws, we] = [rows[2 * ph], rows[2 * ph + 1], cols[2 * pw], cols[2 * pw + 1]];
+        const hs = rows[2 * ph], he = rows[2 * ph + 1], ws = cols[2 * pw], we = cols[2 * pw + 1];
         if (he <= hs || we <= ws) continue; // empty bin: 0, argmax -1
-        for (let ch = 0; ch < c; ch += 1) {
-          let best = -FLT_MAX;
-          let bestAt = -1;
-          for (let y = hs; y < he; y += 1) {
-            for (let x = ws; x < we; x += 1) {
-              const v = features[((batch * h + y) * w + x) * c + ch];
-              if (v > best) {
-                best = v;
-                bestAt = y * w + x;
+        output.fill(-FLT_MAX, out, out + c);
+        for (let y = hs; y < he; y += 1) {
+          for (let x = ws; x < we; x += 1) {
+            const cell = y * w + x;
+            const base = ((batch * h + y) * w + x) * c;
+            for (let ch = 0; ch < c; ch += 1) {
+              const v = features[base + ch];
+              if (v > output[out + ch]) {
+                output[out + ch] = v;
+                argmax[out + ch] = cell;
               }
             }
           }
-          output[out + ch] = best;
-          argmax[out + ch] = bestAt;
         }
       }
     }
