@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 import { resolve } from 'node:path';
 
 // One config for the app (index.html, embed.html), the browser test harness (harness.html) and the library build.
@@ -6,7 +6,25 @@ import { resolve } from 'node:path';
 // must not reload the page under it.
 const hmr = process.env.FRCNN_NO_HMR ? false : undefined;
 
+// Every page but the widget's example host (/embed.html, which stands for a host site without these headers) is
+// served cross-origin isolated, in `npm start`, `npm run preview`, the browser tests and the train/eval harness:
+// SharedArrayBuffer then exists and tfjs's wasm backend trains on every core (src/runtime/wasm_threads.ts).
+// Everything the app loads is same-origin. Static hosts get the same from public/_headers.
+const isolate: Connect.NextHandleFunction = (request, response, next) => {
+  if (!/^\/embed\.html(?:[?#]|$)/.test(request.url ?? '')) {
+    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  }
+  next();
+};
+const crossOriginIsolation: Plugin = {
+  name: 'frcnn-cross-origin-isolation',
+  configureServer: (server) => void server.middlewares.use(isolate),
+  configurePreviewServer: (server) => void server.middlewares.use(isolate),
+};
+
 export default defineConfig({
+  plugins: [crossOriginIsolation],
   server: { host: '127.0.0.1', fs: { allow: ['.', '../shared'] }, hmr },
   preview: { host: '127.0.0.1' },
   worker: { format: 'es' },

@@ -65,6 +65,10 @@ test.describe('when the user fine-tunes on a tiny set', () => {
       const path = await page.locator('[data-testid="train.loss-plot"] path[data-series="total"]').getAttribute('d');
       expect(path?.split('L')).toHaveLength(10);
       await expect(trainPanel.phase).toContainText('Done: 10 iterations');
+      // the app is served cross-origin isolated, so the wasm backend trains on both cores of this machine
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      await expect(trainPanel.phase).toContainText(cores > 1 ? `on wasm, ${Math.min(cores, 8)} threads.` : 'on wasm, 1 thread.');
     });
 
     await test.step('the per-class AP table of the held-out image is shown', async () => {

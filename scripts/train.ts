@@ -3,6 +3,7 @@
  *   [--iterations N] [--backend wasm|webgl|webgpu|cpu] [--feature-backend wasm|...] [--scale 600] [--lr 0.001]
  *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--svd-fc6 R] [--svd-fc7 R]
  *   [--fc6 256] [--fc7 256] [--dropout 0.5] [--no-flip] [--stage-wise N] [--no-eval] [--cache-dir DIR] [--verbose]
+ *   [--fg-balance uniform|per-class] (foreground RoIs of an image: uniform as in the paper, or an equal share per class)
  *   [--proposals-only] (fill the proposal cache and stop) [--trainable fc|<first conv block, e.g. expanded_conv_11>] (conv fine-tuning needs --backend webgl|webgpu|cpu)
  *
  * Fine-tunes Fast R-CNN in headless Chromium through the same Web Worker the app uses (src/training/worker.ts):
@@ -31,7 +32,7 @@ const { values: a } = parseArgs({
     reduce: { type: 'string' }, 'no-flip': { type: 'boolean', default: false }, 'stage-wise': { type: 'string' }, 'no-eval': { type: 'boolean', default: false },
     'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, seed: { type: 'string', default: '3' }, verbose: { type: 'boolean', default: false },
     'log-every': { type: 'string', default: '25' }, trainable: { type: 'string', default: 'fc' },
-    'proposals-only': { type: 'boolean', default: false },
+    'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string', default: 'uniform' },
   },
 });
 
@@ -43,6 +44,7 @@ function fail(message: string): never {
 const num = (name: keyof typeof a): number | undefined => (a[name] === undefined ? undefined : Number(a[name]));
 if (!a.dataset || !a.out) fail('usage: npm run train -- --dataset <dir> --out <dir> [--train-split X] [--test-split Y] [--iterations N]');
 const backends = ['wasm', 'webgl', 'webgpu', 'cpu'];
+if (a['fg-balance'] !== 'uniform' && a['fg-balance'] !== 'per-class') fail('--fg-balance must be uniform or per-class');
 if (!backends.includes(a.backend!) || !backends.includes(a['feature-backend']!)) fail(`--backend must be one of ${backends.join(', ')}`);
 
 const t0 = performance.now();
@@ -75,6 +77,7 @@ const job: WireJob = {
   config: {
     ...DEFAULT_TRAIN_CONFIG,
     solver: { ...scaledSolver(iterations), baseLr: num('lr')! },
+    sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, fgBalance: a['fg-balance'] as 'uniform' | 'per-class' },
     useFlipped: !a['no-flip'], scale: num('scale')!, maxSize: num('max-size')!, seed: num('seed')!,
     // a headless run is never reloaded; on WebGPU checkpoints let it resume after a lost device (src/training/recovery.ts)
     checkpointEvery: a.backend === 'webgpu' ? checkpointInterval(iterations) : 0,
@@ -95,7 +98,7 @@ const cached = [...job.train, ...job.test].filter((i) => i.proposals).length;
 log(`proposals: ${cached}/${job.train.length + job.test.length} cached in ${cache.dir}`);
 
 const imagePaths = new Map([...train.imagePaths, ...(test?.imagePaths ?? [])]);
-let summary: { iterations: number; seconds: number; phaseSeconds: Record<string, number> } | undefined;
+let summary: { iterations: number; seconds: number; phaseSeconds: Record<string, number>; backend?: string } | undefined;
 const logEvery = num('log-every')!;
 let lastPhase = '';
 await runInBrowser(job, {
@@ -132,5 +135,5 @@ await runInBrowser(job, {
   },
 });
 const seconds = (performance.now() - t0) / 1000;
-if (summary) log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; total ${seconds.toFixed(1)} s`);
+if (summary) log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; total ${seconds.toFixed(1)} s${summary.backend ? ` (SGD on ${summary.backend})` : ''}`);
 process.stdout.write(`${JSON.stringify({ iterations: summary?.iterations ?? 0, seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!) })}\n`);

@@ -16,8 +16,6 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export async function openHarness(options: { backend: HarnessBackend; verbose?: boolean }): Promise<BrowserSession> {
@@ -29,9 +27,8 @@ export async function openHarness(options: { backend: HarnessBackend; verbose?: 
       root: repoRoot,
       configFile: `${repoRoot}/vite.config.ts`,
       logLevel: 'error',
-      // Cross-origin isolated, so that tfjs's wasm backend gets SharedArrayBuffer and runs on every core
-      // (src/runtime/wasm_threads.ts); everything the harness loads is same-origin.
-      server: { port: 0, strictPort: false, host: '127.0.0.1', hmr: false, headers: CROSS_ORIGIN_ISOLATION },
+      // vite.config.ts serves the harness cross-origin isolated: tfjs's wasm backend then runs on every core
+      server: { port: 0, strictPort: false, host: '127.0.0.1', hmr: false },
     });
     await server.listen();
     const baseUrl = server.resolvedUrls?.local[0]?.replace(/\/$/, '') ?? '';

@@ -19,15 +19,20 @@ export function wasmThreadCount(logicalCores: number | undefined, crossOriginIso
 }
 
 /**
- * Call before the wasm backend first starts. Returns the thread count asked for (tfjs's getThreadsCount() says
- * what it got once the backend runs).
+ * Starts the wasm backend (`start`, e.g. tf.setBackend('wasm')) with one thread per core where the page allows it.
+ * The doubled core count is only visible while the module starts (when tfjs reads it), then the real one is back.
  */
-export function requestWasmThreads(scope: { navigator: Navigator | WorkerNavigator; crossOriginIsolated?: boolean } = globalThis as never): number {
+export async function startWasmWithThreads<T>(
+  start: () => Promise<T>,
+  scope: { navigator: Navigator | WorkerNavigator; crossOriginIsolated?: boolean } = globalThis as never,
+): Promise<T> {
   const threads = wasmThreadCount(scope.navigator?.hardwareConcurrency, scope.crossOriginIsolated === true);
-  if (threads > 1) {
-    // Only this realm's navigator is changed, and only the value tfjs halves; the real count stays readable above.
-    Object.defineProperty(scope.navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
-  }
   setThreadsCount(threads);
-  return threads;
+  if (threads <= 1) return start();
+  Object.defineProperty(scope.navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+  try {
+    return await start();
+  } finally {
+    delete (scope.navigator as { hardwareConcurrency?: number }).hardwareConcurrency; // the prototype's getter again
+  }
 }

@@ -11,7 +11,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { watchDevice } from '../runtime/device_loss';
-import { requestWasmThreads } from '../runtime/wasm_threads';
+import { startWasmWithThreads } from '../runtime/wasm_threads';
 import type { TrainBackend } from './protocol';
 
 let wasmConfigured = false;
@@ -20,12 +20,13 @@ let wasmConfigured = false;
 export async function useBackend(name: TrainBackend): Promise<void> {
   if (name === 'wasm' && !wasmConfigured) {
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
-    requestWasmThreads(); // every core when the page is cross-origin isolated; one otherwise
     wasmConfigured = true;
   }
   if (tf.getBackend() === name) return;
   if (tf.findBackendFactory(name) == null) throw new Error(`the ${name} backend is not available in this worker`);
-  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
+  // wasm: every core when the page is cross-origin isolated, one otherwise
+  const started = name === 'wasm' ? await startWasmWithThreads(() => tf.setBackend(name)) : await tf.setBackend(name);
+  if (!started) throw new Error(`the ${name} backend failed to initialise`);
   await tf.ready();
   watchDevice(); // a lost WebGPU device is then recognised (recovery.ts)
 }

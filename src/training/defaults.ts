@@ -18,6 +18,12 @@ export interface SamplingConfig {
   /** A RoI is background if its best IoU is in [bgThreshLo, bgThreshHi). */
   readonly bgThreshHi: number;
   readonly bgThreshLo: number;
+  /**
+   * How an image's foreground quota is spread: 'uniform' over its foreground RoIs (the paper), or 'per-class',
+   * an equal share for each class present in the image, so that a rare small class (one platelet among a dozen red
+   * cells, with a handful of overlapping proposals) is not outnumbered ten to one in every batch.
+   */
+  readonly fgBalance?: 'uniform' | 'per-class';
 }
 
 export interface SolverConfig {

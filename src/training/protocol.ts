@@ -127,6 +127,8 @@ export interface DoneSummary {
   readonly cancelled: boolean;
   /** Seconds per phase (proposals, features, training, evaluating, exporting). */
   readonly phaseSeconds: Partial<Record<Phase, number>>;
+  /** The backend the SGD ran on, in words ("wasm, 2 threads"). */
+  readonly backend?: string;
 }
 
 export type FromWorker =

@@ -101,7 +101,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   head.dispose();
   backbone.dispose();
   store.clear();
-  post({ type: 'done', summary: { iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds } });
+  post({ type: 'done', summary: { iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds, backend: describeBackend() } });
 }
 
 /**

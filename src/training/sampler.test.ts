@@ -69,3 +69,39 @@ describe('ImageOrder', () => {
     expect(b.next(2)).toEqual(a.next(2));
   });
 });
+
+describe('per-class foreground balance', () => {
+  /** gt 1 (class 1) with `rare` overlapping proposals, gt 2 (class 2) with `common`. */
+  function twoClassEntry(rare: number, common: number) {
+    const boxes: number[] = [];
+    for (let i = 0; i < rare; i++) boxes.push(0, 0, 70 + i, 100);
+    for (let i = 0; i < common; i++) boxes.push(200, 0, 270 + (i % 30), 100);
+    for (let i = 0; i < 200; i++) boxes.push(0, 0, 20 + (i % 20), 100); // background
+    return buildRoidbEntry(
+      { imageIndex: 0, width: 400, height: 200, gtBoxes: Float32Array.of(0, 0, 100, 100, 200, 0, 300, 100), gtClasses: [1, 2], proposals: Float32Array.from(boxes) },
+      false,
+    );
+  }
+  const count = (labels: Int32Array, c: number) => labels.filter((l) => l === c).length;
+
+  it('gives each class present an equal share of the 16 foreground RoIs', () => {
+    const s = sampleRoisForImage(twoClassEntry(20, 100), { ...DEFAULT_SAMPLING, fgBalance: 'per-class' }, createRng(4));
+    expect(s.numFg).toBe(16);
+    expect(count(s.labels, 1)).toBe(8);
+    expect(count(s.labels, 2)).toBe(8);
+  });
+
+  it('passes a short class share on to the others, and takes all of the rare one', () => {
+    const s = sampleRoisForImage(twoClassEntry(3, 100), { ...DEFAULT_SAMPLING, fgBalance: 'per-class' }, createRng(5));
+    expect(s.numFg).toBe(16);
+    expect(count(s.labels, 1)).toBe(4); // 3 proposals + the gt box itself
+    expect(count(s.labels, 2)).toBe(12);
+    expect(new Set(s.roiIndices).size).toBe(s.roiIndices.length);
+  });
+
+  it('uniform sampling (the paper) lets the common class dominate', () => {
+    let rare = 0;
+    for (let seed = 0; seed < 20; seed++) rare += count(sampleRoisForImage(twoClassEntry(3, 100), DEFAULT_SAMPLING, createRng(seed)).labels, 1);
+    expect(rare / 20).toBeLessThan(2);
+  });
+});

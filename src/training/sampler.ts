@@ -26,11 +26,39 @@ export function sampleRoisForImage(entry: RoidbEntry, config: SamplingConfig, rn
     else if (o >= config.bgThreshLo && o < config.bgThreshHi) bgCandidates.push(i);
   });
   // fewer foreground RoIs than the quota: take them all, and fill the rest with background
-  const fg = sampleWithoutReplacement(fgCandidates, Math.min(fgPerImage, fgCandidates.length), rng);
+  const fg = config.fgBalance === 'per-class'
+    ? samplePerClass(fgCandidates, entry.maxClasses, fgPerImage, rng)
+    : sampleWithoutReplacement(fgCandidates, Math.min(fgPerImage, fgCandidates.length), rng);
   const bg = sampleWithoutReplacement(bgCandidates, Math.min(roisPerImage - fg.length, bgCandidates.length), rng);
   const roiIndices = Int32Array.from([...fg, ...bg]);
   const labels = Int32Array.from(roiIndices, (i, k) => (k < fg.length ? entry.maxClasses[i] : BACKGROUND));
   return { roiIndices, labels, numFg: fg.length };
+}
+
+/**
+ * `quota` candidates with an equal share per class (classes in ascending id order get the remainder first); a
+ * class with fewer candidates than its share gives the rest to the others. Uniform within a class.
+ */
+export function samplePerClass(candidates: readonly number[], classOf: ArrayLike<number>, quota: number, rng: Rng): number[] {
+  const byClass = new Map<number, number[]>();
+  for (const i of candidates) {
+    const list = byClass.get(classOf[i]) ?? [];
+    list.push(i);
+    byClass.set(classOf[i], list);
+  }
+  const groups = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => shuffled(list, rng));
+  const taken = groups.map(() => 0);
+  let left = Math.min(quota, candidates.length);
+  // round-robin, one RoI per class per round: the same as equal shares with the leftovers passed on
+  while (left > 0) {
+    for (let g = 0; g < groups.length && left > 0; g += 1) {
+      if (taken[g] < groups[g].length) {
+        taken[g] += 1;
+        left -= 1;
+      }
+    }
+  }
+  return groups.flatMap((list, g) => list.slice(0, taken[g]));
 }
 
 /**

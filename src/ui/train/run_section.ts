@@ -20,7 +20,10 @@ export function phaseText(state: TrainState): string {
     }
     case 'evaluating': return `Evaluating on the held-out images: ${n}.`;
     case 'exporting': return 'Writing the model…';
-    case 'done': return `Done: ${state.summary?.iterations ?? 0} iterations in ${formatDuration(state.summary?.seconds ?? 0)}.`;
+    case 'done': {
+      const on = state.summary?.backend ? ` on ${state.summary.backend}` : '';
+      return `Done: ${state.summary?.iterations ?? 0} iterations in ${formatDuration(state.summary?.seconds ?? 0)}${on}.`;
+    }
     case 'cancelled': return 'Cancelled.';
     case 'failed': return `Failed: ${state.error ?? 'unknown error'}`;
   }
