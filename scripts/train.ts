@@ -3,6 +3,7 @@
  *   [--iterations N] [--backend wasm|webgl|webgpu|cpu] [--feature-backend wasm|...] [--scale 600] [--lr 0.001]
  *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--svd-fc6 R] [--svd-fc7 R]
  *   [--fc6 256] [--fc7 256] [--dropout 0.5] [--no-flip] [--stage-wise N] [--no-eval] [--cache-dir DIR] [--verbose]
+ *   [--box-voting IoU] (the saved model votes each detection's box among overlapping candidates, src/model/box_voting.ts)
  *   [--fg-balance uniform|per-class] (foreground RoIs of an image: uniform as in the paper, or an equal share per class)
  *   [--proposals-only] (fill the proposal cache and stop) [--trainable fc|<first conv block, e.g. expanded_conv_11>] (conv fine-tuning needs --backend webgl|webgpu|cpu)
  *
@@ -33,6 +34,7 @@ const { values: a } = parseArgs({
     'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, seed: { type: 'string', default: '3' }, verbose: { type: 'boolean', default: false },
     'log-every': { type: 'string', default: '25' }, trainable: { type: 'string', default: 'fc' },
     'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string', default: 'uniform' },
+    'box-voting': { type: 'string' },
   },
 });
 
@@ -44,6 +46,8 @@ function fail(message: string): never {
 const num = (name: keyof typeof a): number | undefined => (a[name] === undefined ? undefined : Number(a[name]));
 if (!a.dataset || !a.out) fail('usage: npm run train -- --dataset <dir> --out <dir> [--train-split X] [--test-split Y] [--iterations N]');
 const backends = ['wasm', 'webgl', 'webgpu', 'cpu'];
+const voting = a['box-voting'] === undefined ? undefined : Number(a['box-voting']);
+if (voting !== undefined && !(voting > 0 && voting <= 1)) fail('--box-voting must be an IoU in (0, 1], e.g. 0.5');
 if (a['fg-balance'] !== 'uniform' && a['fg-balance'] !== 'per-class') fail('--fg-balance must be uniform or per-class');
 if (!backends.includes(a.backend!) || !backends.includes(a['feature-backend']!)) fail(`--backend must be one of ${backends.join(', ')}`);
 
@@ -92,6 +96,7 @@ const job: WireJob = {
   resume: false,
   evaluateAtEnd: Boolean(test),
   svdRanks: { fc6: num('svd-fc6') ?? null, fc7: num('svd-fc7') ?? null },
+  ...(voting !== undefined ? { detect: { boxVotingIou: voting } } : {}),
   stageWiseLocIterations: num('stage-wise'),
 };
 const cached = [...job.train, ...job.test].filter((i) => i.proposals).length;

@@ -90,6 +90,11 @@ export interface DetectOptions {
   readonly deltaClampLog: number;
   /** Apply box regression (TEST.BBOX_REG); false returns each proposal's own box for every class. */
   readonly bboxRegression: boolean;
+  /**
+   * Box voting after NMS (src/model/box_voting.ts): each detection's box becomes the score-weighted mean of its
+   * class's candidates with at least this IoU with it. Absent or null: off (the paper's test_net).
+   */
+  readonly boxVotingIou?: number | null;
 }
 
 export interface DetectorConfig {

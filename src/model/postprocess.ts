@@ -5,7 +5,8 @@
  * 3. clip every box to the image;
  * 4. per class j ≥ 1: the candidates are the proposals whose probability of j is > candidateScoreThreshold;
  * 5. per-class NMS (geometry/nms.ts, torchvision semantics) at nmsIouThreshold;
- * 6. the survivors scoring > scoreThreshold, best first over all classes, capped at maxDetections.
+ * 6. the survivors scoring > scoreThreshold, best first over all classes, capped at maxDetections;
+ * 7. with boxVotingIou set, each survivor's box is voted among its class's candidates (box_voting.ts).
  *
  * Shapes: R proposals packed [R, 4] in original-image pixels; K foreground classes; probabilities [R, K+1];
  * deltas [R, 4(K+1)] class-major. Boxes are continuous [x1, y1, x2, y2] (geometry/box.ts).
@@ -13,6 +14,7 @@
 import { boxAt, clipBoxesInPlace, type ImageSize, type PackedBoxes } from '../geometry/box';
 import { decodeDeltas, unnormalizeDeltas } from '../geometry/bbox_transform';
 import { batchedNms } from '../geometry/nms';
+import { voteBox } from './box_voting';
 import type { ClassCandidate, ClassCandidates, Detection } from './detection_types';
 import type { BboxNormalization, DetectOptions } from './defaults';
 
@@ -105,8 +107,10 @@ export function postprocess(
     const candidate = perClass[k].candidates[c];
     if (!(candidate.score > options.scoreThreshold)) continue;
     const i = candidate.proposalIndex;
+    const voting = options.boxVotingIou;
     detections.push({
       ...candidate,
+      ...(voting != null ? { box: voteBox(candidate.box, perClass[k].candidates, voting) } : {}),
       classId: k + 1,
       className: classNames[k],
       boxBeforeRegression: boxAt(proposals, i),

@@ -4,7 +4,7 @@
  * cancel / evaluate / export at any time; the worker answers with phase and progress events, proposals it
  * computed (so the page can cache them), checkpoints, evaluations, the model files and finally `done`.
  */
-import type { HeadConfig } from '../model/defaults';
+import type { DetectOptions, HeadConfig } from '../model/defaults';
 import type { TrainConfig } from './defaults';
 
 /** Where the trainable head runs, and (featureBackend) where the frozen backbone prefix runs. */
@@ -53,6 +53,8 @@ export interface TrainJob {
   readonly evaluateAtEnd: boolean;
   /** Truncated-SVD ranks for fc6 / fc7 in the exported model (null: keep the dense layer). */
   readonly svdRanks: { readonly fc6: number | null; readonly fc7: number | null };
+  /** Post-processing stored with a newly trained model, over DEFAULT_DETECT (e.g. box voting); a loaded model keeps its own. */
+  readonly detect?: Partial<DetectOptions>;
   /** Start from these weights (evaluate mode, or fine-tuning a saved model). */
   readonly model?: ModelFiles;
   /** Stage-wise ablation (paper Table 6): classifier first, then bbox_pred alone for this many more iterations. */

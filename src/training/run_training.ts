@@ -72,7 +72,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
   const normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
   // A saved model keeps its own post-processing (score threshold, NMS IoU) in evaluation and in what it exports.
-  const detect = saved?.config.detect ?? DEFAULT_DETECT;
+  const detect = saved?.config.detect ?? { ...DEFAULT_DETECT, ...job.detect };
   let iterations = checkpoint?.iteration ?? 0;
   const evaluate = () =>
     timed('evaluating', async () => {
