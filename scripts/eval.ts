@@ -1,6 +1,8 @@
 /**
  * npm run eval -- --model <dir> --dataset <dir> [--split <name|list|csv>] [--json] [--backend wasm|webgl|webgpu|cpu]
  *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--cache-dir DIR] [--verbose]
+ *   [--scale S] [--max-size M] (test at another scale than the model's own, e.g. to measure scale sensitivity)
+ *   [--test-flips none|h|v|hv|h,v,hv] [--box-voting IoU|off] (override the model's own post-processing)
  *
  * Loads a saved detector (<dir>/model.json + weights.bin, src/model/weights_io.ts format), runs it in headless
  * Chromium through the training worker's evaluation path (same backbone, head and post-processing as the app)
@@ -12,7 +14,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DetectorConfig } from '../src/model/defaults';
+import type { DetectOptions, DetectorConfig } from '../src/model/defaults';
+import type { Flip } from '../src/geometry/flip';
+import { parseTestFlips } from './lib/test_flips_arg';
 import { DEFAULT_TRAIN_CONFIG } from '../src/training/defaults';
 import type { WireJob } from '../src/training/headless';
 import type { EvaluationSummary, TrainBackend } from '../src/training/protocol';
@@ -25,11 +29,16 @@ const { values: a } = parseArgs({
     model: { type: 'string' }, dataset: { type: 'string' }, split: { type: 'string' }, json: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' }, 'feature-backend': { type: 'string', default: 'wasm' },
     proposals: { type: 'string', default: 'fast' }, 'proposal-max-side': { type: 'string', default: '500' }, 'max-proposals': { type: 'string', default: '2000' },
+    scale: { type: 'string' }, 'max-size': { type: 'string' }, 'test-flips': { type: 'string' }, 'box-voting': { type: 'string' },
     'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, detections: { type: 'string' }, verbose: { type: 'boolean', default: false },
   },
 });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const fail = (message: string): never => {
+  log(`eval: ${message}`);
+  process.exit(2);
+};
 if (!a.model || !a.dataset) {
   log('usage: npm run eval -- --model <dir> --dataset <dir> [--split <name|list|csv>] [--json] [--detections FILE]');
   process.exit(2);
@@ -52,7 +61,7 @@ const job: WireJob = {
   classNames,
   train: [],
   test: wireImages(test.dataset, test.imagePaths, classNames, cache),
-  config: { ...DEFAULT_TRAIN_CONFIG, useFlipped: false, scale: config.input.scales[0], maxSize: config.input.maxSize },
+  config: { ...DEFAULT_TRAIN_CONFIG, useFlipped: false, scale: a.scale ? Number(a.scale) : config.input.scales[0], maxSize: a['max-size'] ? Number(a['max-size']) : config.input.maxSize },
   head: config.head,
   backend: a.backend as TrainBackend,
   featureBackend: a['feature-backend'] as TrainBackend,
@@ -62,8 +71,26 @@ const job: WireJob = {
   resume: false,
   evaluateAtEnd: true,
   svdRanks: { fc6: null, fc7: null },
+  detect: detectOverrides(),
   model: { modelJson, weights: weights.toString('base64') },
 };
+function detectOverrides(): Partial<DetectOptions> {
+  const out: { testFlips?: Flip[]; boxVotingIou?: number | null } = {};
+  if (a['test-flips'] !== undefined) {
+    try {
+      out.testFlips = parseTestFlips(a['test-flips']);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+  if (a['box-voting'] !== undefined) {
+    const iou = a['box-voting'] === 'off' ? null : Number(a['box-voting']);
+    if (iou !== null && !(iou > 0 && iou <= 1)) fail('--box-voting must be an IoU in (0, 1] or off');
+    out.boxVotingIou = iou;
+  }
+  return out;
+}
+
 let result: EvaluationSummary | undefined;
 await runInBrowser(job, {
   verbose: a.verbose!, cache, imagePaths: test.imagePaths,

@@ -5,6 +5,9 @@
  *   [--fc6 256] [--fc7 256] [--dropout 0.5] [--no-flip] [--stage-wise N] [--no-eval] [--cache-dir DIR] [--verbose]
  *   [--box-voting IoU] (the saved model votes each detection's box among overlapping candidates, src/model/box_voting.ts)
  *   [--fg-balance uniform|per-class] (foreground RoIs of an image: uniform as in the paper, or an equal share per class)
+ *   [--test-flips none|h|v|hv|h,v,hv] (the saved model also scores mirrored views of each image and averages them,
+ *   src/model/test_flips.ts) [--vertical-flips] (also train on vertically flipped copies: microscopy, aerial views)
+ *   [--bg-thresh-lo 0.1] (background RoIs have IoU in [this, 0.5) with a gt box; the paper's 0.1, Detectron's 0)
  *   [--proposals-only] (fill the proposal cache and stop) [--trainable fc|<first conv block, e.g. expanded_conv_11>] (conv fine-tuning needs --backend webgl|webgpu|cpu)
  *
  * Fine-tunes Fast R-CNN in headless Chromium through the same Web Worker the app uses (src/training/worker.ts):
@@ -19,7 +22,9 @@ import { DEFAULT_HEAD } from '../src/model/defaults';
 import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../src/training/defaults';
 import type { WireJob } from '../src/training/headless';
 import type { EvaluationSummary, TrainBackend, TrainProgress } from '../src/training/protocol';
+import type { Flip } from '../src/geometry/flip';
 import { loadDatasetDir } from './lib/load_dataset';
+import { parseTestFlips } from './lib/test_flips_arg';
 import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
 import { formatApTable, formatProgress } from './lib/train_report';
 
@@ -34,7 +39,8 @@ const { values: a } = parseArgs({
     'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, seed: { type: 'string', default: '3' }, verbose: { type: 'boolean', default: false },
     'log-every': { type: 'string', default: '25' }, trainable: { type: 'string', default: 'fc' },
     'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string', default: 'uniform' },
-    'box-voting': { type: 'string' },
+    'box-voting': { type: 'string' }, 'test-flips': { type: 'string' }, 'vertical-flips': { type: 'boolean', default: false },
+    'bg-thresh-lo': { type: 'string' },
   },
 });
 
@@ -49,6 +55,14 @@ const backends = ['wasm', 'webgl', 'webgpu', 'cpu'];
 const voting = a['box-voting'] === undefined ? undefined : Number(a['box-voting']);
 if (voting !== undefined && !(voting > 0 && voting <= 1)) fail('--box-voting must be an IoU in (0, 1], e.g. 0.5');
 if (a['fg-balance'] !== 'uniform' && a['fg-balance'] !== 'per-class') fail('--fg-balance must be uniform or per-class');
+const bgLo = num('bg-thresh-lo') ?? DEFAULT_TRAIN_CONFIG.sampling.bgThreshLo;
+if (!(bgLo >= 0 && bgLo < DEFAULT_TRAIN_CONFIG.sampling.bgThreshHi)) fail(`--bg-thresh-lo must be in [0, ${DEFAULT_TRAIN_CONFIG.sampling.bgThreshHi})`);
+let testFlips: Flip[] | undefined;
+try {
+  testFlips = a['test-flips'] === undefined ? undefined : parseTestFlips(a['test-flips']);
+} catch (error) {
+  fail((error as Error).message);
+}
 if (!backends.includes(a.backend!) || !backends.includes(a['feature-backend']!)) fail(`--backend must be one of ${backends.join(', ')}`);
 
 const t0 = performance.now();
@@ -81,8 +95,8 @@ const job: WireJob = {
   config: {
     ...DEFAULT_TRAIN_CONFIG,
     solver: { ...scaledSolver(iterations), baseLr: num('lr')! },
-    sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, fgBalance: a['fg-balance'] as 'uniform' | 'per-class' },
-    useFlipped: !a['no-flip'], scale: num('scale')!, maxSize: num('max-size')!, seed: num('seed')!,
+    sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, fgBalance: a['fg-balance'] as 'uniform' | 'per-class', bgThreshLo: bgLo },
+    useFlipped: !a['no-flip'], useVerticalFlips: a['vertical-flips'], scale: num('scale')!, maxSize: num('max-size')!, seed: num('seed')!,
     // a headless run is never reloaded; on WebGPU checkpoints let it resume after a lost device (src/training/recovery.ts)
     checkpointEvery: a.backend === 'webgpu' ? checkpointInterval(iterations) : 0,
     trainable: a.trainable === 'fc' ? { kind: 'fc' } : { kind: 'conv', firstLayer: a.trainable! },
@@ -96,7 +110,7 @@ const job: WireJob = {
   resume: false,
   evaluateAtEnd: Boolean(test),
   svdRanks: { fc6: num('svd-fc6') ?? null, fc7: num('svd-fc7') ?? null },
-  ...(voting !== undefined ? { detect: { boxVotingIou: voting } } : {}),
+  detect: { ...(voting !== undefined ? { boxVotingIou: voting } : {}), ...(testFlips ? { testFlips } : {}) },
   stageWiseLocIterations: num('stage-wise'),
 };
 const cached = [...job.train, ...job.test].filter((i) => i.proposals).length;

@@ -3,6 +3,7 @@
  * Everything here is plain JSON: a saved detector stores its DetectorConfig verbatim (weights_io.ts).
  * Passed explicitly to every function that needs it; never read as a global.
  */
+import type { Flip } from '../geometry/flip';
 
 /**
  * The MobileNetV3 stride-16 tap. Why `expanded_conv_12/expand` (the 1x1 expansion, 88 -> 528 channels, then
@@ -95,6 +96,12 @@ export interface DetectOptions {
    * class's candidates with at least this IoU with it. Absent or null: off (the paper's test_net).
    */
   readonly boxVotingIou?: number | null;
+  /**
+   * Test-time flips (src/model/test_flips.ts): the image is also run mirrored by each of these, and every
+   * proposal's class probabilities and regressed boxes (mapped back) are averaged over the views before NMS.
+   * Absent or empty: the image alone (the paper).
+   */
+  readonly testFlips?: readonly Flip[] | null;
 }
 
 export interface DetectorConfig {

@@ -40,6 +40,34 @@ function comparable(result: DetectionResult): unknown {
 }
 
 describe('a detector with untrained heads', () => {
+  test('test flips average every proposal over the image and its mirror, without leaking tensors', async () => {
+    const all = { scoreThreshold: 0, candidateScoreThreshold: -1 };
+    const before = tf.memory().numTensors;
+    const averaged = await detector.detect(image, proposals, { ...all, testFlips: ['h'] });
+    expect(tf.memory().numTensors).toBe(before);
+    const plain = await detector.detect(image, proposals, all);
+    const mirroredData = new Uint8ClampedArray(image.data.length);
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        const from = 4 * (y * image.width + x);
+        mirroredData.set(image.data.subarray(from, from + 4), 4 * (y * image.width + image.width - 1 - x));
+      }
+    }
+    const mirror = (b: readonly number[]) => [120 - b[2], b[1], 120 - b[0], b[3]];
+    const mirrored = await detector.detect({ ...image, data: mirroredData }, proposals.map((b) => mirror(b) as unknown as readonly [number, number, number, number]), all);
+    const byProposal = (result: DetectionResult, k: number) => new Map(result.candidatesPerClass[k].candidates.map((c) => [c.proposalIndex, c]));
+    for (let k = 0; k < classNames.length; k++) {
+      const [p, m] = [byProposal(plain, k), byProposal(mirrored, k)];
+      expect(averaged.candidatesPerClass[k].candidates).toHaveLength(40);
+      for (const c of averaged.candidatesPerClass[k].candidates) {
+        const [a, b] = [p.get(c.proposalIndex)!, m.get(c.proposalIndex)!];
+        expect(c.score).toBeCloseTo((a.score + b.score) / 2, 5);
+        const back = mirror(b.box);
+        c.box.forEach((v, i) => expect(v).toBeCloseTo((a.box[i] + back[i]) / 2, 3));
+      }
+    }
+  });
+
   test('runs end to end and returns what the page draws', async () => {
     const result = await detector.detect(image, proposals, { scoreThreshold: 0 });
     expect(result.imageWidth).toBe(120);

@@ -7,12 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { packBoxes, unpackBoxes, type Box, type PackedBoxes } from '../geometry/box';
+import { flipBoxes } from '../geometry/flip';
 import { Backbone } from './backbone';
 import type { BboxNormalization, DetectOptions, DetectorConfig } from './defaults';
 import type { DetectionResult } from './detection_types';
 import { FC_LAYERS, RoiHead, type PoolFunction } from './heads';
-import { postprocess } from './postprocess';
-import { imageSize, imageToTensor, resizeImage, type ImageInput } from './preprocess';
+import { selectDetections, type ScoredClassBoxes } from './postprocess';
+import { flipImage, imageSize, imageToTensor, resizeImage, type ImageInput } from './preprocess';
+import { averageViews, testViews, viewClassBoxes } from './test_flips';
 import { assignLevels, projectRois, pyramidLevels } from './pyramid';
 import { StageTimer } from './stage_timer';
 import { truncatedSvd } from './svd';
@@ -89,15 +91,21 @@ export class FastRcnnDetector {
       const scaled = levels.map((level) => resizeImage(pixels, level.scale));
       owned.push(...scaled);
       await timer.end('preprocess', scaled.at(-1));
-      // 2. one shared feature map per level, padded to a common size and stacked as a batch
-      const features = stackLevels(scaled.map((level) => this.featureMap(level)));
-      owned.push(features);
-      await timer.end('backbone', features);
-      // 3-4. RoI pooling (each RoI from the level where its area is closest to 224²), then the fc head
-      const { probs, deltas } = await this.classifyRois(features, boxes, levels.map((level) => level.scale), timer, owned);
-      timer.mark('fc');
-      // 5. decode, clip, per-class NMS
-      const found = postprocess(boxes, { probabilities: probs, deltas }, this.classNames, this.settings.bboxNormalization, size, run);
+      const views: ScoredClassBoxes[] = [];
+      for (const flip of testViews(run)) {
+        // 2. one shared feature map per level (of the image, or of a mirrored view: test_flips.ts), stacked as a batch
+        const features = stackLevels(scaled.map((level) => tf.tidy(() => this.featureMap(flipImage(level, flip)))));
+        owned.push(features);
+        await timer.end('backbone', features);
+        // 3-4. RoI pooling (each RoI from the level where its area is closest to 224²), then the fc head
+        const viewBoxes = flipBoxes(boxes, flip, size);
+        const { probs, deltas } = await this.classifyRois(features, viewBoxes, levels.map((level) => level.scale), timer, owned);
+        timer.mark('fc');
+        // 5. decode and clip (mirrored back to the image)
+        views.push(viewClassBoxes(boxes, flip, { probabilities: probs, deltas }, this.settings.bboxNormalization, size, run));
+      }
+      // 6. average the views, per-class NMS
+      const found = selectDetections(boxes, averageViews(views), this.classNames, run);
       timer.mark('nms');
       const t = timer.times;
       return {

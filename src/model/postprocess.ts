@@ -52,7 +52,15 @@ export function classBoxes(
   return clipBoxesInPlace(boxes, image);
 }
 
-/** Steps 1-6. */
+/** One view's per-class scores and boxes, before NMS (several views of an image are averaged: test_flips.ts). */
+export interface ScoredClassBoxes {
+  /** [R, K+1] softmax probabilities. */
+  readonly probabilities: Float32Array;
+  /** [R, 4(K+1)] decoded, clipped boxes in original-image pixels (classBoxes). */
+  readonly boxes: Float32Array;
+}
+
+/** Steps 1-7. */
 export function postprocess(
   proposals: PackedBoxes,
   head: HeadReadback,
@@ -61,9 +69,20 @@ export function postprocess(
   image: ImageSize,
   options: DetectOptions,
 ): PostprocessResult {
+  const boxes = classBoxes(proposals, head.deltas, normalization, image, options);
+  return selectDetections(proposals, { probabilities: head.probabilities, boxes }, classNames, options);
+}
+
+/** Steps 4-7 on decoded boxes. */
+export function selectDetections(
+  proposals: PackedBoxes,
+  head: ScoredClassBoxes,
+  classNames: readonly string[],
+  options: DetectOptions,
+): PostprocessResult {
   const numClasses = classNames.length + 1;
   const count = proposals.length / 4;
-  const boxes = classBoxes(proposals, head.deltas, normalization, image, options);
+  const boxes = head.boxes;
   // 4. candidates, per class in descending score order
   const perClass = classNames.map((_, k) => {
     const j = k + 1;

@@ -7,6 +7,7 @@
  * RoIs are scaled by the same scalar s, unrounded (FR `_project_im_rois`).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Flip } from '../geometry/flip';
 
 /** Raw RGBA pixels, as ImageData holds them (what Node tests and workers pass). */
 export interface RgbaPixels {
@@ -74,6 +75,13 @@ export function resizeImage(image: tf.Tensor3D, scale: number): tf.Tensor4D {
     if (size.height === image.shape[0] && size.width === image.shape[1]) return tf.clone(batch);
     return tf.image.resizeBilinear(batch, [size.height, size.width], false, true);
   });
+}
+
+/** [N, H, W, C] mirrored by `flip` (geometry/flip.ts); 'none' returns the input itself. */
+export function flipImage(images: tf.Tensor4D, flip: Flip): tf.Tensor4D {
+  if (flip === 'none') return images;
+  const axes = flip === 'h' ? [2] : flip === 'v' ? [1] : [1, 2];
+  return tf.reverse(images, axes);
 }
 
 /** ImageData and plain RGBA buffers: read directly (no canvas needed, so this also works in Node and workers). */

@@ -2,6 +2,7 @@
  * Training hyper-parameters, one sentence each (reference §3, FR `lib/fast_rcnn/config.py` and the solver
  * prototxts). Passed explicitly to every function that needs them; never read as a global.
  */
+import type { Flip } from '../geometry/flip';
 
 /** Which layers learn: only the RoI head (fc6, fc7, cls_score, bbox_pred), or the conv layers from one up. */
 export type TrainableLayers = { readonly kind: 'fc' } | { readonly kind: 'conv'; readonly firstLayer: string };
@@ -51,6 +52,11 @@ export interface TrainConfig {
   readonly bboxRegression: boolean;
   /** Add a horizontally flipped copy of every training image. */
   readonly useFlipped: boolean;
+  /**
+   * Also add vertically flipped copies (and, with useFlipped, copies flipped both ways): for imagery with no "up",
+   * such as microscopy or aerial views. Not in the paper; absent means false.
+   */
+  readonly useVerticalFlips?: boolean;
   /** Shortest side of the training (and test) image, in pixels; the longest side is capped at maxSize. */
   readonly scale: number;
   readonly maxSize: number;
@@ -99,6 +105,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   nanLrFactor: 0.1,
   maxNanRetries: 5,
 };
+
+/** The views of every training image: as is, then its mirrored copies (roidb.ts, feature_store.ts). */
+export function trainingFlips(config: Pick<TrainConfig, 'useFlipped' | 'useVerticalFlips'>): Flip[] {
+  const flips: Flip[] = ['none'];
+  if (config.useFlipped) flips.push('h');
+  if (config.useVerticalFlips) flips.push(...(config.useFlipped ? (['v', 'hv'] as const) : (['v'] as const)));
+  return flips;
+}
 
 /**
  * Checkpoints of an interactive run: about ten per run, at least 10 iterations apart, so a lost GPU device (or a

@@ -1,11 +1,14 @@
 /**
- * Runs the head being trained over every proposal of each cached test image, with the model's own post-processing
+ * Runs the head being trained over every proposal of each cached test image (and its mirrored views when the
+ * post-processing asks for test flips, src/model/test_flips.ts), with the model's own post-processing
  * (src/model/postprocess.ts), and scores the detections (detect_eval.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BboxNormalization, DetectOptions } from '../model/defaults';
 import type { RoiHead } from '../model/heads';
-import { postprocess } from '../model/postprocess';
+import { flipBoxes, type Flip } from '../geometry/flip';
+import { selectDetections, type HeadReadback } from '../model/postprocess';
+import { averageViews, testViews, viewClassBoxes } from '../model/test_flips';
 import { packDetections, summarizeVoc, type ImageDetections } from './detect_eval';
 import type { FeatureStore } from './feature_store';
 import type { EvaluationSummary, TrainImageSpec } from './protocol';
@@ -27,11 +30,22 @@ export interface EvalContext {
 }
 
 export async function detectCached(ctx: EvalContext, key: string, proposals: Float32Array, size: { width: number; height: number }): Promise<ImageDetections> {
+  const views = [];
+  for (const flip of testViews(ctx.detect)) {
+    const head = await headOnCachedView(ctx, key, flip, flipBoxes(proposals, flip, size));
+    views.push(viewClassBoxes(proposals, flip, head, ctx.normalization, size, ctx.detect));
+  }
+  const found = selectDetections(proposals, averageViews(views), ctx.classNames, ctx.detect);
+  return packDetections(found.detections);
+}
+
+/** Softmax probabilities and deltas of every proposal (already mirrored by `flip`) on one cached view. */
+async function headOnCachedView(ctx: EvalContext, key: string, flip: Flip, proposals: Float32Array): Promise<HeadReadback> {
   const p = proposals.length / 4;
   const k1 = ctx.classNames.length + 1;
   const probabilities = new Float32Array(p * k1);
   const deltas = new Float32Array(p * 4 * k1);
-  const cached = ctx.store.get(key);
+  const cached = ctx.store.get(key, flip);
   const scale = cached.scale;
   const features = ctx.suffix ? tf.tidy(() => ctx.suffix!(cached.features)) : cached.features;
   if (ctx.suffix) cached.features.dispose();
@@ -50,8 +64,7 @@ export async function detectCached(ctx: EvalContext, key: string, proposals: Flo
   } finally {
     features.dispose();
   }
-  const found = postprocess(proposals, { probabilities, deltas }, ctx.classNames, ctx.normalization, size, ctx.detect);
-  return packDetections(found.detections);
+  return { probabilities, deltas };
 }
 
 export async function evaluateHead(

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSize } from '../geometry/box';
+import type { Flip } from '../geometry/flip';
 import type { FeatureForward } from './frozen_graph';
-import { imageScale, imageToTensor, resizeImage, type RgbaPixels } from '../model/preprocess';
+import { flipImage, imageScale, imageToTensor, resizeImage, type RgbaPixels } from '../model/preprocess';
 import { decodeHalf, encodeHalf } from './half';
 
 interface StoredMap {
@@ -19,32 +20,32 @@ export class FeatureStore {
   private readonly maps = new Map<string, StoredMap>();
 
   /**
-   * Runs the backbone on the image (and its mirror when `flips` has true) and stores each map under key:flip.
-   * `source`: the original image's size when `pixels` is a shrunk copy (src/data/image_decode.ts); the stored
-   * scale is always original-to-input, the unit the boxes are in.
+   * Runs the backbone on the image as mirrored by each of `flips` ('none' = as is) and stores each map under
+   * key:flip. `source`: the original image's size when `pixels` is a shrunk copy (src/data/image_decode.ts); the
+   * stored scale is always original-to-input, the unit the boxes are in.
    */
-  async extract(key: string, pixels: RgbaPixels, forward: FeatureForward, scales: { scale: number; maxSize: number }, flips: readonly boolean[], source: ImageSize = pixels): Promise<void> {
+  async extract(key: string, pixels: RgbaPixels, forward: FeatureForward, scales: { scale: number; maxSize: number }, flips: readonly Flip[], source: ImageSize = pixels): Promise<void> {
     const scale = imageScale(source, scales.scale, scales.maxSize);
     const image = imageToTensor(pixels);
     const resized = resizeImage(image, (scale * source.width) / pixels.width);
     image.dispose();
-    for (const flipped of flips) {
-      const map = tf.tidy(() => forward(flipped ? (tf.reverse(resized, 2) as tf.Tensor4D) : resized));
+    for (const flip of flips) {
+      const map = tf.tidy(() => forward(flipImage(resized, flip)));
       const data = encodeHalf(await map.data());
-      this.maps.set(`${key}:${flipped ? 1 : 0}`, { shape: map.shape as [number, number, number, number], scale, data });
+      this.maps.set(`${key}:${flip}`, { shape: map.shape as [number, number, number, number], scale, data });
       map.dispose();
     }
     resized.dispose();
   }
 
-  has(key: string, flipped = false): boolean {
-    return this.maps.has(`${key}:${flipped ? 1 : 0}`);
+  has(key: string, flip: Flip = 'none'): boolean {
+    return this.maps.has(`${key}:${flip}`);
   }
 
   /** A new tensor on the current backend (the caller disposes it) and the image-to-input scale. */
-  get(key: string, flipped = false): { features: tf.Tensor4D; scale: number } {
-    const stored = this.maps.get(`${key}:${flipped ? 1 : 0}`);
-    if (!stored) throw new Error(`no cached features for ${key}${flipped ? ' (flipped)' : ''}`);
+  get(key: string, flip: Flip = 'none'): { features: tf.Tensor4D; scale: number } {
+    const stored = this.maps.get(`${key}:${flip}`);
+    if (!stored) throw new Error(`no cached features for ${key}${flip === 'none' ? '' : ` (flipped ${flip})`}`);
     return { features: tf.tensor4d(decodeHalf(stored.data), stored.shape), scale: stored.scale };
   }
 

@@ -44,15 +44,21 @@ export async function exportModelFiles(head: RoiHead, backbone: Backbone, settin
 
 /** The config and a head holding the saved weights (no backbone is loaded). */
 export function importHead(files: ModelFiles, inChannels: number): { config: DetectorConfig; head: RoiHead } {
-  const json = JSON.parse(files.modelJson) as { modelTopology: SavedDetectorTopology; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  if (json.modelTopology?.format !== DETECTOR_FORMAT) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
-  const config = json.modelTopology.config;
+  const config = savedConfig(files);
+  const json = JSON.parse(files.modelJson) as { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
   const decoded = tf.io.decodeWeights(files.weights, json.weightsManifest.flatMap((group) => group.weights));
   const weights = new Map(Object.entries(decoded).filter(([name]) => name.startsWith('head/')).map(([name, t]) => [name.slice(5), t]));
   const shape: HeadShape = { inChannels, numClasses: config.classNames.length, head: config.head };
   const head = RoiHead.fromWeights(shape, weights);
   tf.dispose(Object.values(decoded));
   return { config, head };
+}
+
+/** The saved detector's config, read without decoding any weight. */
+export function savedConfig(files: ModelFiles): DetectorConfig {
+  const json = JSON.parse(files.modelJson) as { modelTopology: SavedDetectorTopology };
+  if (json.modelTopology?.format !== DETECTOR_FORMAT) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
+  return json.modelTopology.config;
 }
 
 /** The fine-tuned backbone weights a saved model carries ('backbone/<graph constant>'), by graph constant name. */

@@ -23,7 +23,7 @@ function setup() {
 function tinyTrainer(overrides: Partial<TrainerOptions> & { baseLr?: number } = {}) {
   const proposals: number[] = [];
   for (let dx = -16; dx <= 16; dx += 8) proposals.push(32 + dx, 16, 64 + dx, 48);
-  const roidb = buildRoidb([{ imageIndex: 0, width: 128, height: 64, gtBoxes: Float32Array.of(32, 16, 64, 48), gtClasses: [1], proposals: Float32Array.from(proposals) }], false);
+  const roidb = buildRoidb([{ imageIndex: 0, width: 128, height: 64, gtBoxes: Float32Array.of(32, 16, 64, 48), gtClasses: [1], proposals: Float32Array.from(proposals) }], []);
   const data = new Float32Array(4 * 8 * 4);
   for (let y = 1; y < 3; y++) data[(y * 8 + 3) * 4] = 1;
   const head = RoiHead.create({ inChannels: 4, numClasses: 1, head: { ...DEFAULT_HEAD, reduceChannels: 4, fc6: 8, fc7: 8, dropoutRate: 0 } }, 1);

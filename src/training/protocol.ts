@@ -53,7 +53,7 @@ export interface TrainJob {
   readonly evaluateAtEnd: boolean;
   /** Truncated-SVD ranks for fc6 / fc7 in the exported model (null: keep the dense layer). */
   readonly svdRanks: { readonly fc6: number | null; readonly fc7: number | null };
-  /** Post-processing stored with a newly trained model, over DEFAULT_DETECT (e.g. box voting); a loaded model keeps its own. */
+  /** Post-processing over DEFAULT_DETECT, or over a loaded model's own (e.g. box voting, test flips); stored with the model. */
   readonly detect?: Partial<DetectOptions>;
   /** Start from these weights (evaluate mode, or fine-tuning a saved model). */
   readonly model?: ModelFiles;

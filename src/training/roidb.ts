@@ -1,5 +1,6 @@
 /**
- * The training roidb (reference §4): for every training image (and its horizontally flipped copy) the RoIs it can
+ * The training roidb (reference §4): for every training image (and its mirrored copies: the paper's horizontal flip,
+ * and optionally the vertical ones, geometry/flip.ts) the RoIs it can
  * offer, which are its gt boxes followed by its proposals, each labelled with its best IoU against the gt boxes,
  * the class and index of that gt box, and its (unnormalized) box-regression target.
  *
@@ -7,7 +8,8 @@
  * in [0, K] with 0 = background. Boxes are [x1, y1, x2, y2] in the ORIGINAL image's continuous pixels (flipped ones
  * mirrored), packed 4 per RoI.
  */
-import { boxCount, flipBoxesHorizontal, isValidBox, pairwiseIou, type PackedBoxes } from '../geometry/box';
+import { boxCount, isValidBox, pairwiseIou, type PackedBoxes } from '../geometry/box';
+import { flipBoxes, type Flip } from '../geometry/flip';
 import { encodeDeltas } from '../geometry/bbox_transform';
 
 /** Sentinel in `gtAssignment` for a RoI that overlaps no gt box. */
@@ -16,9 +18,9 @@ export const NO_GT = -1;
 export const BACKGROUND = 0;
 
 export interface RoidbEntry {
-  /** Index of the image in the training list (shared by an image and its flipped copy). */
+  /** Index of the image in the training list (shared by an image and its flipped copies). */
   readonly imageIndex: number;
-  readonly flipped: boolean;
+  readonly flip: Flip;
   readonly width: number;
   readonly height: number;
   /** [B, 4]: the G gt boxes, then the proposals. */
@@ -64,7 +66,7 @@ function keepValidBoxes(boxes: PackedBoxes, image?: { width: number; height: num
  * Label one image's RoIs. gt boxes outside the image or with non-positive size are dropped (the usual source of
  * NaN box losses, reference §10); `bboxThresh` is TRAIN.BBOX_THRESH (0.5).
  */
-export function buildRoidbEntry(image: RoidbImage, flipped: boolean, bboxThresh = 0.5): RoidbEntry {
+export function buildRoidbEntry(image: RoidbImage, flip: Flip, bboxThresh = 0.5): RoidbEntry {
   const size = { width: image.width, height: image.height };
   const gt = keepValidBoxes(image.gtBoxes, size);
   const gtClasses = Int32Array.from(gt.kept, (i) => image.gtClasses[i]);
@@ -72,7 +74,7 @@ export function buildRoidbEntry(image: RoidbImage, flipped: boolean, bboxThresh 
   let boxes = new Float32Array(gt.boxes.length + proposals.length);
   boxes.set(gt.boxes, 0);
   boxes.set(proposals, gt.boxes.length);
-  if (flipped) boxes = flipBoxesHorizontal(boxes, image.width);
+  if (flip !== 'none') boxes = flipBoxes(boxes, flip, size);
   const numGt = gtClasses.length;
   const b = boxCount(boxes);
   const overlaps = pairwiseIou(boxes, boxes.subarray(0, numGt * 4)); // [B, G]
@@ -95,7 +97,7 @@ export function buildRoidbEntry(image: RoidbImage, flipped: boolean, bboxThresh 
     maxClasses[i] = best > 0 ? gtClasses[gtAssignment[i]] : BACKGROUND;
   }
   const targets = regressionTargets(boxes, maxOverlaps, gtAssignment, bboxThresh);
-  return { imageIndex: image.imageIndex, flipped, width: image.width, height: image.height, boxes, numGt, gtClasses,
+  return { imageIndex: image.imageIndex, flip, width: image.width, height: image.height, boxes, numGt, gtClasses,
     maxOverlaps, maxClasses, gtAssignment, targets };
 }
 
@@ -116,10 +118,10 @@ function regressionTargets(boxes: Float32Array, maxOverlaps: Float32Array, gtAss
   return targets;
 }
 
-/** The roidb of a training set: every image, plus (useFlipped) a mirrored copy appended after all originals. */
-export function buildRoidb(images: readonly RoidbImage[], useFlipped: boolean, bboxThresh = 0.5): RoidbEntry[] {
-  const entries = images.map((image) => buildRoidbEntry(image, false, bboxThresh));
-  if (useFlipped) entries.push(...images.map((image) => buildRoidbEntry(image, true, bboxThresh)));
+/** The roidb of a training set: every image as is, then all images mirrored by each further flip in turn. */
+export function buildRoidb(images: readonly RoidbImage[], flips: readonly Flip[], bboxThresh = 0.5): RoidbEntry[] {
+  const views: Flip[] = ['none', ...new Set(flips.filter((flip) => flip !== 'none'))];
+  const entries = views.flatMap((flip) => images.map((image) => buildRoidbEntry(image, flip, bboxThresh)));
   return entries.filter((entry) => hasTrainingRois(entry));
 }
 

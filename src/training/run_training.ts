@@ -8,8 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../model/backbone';
-import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization } from '../model/defaults';
+import type { Flip } from '../geometry/flip';
+import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization, type DetectOptions } from '../model/defaults';
 import { RoiHead } from '../model/heads';
+import { testViews } from '../model/test_flips';
 import { describeBackend, useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
 import { checkPointwiseSuffix, pointwiseSuffix } from './pointwise_suffix';
@@ -18,12 +20,13 @@ import { deleteCheckpoint, hasIndexedDb, loadCheckpoint } from './checkpoint_sto
 import { evaluateHead } from './evaluate_head';
 import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
-import { exportModelFiles, importHead, savedBackboneWeights } from './model_files';
+import { exportModelFiles, importHead, savedBackboneWeights, savedConfig } from './model_files';
 import { ProposalPool } from './proposal_pool';
 import type { FromWorker, Phase, TrainImageSpec, TrainJob } from './protocol';
 import { buildRoidb } from './roidb';
 import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
+import { trainingFlips } from './defaults';
 import { TrainingLoop } from './training_loop';
 import type { TrainerOptions } from './trainer';
 
@@ -45,8 +48,10 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     post({ type: 'done', summary: { iterations: 0, seconds: (performance.now() - started) / 1000, cancelled: false, phaseSeconds } });
     return;
   }
+  // Post-processing: a loaded model's own (or the defaults), under the job's overrides (e.g. `eval --test-flips`).
+  const detect: DetectOptions = { ...(job.model ? savedConfig(job.model).detect : DEFAULT_DETECT), ...job.detect };
   const store = new FeatureStore();
-  const { sizes, backbone: featureBackbone } = await timed('features', () => extractAllFeatures(job, store, post));
+  const { sizes, backbone: featureBackbone } = await timed('features', () => extractAllFeatures(job, store, post, testViews(detect)));
   await useBackend(job.backend);
   if (job.backend === 'wasm') installPlainMatMulGradient();
   const { backbone, suffix } = await trainableBackbone(job, featureBackbone, store);
@@ -54,7 +59,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const stride = DEFAULT_BACKBONE.featureStride;
   const roidb = buildRoidb(
     job.train.map((image, imageIndex) => ({ imageIndex, ...sizes.get(image.id)!, gtBoxes: Float32Array.from(image.gtBoxes), gtClasses: image.gtClasses, proposals: proposals.get(image.id)! })),
-    job.config.useFlipped,
+    trainingFlips(job.config),
   );
   const shape = { inChannels: backbone.outputChannels, numClasses: classes, head: job.head };
   const saved = job.model ? importHead(job.model, backbone.outputChannels) : undefined;
@@ -71,8 +76,6 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   else head = RoiHead.create(shape, job.config.seed);
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
   const normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
-  // A saved model keeps its own post-processing (score threshold, NMS IoU) in evaluation and in what it exports.
-  const detect = saved?.config.detect ?? { ...DEFAULT_DETECT, ...job.detect };
   let iterations = checkpoint?.iteration ?? 0;
   const evaluate = () =>
     timed('evaluating', async () => {
@@ -155,7 +158,7 @@ async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<s
   return result;
 }
 
-async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post): Promise<{ sizes: Map<string, { width: number; height: number }>; backbone: Backbone }> {
+async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post, testFlips: readonly Flip[]): Promise<{ sizes: Map<string, { width: number; height: number }>; backbone: Backbone }> {
   await useBackend(job.featureBackend);
   const trainable = job.config.trainable;
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.kind === 'conv' ? trainable.firstLayer : null });
@@ -175,8 +178,8 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   }
   const sizes = new Map<string, { width: number; height: number }>();
   const work = [
-    ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: job.config.useFlipped ? [false, true] : [false] })),
-    ...job.test.map((image) => ({ image, key: `test/${image.id}`, flips: [false] })),
+    ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: trainingFlips(job.config) })),
+    ...job.test.map((image) => ({ image, key: `test/${image.id}`, flips: testFlips })),
   ];
   let done = 0;
   for (const { image, key, flips } of work) {

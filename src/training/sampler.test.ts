@@ -12,7 +12,7 @@ function entryWith(fgCount: number, bgCount: number, lowCount: number) {
   for (let i = 0; i < lowCount; i++) boxes.push(0, 0, 5, 100); // IoU 0.05: never sampled
   return buildRoidbEntry(
     { imageIndex: 0, width: 200, height: 200, gtBoxes: Float32Array.of(0, 0, 100, 100), gtClasses: [3], proposals: Float32Array.from(boxes) },
-    false,
+    'none',
   );
 }
 
@@ -79,7 +79,7 @@ describe('per-class foreground balance', () => {
     for (let i = 0; i < 200; i++) boxes.push(0, 0, 20 + (i % 20), 100); // background
     return buildRoidbEntry(
       { imageIndex: 0, width: 400, height: 200, gtBoxes: Float32Array.of(0, 0, 100, 100, 200, 0, 300, 100), gtClasses: [1, 2], proposals: Float32Array.from(boxes) },
-      false,
+      'none',
     );
   }
   const count = (labels: Int32Array, c: number) => labels.filter((l) => l === c).length;

@@ -8,7 +8,7 @@ describe('roidbTargetStats', () => {
     // gt [0,0,100,100]; proposal [10,0,110,100] has IoU 0.818 and target dx = -0.1
     const e = buildRoidbEntry(
       { imageIndex: 0, width: 200, height: 200, gtBoxes: Float32Array.of(0, 0, 100, 100), gtClasses: [1], proposals: Float32Array.of(10, 0, 110, 100) },
-      false,
+      'none',
     );
     const stats = roidbTargetStats([e], 2);
     expect(stats.means[4]).toBeCloseTo(-0.05, 6); // mean of 0 (gt) and -0.1

@@ -29,7 +29,7 @@ function synthetic() {
 describe('Trainer', () => {
   it('lowers the multi-task loss on a toy problem and exposes a resumable state', async () => {
     const { images, features } = synthetic();
-    const roidb = buildRoidb(images, false);
+    const roidb = buildRoidb(images, []);
     const config = { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(40), baseLr: 0.01 }, sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, roisPerBatch: 32 } };
     const head = RoiHead.create({ inChannels: 4, numClasses: 1, head: { ...DEFAULT_HEAD, reduceChannels: 8, fc6: 32, fc7: 32, dropoutRate: 0 } }, 1);
     const trainer = new Trainer({

@@ -69,7 +69,7 @@ export class TrainingLoop {
       this.trainer = new Trainer({
         config: { ...this.job.config, solver: { ...this.job.config.solver, iterations: stage.iterations } },
         roidb: this.deps.roidb, stats: this.deps.stats, numClasses: this.job.classNames.length, head: this.deps.head, featureStride: this.deps.featureStride,
-        featuresOf: (entry) => this.deps.store.get(`train/${this.job.train[entry.imageIndex].id}`, entry.flipped),
+        featuresOf: (entry) => this.deps.store.get(`train/${this.job.train[entry.imageIndex].id}`, entry.flip),
         lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume, suffix: this.deps.suffix,
         poisonLossAt: this.job.testHooks?.nanLossAtIterations?.map((i) => i - offset),
       });
