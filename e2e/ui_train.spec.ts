@@ -32,6 +32,10 @@ test.describe('when the user fine-tunes on a tiny set', () => {
       await trainPanel.iterations.fill('10');
       await trainPanel.iterations.dispatchEvent('change');
       await trainPanel.scale.selectOption('320');
+      // cells have no "up" and crowd the image: the two settings for such sets (the BCCD default model uses both)
+      await page.getByTestId('train.vflip').check();
+      await page.getByTestId('train.bg-anywhere').check();
+      expect((await api.train()).settings).toMatchObject({ verticalFlips: true, backgroundAnywhere: true, flipped: true });
       await expect(trainPanel.estimate).toContainText(/Estimate: about .+ and \d+ MB of memory/);
       await expect(page.getByTestId('train.split-summary')).toHaveText('2 images train, 1 held out.');
     });

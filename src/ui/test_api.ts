@@ -11,6 +11,7 @@ import type { AnnotateController } from './annotate/annotate_controller';
 import type { DetectController } from './detect/detect_controller';
 import type { ModelsController } from './models/models_controller';
 import type { TrainController } from './train/train_controller';
+import type { TrainSettings } from './train/train_state';
 import type { TabId, Tabs } from './tabs';
 
 export interface DetectSnapshot {
@@ -73,6 +74,8 @@ export interface TrainSnapshot {
   readonly previewIteration: number | null;
   readonly previewDetections: number | null;
   readonly mAP: number | null;
+  /** The run's settings as the Settings section holds them. */
+  readonly settings: TrainSettings;
   readonly hasModel: boolean;
   readonly savedAs: string | null;
 }
@@ -152,7 +155,7 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
         losses: s.losses.map((p) => p.total), firstIteration: s.losses[0]?.iteration ?? null,
         interrupted: s.interrupted,
         previewIteration: s.preview?.iteration ?? null, previewDetections: s.preview?.result.detections.length ?? null,
-        mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs,
+        mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs, settings: s.settings,
       };
     },
     models: () => {

@@ -23,6 +23,13 @@ describe('estimateRun', () => {
     expect(estimateRun({ ...base, scale: 300 }).bytes).toBeLessThan(estimateRun(base).bytes);
     expect(estimateRun({ ...base, needProposals: 0 }).phases.proposals).toBe(0);
   });
+
+  it('counts every training copy: vertical flips double the mirrored ones', () => {
+    const base = { train: [BCCD], test: [], iterations: 10, scale: 600, maxSize: 1000, flipped: true, needProposals: 0 };
+    const both = estimateRun({ ...base, verticalFlips: true });
+    expect(both.phases.features).toBeCloseTo(2 * estimateRun(base).phases.features, 9);
+    expect(both.bytes).toBeGreaterThan(estimateRun(base).bytes);
+  });
 });
 
 describe('formatDuration', () => {

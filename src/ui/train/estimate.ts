@@ -6,7 +6,7 @@
  */
 
 export interface EstimateInput {
-  /** Sizes of the training images (each also trained mirrored when `flipped`) and of the held-out images. */
+  /** Sizes of the training images (each also trained mirrored when `flipped`, upside down when `verticalFlips`) and of the held-out images. */
   readonly train: readonly { width: number; height: number }[];
   readonly test: readonly { width: number; height: number }[];
   readonly iterations: number;
@@ -14,6 +14,8 @@ export interface EstimateInput {
   readonly scale: number;
   readonly maxSize: number;
   readonly flipped: boolean;
+  /** Also vertically flipped copies (and both ways when `flipped`). */
+  readonly verticalFlips?: boolean;
   /** Images that still need proposals (not cached). */
   readonly needProposals: number;
 }
@@ -52,7 +54,7 @@ function scaled(size: { width: number; height: number }, scale: number, maxSize:
 
 export function estimateRun(input: EstimateInput, rates: MeasuredRates = DEFAULT_RATES): Estimate {
   const copies = [
-    ...input.train.flatMap((size) => (input.flipped ? [size, size] : [size])),
+    ...input.train.flatMap((size) => new Array<typeof size>((input.flipped ? 2 : 1) * (input.verticalFlips ? 2 : 1)).fill(size)),
     ...input.test,
   ].map((size) => scaled(size, input.scale, input.maxSize));
   const megapixels = copies.reduce((sum, c) => sum + (c.width * c.height) / 1e6, 0);

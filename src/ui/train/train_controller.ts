@@ -83,7 +83,7 @@ export class TrainController {
     const test = this.testImages();
     return estimateRun({
       train, test, iterations: settings.iterations, scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3),
-      flipped: settings.flipped, needProposals: [...train, ...test].filter((i) => !this.proposals.has(i.id)).length,
+      flipped: settings.flipped, verticalFlips: settings.verticalFlips ?? false, needProposals: [...train, ...test].filter((i) => !this.proposals.has(i.id)).length,
     }, readRates());
   }
 
@@ -141,7 +141,9 @@ export class TrainController {
     const job: TrainJob = {
       runId, mode: 'train', classNames, train, test,
       config: { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(settings.iterations), baseLr: settings.learningRate },
-        scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3), useFlipped: settings.flipped, checkpointEvery: checkpointInterval(settings.iterations) },
+        scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3), useFlipped: settings.flipped, useVerticalFlips: settings.verticalFlips ?? false,
+        sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, bgThreshLo: settings.backgroundAnywhere ? 0 : DEFAULT_TRAIN_CONFIG.sampling.bgThreshLo },
+        checkpointEvery: checkpointInterval(settings.iterations) },
       head: DEFAULT_HEAD, backend: settings.backend, featureBackend: settings.backend === 'cpu' ? 'wasm' : settings.backend,
       proposalMode: 'fast', proposalMaxSide: PROPOSAL_MAX_SIDE, maxProposals: MAX_PROPOSALS,
       resume, evaluateAtEnd: test.length > 0, svdRanks: { fc6: null, fc7: null },

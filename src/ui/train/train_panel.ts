@@ -84,7 +84,15 @@ function settingsSection(controller: TrainController): HTMLElement {
     selectField('Learning rate', 'train.lr', s.learningRate, [[0.003, '0.003 (fast, may be unstable)'], [0.001, '0.001 (the paper’s)'], [0.0003, '0.0003 (careful)']], (learningRate) => set({ learningRate })),
     selectField('Image scale (short side)', 'train.scale', s.scale, [[320, '320 px (quick)'], [480, '480 px'], [600, '600 px (the paper’s)']], (scale) => set({ scale })),
     selectField('Train on', 'train.backend', s.backend, backends, (backend) => set({ backend })),
-    checkbox({ testid: 'train.flip', label: 'Also train on mirrored copies', checked: s.flipped, onChange: (flipped) => set({ flipped }) }).element);
+    checkbox({ testid: 'train.flip', label: 'Also train on mirrored copies', checked: s.flipped, onChange: (flipped) => set({ flipped }) }).element,
+    checkbox({
+      testid: 'train.vflip', label: 'Also train upside down (images with no “up”: microscopy, aerial views)',
+      checked: s.verticalFlips ?? false, onChange: (verticalFlips) => set({ verticalFlips }),
+    }).element,
+    checkbox({
+      testid: 'train.bg-anywhere', label: 'Background examples from the whole image, not only near objects (crowded scenes such as cells)',
+      checked: s.backgroundAnywhere ?? false, onChange: (backgroundAnywhere) => set({ backgroundAnywhere }),
+    }).element);
   controller.store.subscribe((state) => {
     fieldset.disabled = state.running;
   });

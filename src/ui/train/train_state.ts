@@ -10,6 +10,10 @@ export interface TrainSettings {
   /** Shortest side of the training image in pixels (TrainConfig.scale). */
   readonly scale: number;
   readonly flipped: boolean;
+  /** Also train on vertically flipped copies (TrainConfig.useVerticalFlips); absent in runs remembered before it existed. */
+  readonly verticalFlips?: boolean;
+  /** Background RoIs from anywhere in the image (IoU in [0, 0.5)) instead of near objects only ([0.1, 0.5), the paper). */
+  readonly backgroundAnywhere?: boolean;
   readonly backend: TrainBackend;
 }
 
@@ -38,7 +42,7 @@ export interface TrainState {
   readonly interrupted: { readonly checkpoint: number | null; readonly iterations: number } | null;
 }
 
-export const DEFAULT_SETTINGS: TrainSettings = { iterations: 200, learningRate: 0.001, scale: 600, flipped: true, backend: 'wasm' };
+export const DEFAULT_SETTINGS: TrainSettings = { iterations: 200, learningRate: 0.001, scale: 600, flipped: true, verticalFlips: false, backgroundAnywhere: false, backend: 'wasm' };
 
 export function createTrainStore(): Store<TrainState> {
   return new Store<TrainState>({
