@@ -84,7 +84,7 @@ test.describe('when a host site serves the library build as static files', () =>
         const phases: string[] = [];
         let iterationEvents = 0;
         const trained = await detector.train(dataset, {
-          iterations: 2, flip: false, inputScale: 160, maxProposals: 100, proposalMaxSide: 200,
+          iterations: 2, flip: false, verticalFlip: true, backgroundAnywhere: true, inputScale: 160, maxProposals: 100, proposalMaxSide: 200,
           onProgress: (p) => {
             if (p.kind === 'iteration') iterationEvents++;
             else if (p.kind === 'phase' && !phases.includes(p.phase)) phases.push(p.phase);

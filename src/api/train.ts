@@ -77,6 +77,8 @@ function trainJob(
       ...DEFAULT_TRAIN_CONFIG,
       solver: { ...scaledSolver(iterations), baseLr: options.learningRate ?? DEFAULT_TRAIN_CONFIG.solver.baseLr },
       useFlipped: options.flip ?? true,
+      useVerticalFlips: options.verticalFlip ?? false,
+      sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, ...(options.backgroundAnywhere ? { bgThreshLo: 0 } : {}) },
       checkpointEvery: checkpointInterval(iterations),
       ...(options.inputScale !== undefined && scaled(options.inputScale)),
     },

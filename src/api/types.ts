@@ -152,6 +152,13 @@ export interface TrainOptions {
   readonly proposalMaxSide?: number;
   /** Add mirrored copies of the training images (default true). */
   readonly flip?: boolean;
+  /** Also add vertically flipped copies, for images with no "up" such as microscopy (default false). */
+  readonly verticalFlip?: boolean;
+  /**
+   * Background RoIs from every proposal with IoU < 0.5, not only those in [0.1, 0.5) near an object (default false,
+   * the paper). Helps crowded sets whose annotators skipped some objects, e.g. cells cut by the image border.
+   */
+  readonly backgroundAnywhere?: boolean;
   /** Shortest side (px) of the training images, and of the trained model's test images (default 600). */
   readonly inputScale?: number;
   readonly signal?: AbortSignal;
