@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { flipBoxes } from './flip';
 import {
   boxArea,
   boxAt,
   clipBox,
   clipBoxesInPlace,
   flipBoxHorizontal,
-  flipBoxesHorizontal,
   iou,
   isValidBox,
   packBoxes,
@@ -82,7 +82,7 @@ describe('transforms', () => {
       }),
     );
     const packed = packBoxes([a, b]);
-    expect(unpackBoxes(flipBoxesHorizontal(packed, 20))).toEqual([flipBoxHorizontal(a, 20), flipBoxHorizontal(b, 20)]);
+    expect(unpackBoxes(flipBoxes(packed, 'h', { width: 20, height: 1 }))).toEqual([flipBoxHorizontal(a, 20), flipBoxHorizontal(b, 20)]);
     expect(boxAt(packed, 0)).toEqual(a); // the input is left alone
   });
 });

@@ -138,16 +138,6 @@ export function clipBoxesInPlace<T extends PackedBoxes>(boxes: T, image: ImageSi
   return boxes;
 }
 
-/** Packed flipBoxHorizontal, into a new array of the same type (flipped training copies keep the originals). */
-export function flipBoxesHorizontal<T extends PackedBoxes>(boxes: T, imageWidth: number): T {
-  const out = boxes.slice() as T;
-  for (let o = 0; o < boxes.length; o += 4) {
-    out[o] = imageWidth - boxes[o + 2];
-    out[o + 2] = imageWidth - boxes[o];
-  }
-  return out;
-}
-
 /** Packed scaleBox, into a new array of the same type. */
 export function scaleBoxes<T extends PackedBoxes>(boxes: T, sx: number, sy: number = sx): T {
   const out = boxes.slice() as T;

@@ -17,6 +17,11 @@ export function flipsVertically(flip: Flip): boolean {
   return flip === 'v' || flip === 'hv';
 }
 
+/** The views of an image: as is first, then each flip of `flips` once, in order. */
+export function flipViews(flips: readonly Flip[]): Flip[] {
+  return ['none', ...new Set(flips.filter((flip) => flip !== 'none'))];
+}
+
 /** Packed boxes mirrored by `flip` in an image of `size`, into a new array of the same type. */
 export function flipBoxes<T extends PackedBoxes>(boxes: T, flip: Flip, size: ImageSize): T {
   const out = boxes.slice() as T;

@@ -102,7 +102,7 @@ export class FastRcnnDetector {
         const { probs, deltas } = await this.classifyRois(features, viewBoxes, levels.map((level) => level.scale), timer, owned);
         timer.mark('fc');
         // 5. decode and clip (mirrored back to the image)
-        views.push(viewClassBoxes(boxes, flip, { probabilities: probs, deltas }, this.settings.bboxNormalization, size, run));
+        views.push(viewClassBoxes(viewBoxes, flip, { probabilities: probs, deltas }, this.settings.bboxNormalization, size, run));
       }
       // 6. average the views, per-class NMS
       const found = selectDetections(boxes, averageViews(views), this.classNames, run);

@@ -12,11 +12,11 @@ describe('testViews', () => {
 describe('viewClassBoxes', () => {
   const normalization = { means: new Array(8).fill(0), stds: new Array(8).fill(1) };
   const image = { width: 100, height: 50 };
-  const proposals = Float32Array.of(10, 5, 30, 25);
   it('decodes in the mirrored frame and maps the boxes back', () => {
     // the head saw the proposal mirrored, [70, 5, 90, 25], and shifted it right by half its width (dx = 0.5)
+    const mirrored = Float32Array.of(70, 5, 90, 25);
     const head = { probabilities: Float32Array.of(0.2, 0.8), deltas: Float32Array.of(0, 0, 0, 0, 0.5, 0, 0, 0) };
-    const view = viewClassBoxes(proposals, 'h', head, normalization, image, { bboxRegression: true, deltaClampLog: Infinity });
+    const view = viewClassBoxes(mirrored, 'h', head, normalization, image, { bboxRegression: true, deltaClampLog: Infinity });
     expect(Array.from(view.boxes.subarray(4, 8))).toEqual([0, 5, 20, 25]); // right in the mirror is left here
     expect(Array.from(view.boxes.subarray(0, 4))).toEqual([10, 5, 30, 25]);
     expect(view.probabilities).toBe(head.probabilities);

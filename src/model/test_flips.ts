@@ -5,21 +5,24 @@
  * class per view, and views are averaged element by element before NMS.
  */
 import type { ImageSize, PackedBoxes } from '../geometry/box';
-import { flipBoxes, type Flip } from '../geometry/flip';
+import { flipBoxes, flipViews, type Flip } from '../geometry/flip';
 import type { BboxNormalization, DetectOptions } from './defaults';
 import { classBoxes, type HeadReadback, type ScoredClassBoxes } from './postprocess';
 
 /** The views to run: the image itself first, then each requested flip once. */
 export function testViews(options: Pick<DetectOptions, 'testFlips'>): Flip[] {
-  return ['none', ...new Set((options.testFlips ?? []).filter((flip) => flip !== 'none'))];
+  return flipViews(options.testFlips ?? []);
 }
 
-/** One view's head outputs (computed on proposals mirrored by `flip`) as class boxes in the original frame. */
+/**
+ * One view's head outputs as class boxes in the original frame: decoded against `viewProposals` (the proposals as
+ * mirrored by `flip`, which the head saw), then mirrored back.
+ */
 export function viewClassBoxes(
-  proposals: PackedBoxes, flip: Flip, head: HeadReadback, normalization: BboxNormalization, image: ImageSize,
+  viewProposals: PackedBoxes, flip: Flip, head: HeadReadback, normalization: BboxNormalization, image: ImageSize,
   options: Pick<DetectOptions, 'bboxRegression' | 'deltaClampLog'>,
 ): ScoredClassBoxes {
-  const boxes = classBoxes(flipBoxes(proposals, flip, image), head.deltas, normalization, image, options);
+  const boxes = classBoxes(viewProposals, head.deltas, normalization, image, options);
   return { probabilities: head.probabilities, boxes: flip === 'none' ? boxes : flipBoxes(boxes, flip, image) };
 }
 

@@ -32,8 +32,9 @@ export interface EvalContext {
 export async function detectCached(ctx: EvalContext, key: string, proposals: Float32Array, size: { width: number; height: number }): Promise<ImageDetections> {
   const views = [];
   for (const flip of testViews(ctx.detect)) {
-    const head = await headOnCachedView(ctx, key, flip, flipBoxes(proposals, flip, size));
-    views.push(viewClassBoxes(proposals, flip, head, ctx.normalization, size, ctx.detect));
+    const viewProposals = flipBoxes(proposals, flip, size);
+    const head = await headOnCachedView(ctx, key, flip, viewProposals);
+    views.push(viewClassBoxes(viewProposals, flip, head, ctx.normalization, size, ctx.detect));
   }
   const found = selectDetections(proposals, averageViews(views), ctx.classNames, ctx.detect);
   return packDetections(found.detections);

@@ -9,7 +9,7 @@
  * mirrored), packed 4 per RoI.
  */
 import { boxCount, isValidBox, pairwiseIou, type PackedBoxes } from '../geometry/box';
-import { flipBoxes, type Flip } from '../geometry/flip';
+import { flipBoxes, flipViews, type Flip } from '../geometry/flip';
 import { encodeDeltas } from '../geometry/bbox_transform';
 
 /** Sentinel in `gtAssignment` for a RoI that overlaps no gt box. */
@@ -120,8 +120,7 @@ function regressionTargets(boxes: Float32Array, maxOverlaps: Float32Array, gtAss
 
 /** The roidb of a training set: every image as is, then all images mirrored by each further flip in turn. */
 export function buildRoidb(images: readonly RoidbImage[], flips: readonly Flip[], bboxThresh = 0.5): RoidbEntry[] {
-  const views: Flip[] = ['none', ...new Set(flips.filter((flip) => flip !== 'none'))];
-  const entries = views.flatMap((flip) => images.map((image) => buildRoidbEntry(image, flip, bboxThresh)));
+  const entries = flipViews(flips).flatMap((flip) => images.map((image) => buildRoidbEntry(image, flip, bboxThresh)));
   return entries.filter((entry) => hasTrainingRois(entry));
 }
 
