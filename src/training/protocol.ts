@@ -150,3 +150,6 @@ export type FromWorker =
   | { readonly type: 'model'; readonly files: ModelFiles }
   | { readonly type: 'done'; readonly summary: DoneSummary }
   | { readonly type: 'error'; readonly message: string };
+
+/** How the worker side of a run sends a message to the page (postMessage, or a relay around it). */
+export type Post = (message: FromWorker, transfer?: Transferable[]) => void;

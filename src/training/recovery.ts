@@ -9,9 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { deviceLossOf } from '../runtime/device_loss';
 import { deleteCheckpoint, hasIndexedDb, loadCheckpoint } from './checkpoint_store';
-import type { FromWorker, TrainImageSpec, TrainJob } from './protocol';
+import type { FromWorker, Post, TrainImageSpec, TrainJob } from './protocol';
 import type { RunControl } from './run_control';
-import { runJob, type Post } from './run_training';
+import { runJob } from './run_training';
 
 /** Losses in one job after which it gives up (a GPU that keeps resetting will not finish a run). */
 export const MAX_DEVICE_RECOVERIES = 3;

@@ -22,15 +22,13 @@ import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
 import { exportModelFiles, importHead, savedBackboneWeights, savedConfig } from './model_files';
 import { ProposalPool } from './proposal_pool';
-import type { FromWorker, Phase, TrainImageSpec, TrainJob } from './protocol';
+import type { FromWorker, Phase, Post, TrainImageSpec, TrainJob } from './protocol';
 import { buildRoidb } from './roidb';
 import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
 import { trainingFlips } from './defaults';
 import { TrainingLoop } from './training_loop';
 import type { TrainerOptions } from './trainer';
-
-export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
 export async function runJob(job: TrainJob, control: RunControl, post: Post): Promise<void> {
   const started = performance.now();

@@ -8,10 +8,9 @@ import { loseDeviceForTesting } from '../runtime/device_loss';
 import { saveCheckpointOrWarn, hasIndexedDb } from './checkpoint_store';
 import type { FeatureStore } from './feature_store';
 import type { RoiHead } from '../model/heads';
-import type { LossValues, TrainJob } from './protocol';
+import type { LossValues, Post, TrainJob } from './protocol';
 import type { RoidbEntry } from './roidb';
 import type { RunControl } from './run_control';
-import type { Post } from './run_training';
 import type { NamedArray } from './sgd';
 import { Trainer, type LossMode, type TrainerOptions, type TrainerState } from './trainer';
 
