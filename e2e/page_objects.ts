@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DetectionResult } from '../src/model/detection_types';
-import type { DrawnObject } from '../src/ui/canvas/scene';
+import type { DrawnObject } from '../src/render/scene';
 import type { AnnotateSnapshot, DetectSnapshot, ModelsSnapshot, TrainSnapshot } from '../src/ui/test_api';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectionResultFixture } from './fixtures/detection_result';
+import { detectionResultFixture } from '../src/render/testing/detection_result';
 import { expect, keepScreenshot, SHARED_DATASETS, test } from './page_objects';
 
 const BCCD = join(SHARED_DATASETS, 'bccd');

@@ -4,7 +4,7 @@
  * the scene (the drawn-object model) and as pixels of the overlay canvas.
  */
 import { join } from 'node:path';
-import { detectionResultFixture } from './fixtures/detection_result';
+import { detectionResultFixture } from '../src/render/testing/detection_result';
 import { expect, keepScreenshot, SHARED_DATASETS, test, type DetectPanel, type TestApi } from './page_objects';
 
 const SAMPLE = 'BloodImage_00007.jpg';

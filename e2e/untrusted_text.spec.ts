@@ -6,7 +6,7 @@
  * the model's class names), and the widget (its labels, status and events). Afterwards the payload is on screen
  * verbatim, no <img src=x> exists anywhere (shadow roots included) and nothing ran.
  */
-import { detectionResultFixture } from './fixtures/detection_result';
+import { detectionResultFixture } from '../src/render/testing/detection_result';
 import { expect, test } from './page_objects';
 import { PAYLOAD, tinyPng, vocXml } from './privacy_support';
 import { buildUntrainedModel, serveUntrainedModel, UNTRAINED_URL, type ModelFilesWire } from './widget_support';

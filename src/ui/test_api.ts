@@ -4,9 +4,9 @@
  * a network. Installed in development builds and with ?e2e in the URL only.
  */
 import type { DetectionResult } from '../model/detection_types';
-import type { DrawnObject } from './canvas/scene';
+import type { DrawnObject } from '../render/scene';
 import type { CanvasStage } from './canvas/stage';
-import { imagePointToScreen } from './canvas/viewport';
+import { imagePointToScreen } from '../render/viewport';
 import type { AnnotateController } from './annotate/annotate_controller';
 import type { DetectController } from './detect/detect_controller';
 import type { ModelsController } from './models/models_controller';

@@ -2,7 +2,7 @@
  * The element's attributes as typed values: parsing with defaults, so a bad value falls back instead of throwing
  * (like <img width="abc">). What each attribute does is documented on the element's properties.
  */
-import type { LayerState } from '../ui/canvas/scene';
+import type { LayerState } from '../render/scene';
 import type { ProposalMode } from '../api/types';
 
 export const OBSERVED_ATTRIBUTES = [

@@ -1,15 +1,15 @@
 /**
  * What the element shows in its shadow root: the image and the boxes on one canvas, and a status line. Drawing
- * reuses the page's pure helpers (src/ui/canvas): detection_view (score filter + NMS at the current IoU without
- * the network), scene (what to draw per layer) and renderer (boxes, labels via fillText). Text only ever goes
- * in through textContent.
+ * reuses the helpers the page draws with too (src/render): detection_view (score filter + NMS at the current IoU
+ * without the network), scene (what to draw per layer) and renderer (boxes, labels via fillText). Text only ever
+ * goes in through textContent.
  */
 import type { DetectionOutput } from '../api/types';
-import { geometryClassNms } from '../ui/canvas/class_nms';
-import { keptPerClass, viewDetections } from '../ui/canvas/detection_view';
-import { renderScene } from '../ui/canvas/renderer';
-import { buildScene, formatScore, type LayerState } from '../ui/canvas/scene';
-import { fitViewport } from '../ui/canvas/viewport';
+import { geometryClassNms } from '../render/class_nms';
+import { keptPerClass, viewDetections } from '../render/detection_view';
+import { renderScene } from '../render/renderer';
+import { buildScene, formatScore, type LayerState } from '../render/scene';
+import { fitViewport } from '../render/viewport';
 import { WIDGET_CSS } from './styles';
 
 export interface DrawSettings {

@@ -1,5 +1,5 @@
 /** The Annotate tab's side panel: images, tools (draw, delete, undo, redo), classes and the boxes of this image. */
-import { classColour } from '../canvas/colours';
+import { classColour } from '../../render/colours';
 import { checkbox, section } from '../controls';
 import { h, setChildren } from '../dom';
 import type { AnnotateController } from './annotate_controller';

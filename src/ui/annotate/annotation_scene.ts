@@ -1,6 +1,6 @@
 /** The Annotate tab's scene: the boxes of the current image, the selected one with handles, the box being drawn. */
-import { classColour } from '../canvas/colours';
-import type { DrawnObject } from '../canvas/scene';
+import { classColour } from '../../render/colours';
+import type { DrawnObject } from '../../render/scene';
 import type { EditorState } from './editor';
 
 export function annotationScene(state: EditorState, showLabels = true): DrawnObject[] {

@@ -7,7 +7,7 @@
  * the document as it was onto the undo stack (a whole drag is one step).
  */
 import type { Box } from '../../geometry/box';
-import type { Point } from '../canvas/viewport';
+import type { Point } from '../../render/viewport';
 import { clampPoint, hitHandle, normalizeBox, resizeBox, translateWithin, type HandleIndex } from './handles';
 
 export interface AnnotationClass {

@@ -4,7 +4,7 @@
  * 5 bottom, 6 bottom-left, 7 left. Each moves the edges it touches.
  */
 import type { Box } from '../../geometry/box';
-import type { Point } from '../canvas/viewport';
+import type { Point } from '../../render/viewport';
 
 export type HandleIndex = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 

@@ -4,9 +4,9 @@
  * Pointer events are reported in image coordinates.
  */
 import { h } from '../dom';
-import { renderScene } from './renderer';
-import type { DrawnObject } from './scene';
-import { fitViewport, IDENTITY_VIEWPORT, screenToImage, type Point, type Viewport } from './viewport';
+import { renderScene } from '../../render/renderer';
+import type { DrawnObject } from '../../render/scene';
+import { fitViewport, IDENTITY_VIEWPORT, screenToImage, type Point, type Viewport } from '../../render/viewport';
 
 export interface StagePointer {
   readonly type: 'down' | 'move' | 'up' | 'leave';

@@ -3,10 +3,10 @@
  * the user's thresholds, layers and focus into the stage's scene. NMS is re-run only when the IoU slider moves.
  */
 import type { DetectionResult } from '../../model/detection_types';
-import { geometryClassNms } from '../canvas/class_nms';
-import { keptPerClass, viewDetections, type DetectionView } from '../canvas/detection_view';
-import { hitTest } from '../canvas/hit_test';
-import { buildScene, type DrawnObject } from '../canvas/scene';
+import { geometryClassNms } from '../../render/class_nms';
+import { keptPerClass, viewDetections, type DetectionView } from '../../render/detection_view';
+import { hitTest } from '../../render/hit_test';
+import { buildScene, type DrawnObject } from '../../render/scene';
 import type { CanvasStage, StagePointer } from '../canvas/stage';
 import type { DetectorService } from '../detector_service';
 import { scaleResultToImage } from '../../model/scale_result';

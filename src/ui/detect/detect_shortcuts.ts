@@ -1,5 +1,5 @@
 /** Detect-tab keys (listed in shortcuts.ts): layer toggles, score threshold steps, Esc to clear the selection. */
-import type { LayerState } from '../canvas/scene';
+import type { LayerState } from '../../render/scene';
 import type { Store } from '../state/store';
 import type { DetectState } from './detect_state';
 

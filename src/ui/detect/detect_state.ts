@@ -1,6 +1,6 @@
 /** State of the Detect tab: the image, the last result, and how the user wants it drawn. */
 import type { DetectionResult } from '../../model/detection_types';
-import { DEFAULT_LAYERS, type LayerState } from '../canvas/scene';
+import { DEFAULT_LAYERS, type LayerState } from '../../render/scene';
 import type { DetectProgress } from '../detector_service';
 import type { LoadedImage } from '../image_input';
 import { Store } from '../state/store';

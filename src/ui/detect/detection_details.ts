@@ -4,9 +4,9 @@
  */
 import { encodeDeltas } from '../../geometry/bbox_transform';
 import { packBoxes, type Box } from '../../geometry/box';
-import { classColour } from '../canvas/colours';
-import type { DetectionView, ViewCandidate } from '../canvas/detection_view';
-import { formatScore } from '../canvas/scene';
+import { classColour } from '../../render/colours';
+import type { DetectionView, ViewCandidate } from '../../render/detection_view';
+import { formatScore } from '../../render/scene';
 import { section } from '../controls';
 import { h, setChildren } from '../dom';
 import type { Store } from '../state/store';

@@ -2,9 +2,9 @@
  * "Detections" section: one button per detection, best first. Hovering or focusing a row highlights it on the
  * canvas (the keyboard route to the same explanation the pointer gets); clicking selects it.
  */
-import { classColour } from '../canvas/colours';
-import type { ViewCandidate } from '../canvas/detection_view';
-import { formatScore } from '../canvas/scene';
+import { classColour } from '../../render/colours';
+import type { ViewCandidate } from '../../render/detection_view';
+import { formatScore } from '../../render/scene';
 import { section } from '../controls';
 import { h, setChildren } from '../dom';
 import type { Store } from '../state/store';

@@ -1,7 +1,7 @@
 /** "Display" section: thresholds and layer toggles. Moving a slider redraws at once; the network does not run again. */
 import { checkbox, lineGlyph, section, slider } from '../controls';
 import { h } from '../dom';
-import { DASH_PRE_REGRESSION, DASH_SUPPRESSED, type LayerState } from '../canvas/scene';
+import { DASH_PRE_REGRESSION, DASH_SUPPRESSED, type LayerState } from '../../render/scene';
 import type { Store } from '../state/store';
 import type { DetectState } from './detect_state';
 

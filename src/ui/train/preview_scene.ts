@@ -1,9 +1,9 @@
 /** The held-out preview's scene: ground truth (white, dashed) under the current model's detections. */
 import type { Box } from '../../geometry/box';
 import type { DetectionResult } from '../../model/detection_types';
-import { keptPerClass, viewDetections } from '../canvas/detection_view';
-import { geometryClassNms } from '../canvas/class_nms';
-import { buildScene, type DrawnObject } from '../canvas/scene';
+import { keptPerClass, viewDetections } from '../../render/detection_view';
+import { geometryClassNms } from '../../render/class_nms';
+import { buildScene, type DrawnObject } from '../../render/scene';
 
 export const PREVIEW_SCORE = 0.5;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { iou, type Box } from '../../geometry/box';
-import { detectionResultFixture } from '../../../e2e/fixtures/detection_result';
+import { iou, type Box } from '../geometry/box';
+import { detectionResultFixture } from './testing/detection_result';
 import { keptPerClass, viewDetections, type ClassNms } from './detection_view';
 
 /** Naive greedy NMS (the oracle): candidates come sorted by descending score. */

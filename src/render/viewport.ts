@@ -2,7 +2,7 @@
  * Where the image sits on the canvas: screen = image * scale + offset, in CSS pixels. The only place where image
  * and screen coordinates convert, so drawing, hit tests and the annotation editor agree.
  */
-import type { Box } from '../../geometry/box';
+import type { Box } from '../geometry/box';
 
 export interface Viewport {
   /** CSS pixels per image pixel. */

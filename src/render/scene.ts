@@ -5,7 +5,7 @@
  * Draw order = array order: proposals (faint) → suppressed candidates → boxes before regression (dashed) →
  * detections (solid) → the focused detection's explanation (source proposal, regression) → annotations.
  */
-import type { Box } from '../../geometry/box';
+import type { Box } from '../geometry/box';
 import { classColour, PROPOSAL_COLOUR } from './colours';
 import type { DetectionView, ViewCandidate } from './detection_view';
 

@@ -1,5 +1,5 @@
 /** Which drawn box is under the pointer: pure, in image coordinates. */
-import { boxArea, type Box } from '../../geometry/box';
+import { boxArea, type Box } from '../geometry/box';
 import type { Point } from './viewport';
 
 export interface Hittable {

@@ -5,8 +5,8 @@
  * 3. list the candidates NMS suppressed (above the same score threshold), each with the kept box that suppressed it.
  * Dropping low scores after NMS instead of before it changes nothing: a box can only suppress lower-scoring ones.
  */
-import { iou, type Box } from '../../geometry/box';
-import type { DetectionResult } from '../../model/detection_types';
+import { iou, type Box } from '../geometry/box';
+import type { DetectionResult } from '../model/detection_types';
 
 /** Greedy NMS of one class: indices of the kept boxes, in descending score order. */
 export type ClassNms = (boxes: readonly Box[], scores: readonly number[], iouThreshold: number) => readonly number[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectionResultFixture } from '../../../e2e/fixtures/detection_result';
+import { detectionResultFixture } from './testing/detection_result';
 import { keptPerClass, viewDetections, type DetectionView } from './detection_view';
 import { buildScene, DASH_PRE_REGRESSION, DEFAULT_LAYERS, type LayerState } from './scene';
 import { classColour } from './colours';

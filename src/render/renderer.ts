@@ -3,7 +3,7 @@
  * numbers here are CSS pixels; boxes go through the viewport from image to screen coordinates.
  * Every stroke gets a dark halo first, so the bright class colours stay visible on light and dark photos alike.
  */
-import type { Box } from '../../geometry/box';
+import type { Box } from '../geometry/box';
 import { textColourOn } from './colours';
 import type { DrawnObject } from './scene';
 import { imageToScreen, type Viewport } from './viewport';
