@@ -22,7 +22,7 @@ import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
 import { exportModelFiles, importHead, savedBackboneWeights, savedConfig } from './model_files';
 import { ProposalPool } from './proposal_pool';
-import type { FromWorker, Phase, Post, TrainImageSpec, TrainJob } from './protocol';
+import type { Phase, Post, TrainImageSpec, TrainJob } from './protocol';
 import { buildRoidb } from './roidb';
 import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
