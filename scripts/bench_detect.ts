@@ -34,7 +34,7 @@ function parseArgs(argv: string[]): { backend: HarnessBackend; json: boolean; sa
     save: argv.includes('--save') ? value('save', '') || null : null,
     options: {
       imageName: resolve(value('image', DEFAULT_IMAGE)),
-      // sent as bytes, so that any file works (Vite serves only the repository and ../shared)
+      // sent as bytes, so that any file works (the harness serves only the repository)
       imageBase64: readFileSync(resolve(value('image', DEFAULT_IMAGE))).toString('base64'),
       proposals: int('proposals', 2000),
       rcnnSample: int('rcnn-sample', 32),

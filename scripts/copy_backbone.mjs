@@ -1,6 +1,7 @@
 // Copies the pretrained MobileNetV3 CenterNet (from the npm package @vladmandic/human, MIT) into the served
-// assets, so the app never fetches a model from the network at run time.
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+// assets, so the app never fetches a model from the network at run time. Run by `npm start`, `npm run build`, the
+// browser tests, and every command that opens the headless harness (scripts/lib/browser_session.ts).
+import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,5 +25,10 @@ for (const file of ['centernet.json', 'centernet.bin']) {
     console.error(`Missing ${from}: reinstall @vladmandic/human.`);
     process.exit(1);
   }
-  if (!existsSync(to) || statSync(to).size !== statSync(from).size) copyFileSync(from, to);
+  if (!existsSync(to) || statSync(to).size !== statSync(from).size) {
+    // copied beside, then renamed: a server or a second command reading the file never sees half of it
+    const part = `${to}.${process.pid}.part`;
+    copyFileSync(from, part);
+    renameSync(part, to);
+  }
 }

@@ -2,11 +2,18 @@
  * Runs code in real headless Chromium against this repo served by Vite on localhost (WebGPU needs a secure
  * context). Used by the commands that must measure or check the browser path (check:golden --backend webgpu,
  * the benchmarks, train/eval).
+ *
+ * Every session first copies the pretrained backbone into public/backbone/ (scripts/copy_backbone.mjs, as
+ * `npm start` does), so each command works right after `npm ci`. Its Vite server serves the repository and the
+ * `serveDirs` it is given (e.g. a dataset's image folders, under /@fs/<absolute path>), and nothing else: the
+ * `server.fs.allow` of vite.config.ts (which `npm start` and the browser tests use) is replaced, not extended.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, assertChromiumInstalled } from './chromium';
+import { harnessAllowList, isInside } from './serve_dirs';
 
 export type HarnessBackend = 'webgpu' | 'webgl' | 'cpu';
 
@@ -16,10 +23,39 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  readonly backend: HarnessBackend;
+  readonly verbose?: boolean;
+  /** Directories outside the repository the page may fetch from (under /@fs/); relative ones against the cwd. */
+  readonly serveDirs?: readonly string[];
+}
+
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function openHarness(options: { backend: HarnessBackend; verbose?: boolean }): Promise<BrowserSession> {
+/** scripts/copy_backbone.mjs, in a child process: it is idempotent and exits 1 with a message on failure. */
+function prepareBackbone(): void {
+  try {
+    // its stdout goes to stderr: a command's stdout may be JSON
+    execFileSync(process.execPath, [`${repoRoot}/scripts/copy_backbone.mjs`], { stdio: ['ignore', 2, 'inherit'] });
+  } catch {
+    throw new Error('could not copy the pretrained backbone into public/backbone/ (scripts/copy_backbone.mjs, see above)');
+  }
+}
+
+/** Sets server.fs.allow to exactly `allow`: returning it from `config` would be appended to vite.config.ts's. */
+function serveOnly(allow: readonly string[]): Plugin {
+  return {
+    name: 'frcnn-harness-serve-only',
+    config(config) {
+      config.server = { ...config.server, fs: { ...config.server?.fs, allow: [...allow] } };
+    },
+  };
+}
+
+export async function openHarness(options: HarnessOptions): Promise<BrowserSession> {
   assertChromiumInstalled();
+  prepareBackbone();
+  const allow = harnessAllowList(repoRoot, options.serveDirs);
   let server: ViteDevServer | undefined;
   let browser: Browser | undefined;
   try {
@@ -29,7 +65,12 @@ export async function openHarness(options: { backend: HarnessBackend; verbose?: 
       logLevel: 'error',
       // vite.config.ts serves the harness cross-origin isolated: tfjs's wasm backend then runs on every core
       server: { port: 0, strictPort: false, host: '127.0.0.1', hmr: false },
+      plugins: [serveOnly(allow)],
     });
+    // Vite adds its own client folder when no listed one holds it; anything else would be served unasked
+    const extra = server.config.server.fs.allow.filter((dir) => !allow.some((a) => isInside(dir, a)) && !dir.endsWith('/vite/dist/client'));
+    if (extra.length > 0) throw new Error(`the harness would serve more than it was given: ${extra.join(', ')}`);
+    if (options.verbose) process.stderr.write(`harness serves ${allow.join(', ')}\n`);
     await server.listen();
     const baseUrl = server.resolvedUrls?.local[0]?.replace(/\/$/, '') ?? '';
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true });
@@ -62,7 +103,7 @@ export async function openHarness(options: { backend: HarnessBackend; verbose?: 
 
 /** Opens a session, runs `work`, and always closes the browser and the server. */
 export async function withHarness<T>(
-  options: { backend: HarnessBackend; verbose?: boolean },
+  options: HarnessOptions,
   work: (session: BrowserSession) => Promise<T>,
 ): Promise<T> {
   const session = await openHarness(options);

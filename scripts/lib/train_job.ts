@@ -1,7 +1,9 @@
 /**
  * Node side of the headless train/eval commands: dataset records to the worker's image specs (served by Vite at
  * /@fs/<absolute path>), the on-disk proposal cache (keyed by image path, size, mtime, mode and resolution), and
- * one run of a job in headless Chromium with its events relayed back.
+ * one run of a job in headless Chromium with its events relayed back. The harness serves the folders holding the
+ * job's images, wherever they are, besides the repository; the model and the proposal cache are read and written
+ * in Node and reach the page inside the job, so their folders are not served.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Dataset } from '../../src/data/record';
 import type { WireEvent, WireImage, WireJob, runWireJob } from '../../src/training/headless';
 import { withHarness } from './browser_session';
+import { fsUrl, jobImageDirs } from './serve_dirs';
 
 export const DEFAULT_CACHE_DIR = resolve('node_modules/.cache/frcnn-proposals');
 
@@ -47,7 +50,7 @@ export function wireImages(dataset: Dataset, imagePaths: Map<string, string>, cl
     const objects = record.objects.filter((o) => classNames.includes(o.className));
     return {
       id: record.imageFile,
-      url: `/@fs${resolve(path)}`,
+      url: fsUrl(path),
       gtBoxes: objects.flatMap((o) => [...o.box]),
       gtClasses: objects.map((o) => classNames.indexOf(o.className) + 1),
       difficult: objects.map((o) => o.difficult),
@@ -66,7 +69,7 @@ export interface RunOptions {
 
 /** Runs the job in headless Chromium on the project's harness page; resolves after the worker's `done`. */
 export async function runInBrowser(job: WireJob, options: RunOptions): Promise<void> {
-  await withHarness({ backend: 'cpu', verbose: options.verbose }, async ({ page }) => {
+  await withHarness({ backend: 'cpu', verbose: options.verbose, serveDirs: jobImageDirs(job) }, async ({ page }) => {
     await page.exposeFunction('frcnnTrainEvent', (event: WireEvent) => {
       if (event.type === 'proposals') {
         const path = options.imagePaths.get(event.id);
