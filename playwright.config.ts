@@ -12,6 +12,10 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   workers: 1, // two cores: SwiftShader already uses both
   retries: 0,
+  // Under CI (.ci/run sets CI=true): a forgotten `test.only` fails the run, and the web server is always our own.
+  forbidOnly: !!process.env.CI,
+  // One clear error when ../shared (data sets, golden files) is missing, before any spec file loads.
+  globalSetup: './scripts/lib/require_shared.mjs',
   reporter: [['list']],
   // Per port, so two runs side by side do not delete each other's traces.
   outputDir: process.env.PW_PORT ? `test-results/port-${PORT}` : 'test-results',

@@ -6,5 +6,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // One clear error when ../shared (data sets, golden files) is missing, before any test file loads.
+    globalSetup: ['scripts/lib/require_shared.mjs'],
+    // Under CI (.ci/run sets CI=true) a forgotten `.only` fails the run instead of skipping every other test.
+    allowOnly: !process.env.CI,
   },
 });
