@@ -1,27 +1,27 @@
 /**
- * npm run train -- --dataset <dir> [--train-split <name|list|csv>] [--test-split <name|list|csv>] --out <dir>
- *   [--iterations N] [--backend wasm|webgl|webgpu|cpu] [--feature-backend wasm|...] [--scale 600] [--lr 0.001]
- *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--svd-fc6 R] [--svd-fc7 R]
- *   [--fc6 256] [--fc7 256] [--dropout 0.5] [--no-flip] [--stage-wise N] [--no-eval] [--cache-dir DIR] [--verbose]
- *   [--box-voting IoU] (the saved model votes each detection's box among overlapping candidates, src/model/box_voting.ts)
- *   [--fg-balance uniform|per-class] (foreground RoIs of an image: uniform as in the paper, or an equal share per class)
- *   [--test-flips none|h|v|hv|h,v,hv] (the saved model also scores mirrored views of each image and averages them,
- *   src/model/test_flips.ts) [--vertical-flips] (also train on vertically flipped copies: microscopy, aerial views)
- *   [--bg-thresh-lo 0.1] (background RoIs have IoU in [this, 0.5) with a gt box; the paper's 0.1, Detectron's 0)
- *   [--proposals-only] (fill the proposal cache and stop) [--trainable fc|<first conv block, e.g. expanded_conv_11>] (conv fine-tuning needs --backend webgl|webgpu|cpu)
+ * npm run train -- --dataset <dir> --out <dir> [--train-split <name|list|csv>] [--val-split <name|list|csv|none>]
+ *   [--test-split <name|list|csv>] [--budget-minutes 15] [--backend wasm|webgl|webgpu|cpu] [--feature-backend wasm|...]
+ *   [--cache-dir DIR] [--no-eval] [--verbose] [--proposals-only]
+ *   and any of the recipe's settings, each overriding what the recipe chose (src/training/recipe.ts):
+ *   [--iterations N] [--lr 0.01] [--scale 600] [--max-size 1000] [--dropout 0] [--trainable fc|expanded_conv_12]
+ *   [--fg-balance uniform|per-class] [--bg-thresh-lo 0.1] [--box-voting IoU|off] [--no-flip] [--vertical-flips]
+ *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--seed 3] [--fc6 256] [--fc7 256]
+ *   [--reduce 128] [--svd-fc6 R] [--svd-fc7 R] [--stage-wise N] [--test-flips none|h|v|hv|h,v,hv]
  *
- * Fine-tunes Fast R-CNN in headless Chromium through the same Web Worker the app uses (src/training/worker.ts):
- * proposals (cached on disk), frozen-backbone features (cached in the worker), SGD, held-out VOC evaluation, then
- * writes <out>/model.json + <out>/weights.bin. Logs and the per-class AP table go to stderr; stdout is one JSON
- * line {"iterations", "seconds", "out"}.
+ * With no setting given, the recommended recipe for the set is used: derived from its images and boxes, and a time
+ * budget. Validation: the set's validation split (`val` beside `train`, or --val-split), else a stratified fifth of
+ * the training images; its mAP is measured during the run and the run ends with the weights of its best evaluation.
+ * The test split is evaluated once, at the end. Everything runs in headless Chromium through the same Web Worker the
+ * app uses (src/training/worker.ts). Logs go to stderr; stdout is one JSON line
+ * {"iterations", "chosenIteration", "validationMap", "testMap", "seconds", "out"}.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HEAD } from '../src/model/defaults';
-import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../src/training/defaults';
-import type { WireJob } from '../src/training/headless';
-import type { EvaluationSummary, TrainBackend, TrainProgress } from '../src/training/protocol';
+import type { WireImage, WireJob } from '../src/training/headless';
+import { buildTrainJob, recipeFor, splitForValidation } from '../src/training/job_builder';
+import { describeRecipe, type RecipeOverrides } from '../src/training/recipe';
+import type { DoneSummary, EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../src/training/protocol';
 import type { Flip } from '../src/geometry/flip';
 import { loadDatasetDir } from './lib/load_dataset';
 import { parseTestFlips } from './lib/test_flips_arg';
@@ -30,15 +30,15 @@ import { formatApTable, formatProgress } from './lib/train_report';
 
 const { values: a } = parseArgs({
   options: {
-    dataset: { type: 'string' }, 'train-split': { type: 'string' }, 'test-split': { type: 'string' }, out: { type: 'string' },
-    iterations: { type: 'string', default: '1000' }, backend: { type: 'string', default: 'wasm' }, 'feature-backend': { type: 'string', default: 'wasm' },
-    scale: { type: 'string', default: '600' }, 'max-size': { type: 'string', default: '1000' }, lr: { type: 'string', default: '0.001' },
-    proposals: { type: 'string', default: 'fast' }, 'proposal-max-side': { type: 'string', default: '500' }, 'max-proposals': { type: 'string', default: '2000' },
+    dataset: { type: 'string' }, 'train-split': { type: 'string' }, 'val-split': { type: 'string' }, 'test-split': { type: 'string' }, out: { type: 'string' },
+    'budget-minutes': { type: 'string' }, backend: { type: 'string', default: 'wasm' }, 'feature-backend': { type: 'string' },
+    iterations: { type: 'string' }, scale: { type: 'string' }, 'max-size': { type: 'string' }, lr: { type: 'string' },
+    proposals: { type: 'string' }, 'proposal-max-side': { type: 'string' }, 'max-proposals': { type: 'string' },
     'svd-fc6': { type: 'string' }, 'svd-fc7': { type: 'string' }, fc6: { type: 'string' }, fc7: { type: 'string' }, dropout: { type: 'string' },
     reduce: { type: 'string' }, 'no-flip': { type: 'boolean', default: false }, 'stage-wise': { type: 'string' }, 'no-eval': { type: 'boolean', default: false },
-    'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, seed: { type: 'string', default: '3' }, verbose: { type: 'boolean', default: false },
-    'log-every': { type: 'string', default: '25' }, trainable: { type: 'string', default: 'fc' },
-    'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string', default: 'uniform' },
+    'cache-dir': { type: 'string', default: DEFAULT_CACHE_DIR }, seed: { type: 'string' }, verbose: { type: 'boolean', default: false },
+    'log-every': { type: 'string', default: '25' }, trainable: { type: 'string' },
+    'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string' },
     'box-voting': { type: 'string' }, 'test-flips': { type: 'string' }, 'vertical-flips': { type: 'boolean', default: false },
     'bg-thresh-lo': { type: 'string' },
   },
@@ -49,75 +49,98 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const num = (name: keyof typeof a): number | undefined => (a[name] === undefined ? undefined : Number(a[name]));
-if (!a.dataset || !a.out) fail('usage: npm run train -- --dataset <dir> --out <dir> [--train-split X] [--test-split Y] [--iterations N]');
+/** A numeric flag, checked: undefined when not given. */
+function num(name: keyof typeof a, valid: (v: number) => boolean = Number.isFinite, what = 'a number'): number | undefined {
+  const raw = a[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !valid(value)) fail(`--${name} must be ${what}, got '${String(raw)}'`);
+  return value;
+}
+if (!a.dataset || !a.out) fail('usage: npm run train -- --dataset <dir> --out <dir> [--train-split X] [--val-split Y|none] [--test-split Z] [--iterations N]');
 const backends = ['wasm', 'webgl', 'webgpu', 'cpu'];
-const voting = a['box-voting'] === undefined ? undefined : Number(a['box-voting']);
-if (voting !== undefined && !(voting > 0 && voting <= 1)) fail('--box-voting must be an IoU in (0, 1], e.g. 0.5');
-if (a['fg-balance'] !== 'uniform' && a['fg-balance'] !== 'per-class') fail('--fg-balance must be uniform or per-class');
-const bgLo = num('bg-thresh-lo') ?? DEFAULT_TRAIN_CONFIG.sampling.bgThreshLo;
-if (!(bgLo >= 0 && bgLo < DEFAULT_TRAIN_CONFIG.sampling.bgThreshHi)) fail(`--bg-thresh-lo must be in [0, ${DEFAULT_TRAIN_CONFIG.sampling.bgThreshHi})`);
+if (!backends.includes(a.backend!) || (a['feature-backend'] && !backends.includes(a['feature-backend']))) fail(`--backend must be one of ${backends.join(', ')}`);
+if (a['fg-balance'] !== undefined && a['fg-balance'] !== 'uniform' && a['fg-balance'] !== 'per-class') fail('--fg-balance must be uniform or per-class');
+if (a.proposals !== undefined && a.proposals !== 'fast' && a.proposals !== 'quality') fail('--proposals must be fast or quality');
+const positive = (v: number) => v > 0;
+const voting = a['box-voting'] === 'off' ? null : num('box-voting', (v) => v > 0 && v <= 1, 'an IoU in (0, 1], e.g. 0.5, or off');
 let testFlips: Flip[] | undefined;
 try {
   testFlips = a['test-flips'] === undefined ? undefined : parseTestFlips(a['test-flips']);
 } catch (error) {
   fail((error as Error).message);
 }
-if (!backends.includes(a.backend!) || !backends.includes(a['feature-backend']!)) fail(`--backend must be one of ${backends.join(', ')}`);
+const overrides: RecipeOverrides = {
+  iterations: num('iterations', (v) => Number.isInteger(v) && v > 0, 'a positive whole number'),
+  learningRate: num('lr', positive, 'a positive number'),
+  scale: num('scale', (v) => v >= 16, 'at least 16 (pixels)'),
+  maxSize: num('max-size', (v) => v >= 16, 'at least 16 (pixels)'),
+  dropout: num('dropout', (v) => v >= 0 && v < 1, 'in [0, 1)'),
+  trainable: a.trainable,
+  fgBalance: a['fg-balance'] as RecipeOverrides['fgBalance'],
+  bgThreshLo: num('bg-thresh-lo', (v) => v >= 0 && v < 0.5, 'in [0, 0.5)'),
+  ...(a['no-flip'] && { flip: false }),
+  ...(a['vertical-flips'] && { verticalFlip: true }),
+  ...(voting !== undefined && { boxVotingIou: voting }),
+  proposalMode: a.proposals as RecipeOverrides['proposalMode'],
+  proposalMaxSide: num('proposal-max-side', (v) => v >= 32, 'at least 32 (pixels)'),
+  maxProposals: num('max-proposals', (v) => Number.isInteger(v) && v > 0, 'a positive whole number'),
+  seed: num('seed', Number.isInteger, 'a whole number'),
+  head: {
+    ...(a.fc6 && { fc6: num('fc6', positive) }), ...(a.fc7 && { fc7: num('fc7', positive) }),
+    ...(a.reduce && { reduceChannels: num('reduce', positive) }),
+  },
+};
+const budgetMinutes = num('budget-minutes', positive, 'a positive number of minutes');
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const defaultSplit = async (names: string[]) => {
-  const all = await loadDatasetDir(a.dataset!);
-  return names.find((n) => all.splits.has(n));
-};
-const trainSplit = a['train-split'] ?? (await defaultSplit(['trainval', 'train']));
-const testSplit = a['test-split'] ?? (await defaultSplit(['test']));
-const train = await loadDatasetDir(a.dataset!, { split: trainSplit });
-const test = testSplit && !a['no-eval'] ? await loadDatasetDir(a.dataset!, { split: testSplit }) : undefined;
+const all = await loadDatasetDir(a.dataset!);
+const has = (name: string) => all.splits.has(name);
+// A set with train and val lists trains on train and chooses on val; otherwise the recipe carves validation out.
+const trainSplit = a['train-split'] ?? (has('train') && has('val') && a['val-split'] === undefined ? 'train' : ['trainval', 'train'].find(has));
+const valSplit = a['val-split'] === 'none' ? undefined : a['val-split'] ?? (trainSplit === 'train' && has('val') ? 'val' : undefined);
+const testSplit = a['test-split'] ?? (has('test') ? 'test' : undefined);
+const load = (split: string | undefined) => loadDatasetDir(a.dataset!, { split });
+const train = await load(trainSplit);
+const val = valSplit ? await load(valSplit) : undefined;
+const test = testSplit && !a['no-eval'] ? await load(testSplit) : undefined;
 const classNames = train.dataset.classNames;
-log(`train: ${train.dataset.records.length} images (${trainSplit ?? 'all'}), classes ${classNames.join(', ')}` +
-  (test ? `; test: ${test.dataset.records.length} images (${testSplit})` : '; no test split'));
+if (train.dataset.records.every((r) => r.objects.length === 0)) fail(`the training split (${trainSplit ?? 'all images'}) has no labelled boxes`);
 
-const cache = new ProposalCache(resolve(a['cache-dir']!), { mode: a.proposals!, maxSide: num('proposal-max-side')! });
-const iterations = num('iterations')!;
-const head = {
-  ...DEFAULT_HEAD,
-  ...(a.fc6 ? { fc6: Number(a.fc6) } : {}), ...(a.fc7 ? { fc7: Number(a.fc7) } : {}),
-  ...(a.dropout ? { dropoutRate: Number(a.dropout) } : {}), ...(a.reduce ? { reduceChannels: Number(a.reduce) } : {}),
-};
-const job: WireJob = {
+const cache = new ProposalCache(resolve(a['cache-dir']!), { mode: a.proposals ?? 'fast', maxSide: overrides.proposalMaxSide ?? 500 });
+const wire = (loaded: typeof train) => wireImages(loaded.dataset, loaded.imagePaths, classNames, cache);
+const split = splitForValidation<WireImage>(wire(train), a['val-split'] === 'none' ? [] : val ? wire(val) : null, overrides.seed ?? 3);
+const sizes = new Map([...train.dataset.records, ...(val?.dataset.records ?? [])].map((r) => [r.imageFile, { width: r.width, height: r.height }]));
+const recipe = recipeFor({
+  classNames, images: split, sizes, overrides, ...(budgetMinutes !== undefined && { budgetSeconds: budgetMinutes * 60 }),
+});
+log(`train: ${split.train.length} images (${trainSplit ?? 'all'}${split.carvedOut ? ', less the validation carve-out' : ''}), classes ${classNames.join(', ')}`);
+log(`validation: ${split.validation.length} images (${valSplit ?? (split.carvedOut ? `a stratified ${Math.round((100 * split.validation.length) / (split.validation.length + split.train.length))}% of the training images` : 'none')})` +
+  (test ? `; test: ${test.dataset.records.length} images (${testSplit}), evaluated once at the end` : '; no test split'));
+log(`recipe (about ${Math.round(recipe.estimatedSeconds / 60)} min on a 2-core machine):`);
+for (const line of describeRecipe(recipe)) log(`  ${line}`);
+
+const backend = a.backend as TrainBackend;
+const iterations = recipe.config.solver.iterations;
+const { model: _noModel, ...built } = buildTrainJob<WireImage>(classNames, { train: split.train, validation: split.validation, test: test ? wire(test) : [] }, recipe, {
   runId: `cli-${Date.now()}`,
   mode: a['proposals-only'] ? 'proposals' : 'train',
-  classNames,
-  train: wireImages(train.dataset, train.imagePaths, classNames, cache),
-  test: test ? wireImages(test.dataset, test.imagePaths, classNames, cache) : [],
-  config: {
-    ...DEFAULT_TRAIN_CONFIG,
-    solver: { ...scaledSolver(iterations), baseLr: num('lr')! },
-    sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, fgBalance: a['fg-balance'] as 'uniform' | 'per-class', bgThreshLo: bgLo },
-    useFlipped: !a['no-flip'], useVerticalFlips: a['vertical-flips'], scale: num('scale')!, maxSize: num('max-size')!, seed: num('seed')!,
-    // a headless run is never reloaded; on WebGPU checkpoints let it resume after a lost device (src/training/recovery.ts)
-    checkpointEvery: a.backend === 'webgpu' ? checkpointInterval(iterations) : 0,
-    trainable: a.trainable === 'fc' ? { kind: 'fc' } : { kind: 'conv', firstLayer: a.trainable! },
-  },
-  head,
-  backend: a.backend as TrainBackend,
-  featureBackend: a['feature-backend'] as TrainBackend,
-  proposalMode: a.proposals as 'fast' | 'quality',
-  proposalMaxSide: num('proposal-max-side')!,
-  maxProposals: num('max-proposals')!,
-  resume: false,
-  evaluateAtEnd: Boolean(test),
-  svdRanks: { fc6: num('svd-fc6') ?? null, fc7: num('svd-fc7') ?? null },
-  detect: { ...(voting !== undefined ? { boxVotingIou: voting } : {}), ...(testFlips ? { testFlips } : {}) },
-  stageWiseLocIterations: num('stage-wise'),
-};
-const cached = [...job.train, ...job.test].filter((i) => i.proposals).length;
-log(`proposals: ${cached}/${job.train.length + job.test.length} cached in ${cache.dir}`);
+  backend,
+  featureBackend: (a['feature-backend'] ?? 'wasm') as TrainBackend,
+  // a headless run is never reloaded; on WebGPU checkpoints let it resume after a lost device (src/training/recovery.ts)
+  checkpointEvery: backend === 'webgpu' ? recipe.config.checkpointEvery : 0,
+  svdRanks: { fc6: num('svd-fc6', positive) ?? null, fc7: num('svd-fc7', positive) ?? null },
+  testFlips,
+  stageWiseLocIterations: num('stage-wise', (v) => Number.isInteger(v) && v > 0, 'a positive whole number'),
+});
+const job: WireJob = built; // a command-line run starts from the pretrained backbone and a fresh head
+const everyImage = [...job.train, ...(job.validation ?? []), ...job.test];
+log(`proposals: ${everyImage.filter((i) => i.proposals).length}/${everyImage.length} cached in ${cache.dir}`);
 
-const imagePaths = new Map([...train.imagePaths, ...(test?.imagePaths ?? [])]);
-let summary: { iterations: number; seconds: number; phaseSeconds: Record<string, number>; backend?: string } | undefined;
+const imagePaths = new Map([...train.imagePaths, ...(val?.imagePaths ?? []), ...(test?.imagePaths ?? [])]);
+let summary: DoneSummary | undefined;
+let testResult: EvaluationSummary | undefined;
 const logEvery = num('log-every')!;
 let lastPhase = '';
 await runInBrowser(job, {
@@ -134,8 +157,15 @@ await runInBrowser(job, {
         break;
       }
       case 'evaluation':
-        log(formatApTable(event.result as EvaluationSummary));
+        testResult = event.result as EvaluationSummary;
+        log(`test split (${testSplit}), evaluated once:`);
+        log(formatApTable(testResult));
         break;
+      case 'validation': {
+        const point = event.point as ValidationPoint;
+        log(`validation mAP ${(100 * point.mAP).toFixed(1)}% at iteration ${point.iteration}/${iterations}`);
+        break;
+      }
       case 'notice':
         log(event.message);
         break;
@@ -148,11 +178,17 @@ await runInBrowser(job, {
         break;
       }
       case 'done':
-        summary = event.summary as typeof summary;
+        summary = event.summary as DoneSummary;
         break;
     }
   },
 });
 const seconds = (performance.now() - t0) / 1000;
-if (summary) log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; total ${seconds.toFixed(1)} s${summary.backend ? ` (SGD on ${summary.backend})` : ''}`);
-process.stdout.write(`${JSON.stringify({ iterations: summary?.iterations ?? 0, seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!) })}\n`);
+if (summary) log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${(v ?? 0).toFixed(1)}`).join(', ')}; total ${seconds.toFixed(1)} s${summary.backend ? ` (SGD on ${summary.backend})` : ''}`);
+const best = summary?.validation?.find((p) => p.iteration === summary?.chosenIteration);
+if (best) log(`kept the weights of iteration ${best.iteration} of ${summary!.iterations} (best validation mAP ${(100 * best.mAP).toFixed(1)}%)`);
+const round3 = (v: number | undefined) => (v === undefined ? null : Math.round(v * 1000) / 1000);
+process.stdout.write(`${JSON.stringify({
+  iterations: summary?.iterations ?? 0, chosenIteration: summary?.chosenIteration ?? summary?.iterations ?? 0,
+  validationMap: round3(best?.mAP), testMap: round3(testResult?.metric.voc07.mAP), seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!),
+})}\n`);

@@ -2,7 +2,7 @@
  * Main-thread client of the training worker: starts a job, forwards control calls, and dispatches the worker's
  * events to typed listeners. `done` resolves with the summary, or rejects on an error message.
  */
-import type { DoneSummary, EvaluationSummary, FromWorker, ModelFiles, TrainJob, TrainProgress } from './protocol';
+import type { DoneSummary, EvaluationSummary, FromWorker, ModelFiles, TrainJob, TrainProgress, ValidationPoint } from './protocol';
 
 export interface TrainingListeners {
   onPhase?(phase: string, done: number, total: number, detail?: string): void;
@@ -17,6 +17,7 @@ export interface TrainingListeners {
   onPaused?(iteration: number): void;
   onResumed?(iteration: number): void;
   onEvaluation?(result: EvaluationSummary): void;
+  onValidation?(point: ValidationPoint): void;
   onModel?(files: ModelFiles): void;
 }
 
@@ -41,6 +42,7 @@ export class TrainingClient {
           case 'paused': return listeners.onPaused?.(m.iteration);
           case 'resumed': return listeners.onResumed?.(m.iteration);
           case 'evaluation': return listeners.onEvaluation?.(m.result);
+          case 'validation': return listeners.onValidation?.(m.point);
           case 'model': return listeners.onModel?.(m.files);
           case 'done': return resolve(m.summary);
           case 'error': return reject(new Error(m.message));

@@ -1,8 +1,10 @@
 /**
- * A rough estimate of a fine-tuning run's time and memory, shown before it starts. Pure arithmetic on rates measured
- * with `npm run train` on a 2-core machine with the wasm backend (4 BCCD images, 30 iterations: proposals 2.1 s per
- * image, features 1.4 s per image copy at scale 600, 1.84 s per iteration), scaled by image area. When the page has
- * finished a run on this machine, the measured rates (MeasuredRates) replace the defaults.
+ * A rough estimate of a fine-tuning run's time and memory, shown before it starts and used by the recipe
+ * (recipe.ts) to fit the iterations into a time budget. Pure arithmetic on rates measured with `npm run train` on a
+ * 2-core machine, wasm on 2 threads, the last conv layer learning (the shipped raccoon and BCCD runs of 2026-11-25:
+ * proposals 0.12-0.17 s per image, features about 0.3 s per megapixel of input, 0.30-0.35 s per iteration, held-out
+ * evaluation 0.3 s per image), scaled by image area. When the page has finished a run on this machine, the measured
+ * rates (MeasuredRates) replace the defaults.
  */
 
 export interface EstimateInput {
@@ -18,6 +20,8 @@ export interface EstimateInput {
   readonly verticalFlips?: boolean;
   /** Images that still need proposals (not cached). */
   readonly needProposals: number;
+  /** Validation images and how many times they are evaluated during the run (recipe.ts). */
+  readonly validation?: { readonly images: readonly { width: number; height: number }[]; readonly evaluations: number };
 }
 
 /** Seconds per unit of work, at scale 600. */
@@ -25,13 +29,16 @@ export interface MeasuredRates {
   readonly proposalSeconds: number;
   readonly featureSecondsPerMegapixel: number;
   readonly iterationSeconds: number;
+  /** One held-out image through the head (2,000 proposals), features cached. */
+  readonly evaluationSeconds: number;
   readonly exportSeconds: number;
 }
 
 export const DEFAULT_RATES: MeasuredRates = {
-  proposalSeconds: 2.1,
-  featureSecondsPerMegapixel: 2.9, // 1.4 s for a 800 x 600 copy
-  iterationSeconds: 1.84,
+  proposalSeconds: 0.2,
+  featureSecondsPerMegapixel: 0.3,
+  iterationSeconds: 0.3,
+  evaluationSeconds: 0.3,
   exportSeconds: 3,
 };
 
@@ -44,7 +51,7 @@ const MODEL_BYTES = 3 * 4 * (7 * 7 * 128 * 256 + 256 * 256 + 528 * 128) + 4.2e6 
 export interface Estimate {
   readonly seconds: number;
   readonly bytes: number;
-  readonly phases: { readonly proposals: number; readonly features: number; readonly training: number; readonly exporting: number };
+  readonly phases: { readonly proposals: number; readonly features: number; readonly training: number; readonly validating: number; readonly exporting: number };
 }
 
 function scaled(size: { width: number; height: number }, scale: number, maxSize: number): { width: number; height: number } {
@@ -52,10 +59,17 @@ function scaled(size: { width: number; height: number }, scale: number, maxSize:
   return { width: size.width * s, height: size.height * s };
 }
 
+/** Relative cost of one SGD iteration at a training scale (measured: 800 costs about 1.2x of 600, not 1.8x). */
+export function iterationCostFactor(scale: number): number {
+  return 0.7 + 0.3 * (scale / 600) ** 2;
+}
+
 export function estimateRun(input: EstimateInput, rates: MeasuredRates = DEFAULT_RATES): Estimate {
+  const validation = input.validation?.images ?? [];
   const copies = [
     ...input.train.flatMap((size) => new Array<typeof size>((input.flipped ? 2 : 1) * (input.verticalFlips ? 2 : 1)).fill(size)),
     ...input.test,
+    ...validation,
   ].map((size) => scaled(size, input.scale, input.maxSize));
   const megapixels = copies.reduce((sum, c) => sum + (c.width * c.height) / 1e6, 0);
   const featureBytes = copies.reduce((sum, c) => sum + Math.ceil(c.width / STRIDE) * Math.ceil(c.height / STRIDE) * TAP_CHANNELS * 2, 0);
@@ -63,10 +77,12 @@ export function estimateRun(input: EstimateInput, rates: MeasuredRates = DEFAULT
   const phases = {
     proposals: input.needProposals * rates.proposalSeconds,
     features: megapixels * rates.featureSecondsPerMegapixel,
-    training: input.iterations * rates.iterationSeconds * (0.35 + 0.65 * areaFactor),
+    training: input.iterations * rates.iterationSeconds * iterationCostFactor(input.scale),
+    validating: (validation.length * (input.validation?.evaluations ?? 0) + input.test.length) * rates.evaluationSeconds * areaFactor,
     exporting: rates.exportSeconds,
   };
-  return { seconds: phases.proposals + phases.features + phases.training + phases.exporting, bytes: featureBytes + MODEL_BYTES, phases };
+  const seconds = phases.proposals + phases.features + phases.training + phases.validating + phases.exporting;
+  return { seconds, bytes: featureBytes + MODEL_BYTES, phases };
 }
 
 export function formatDuration(seconds: number): string {

@@ -71,11 +71,13 @@ async function headOnCachedView(ctx: EvalContext, key: string, flip: Flip, propo
 export async function evaluateHead(
   ctx: EvalContext, images: readonly TrainImageSpec[], proposals: ReadonlyMap<string, Float32Array>,
   sizes: ReadonlyMap<string, { width: number; height: number }>, onImage?: (done: number) => void,
+  /** Feature-store key prefix of the images: 'test' (held out) or 'val' (validation). */
+  keyPrefix: 'test' | 'val' = 'test',
 ): Promise<EvaluationSummary> {
   const t0 = performance.now();
   const detections: ImageDetections[] = [];
   for (const image of images) {
-    detections.push(await detectCached(ctx, `test/${image.id}`, proposals.get(image.id)!, sizes.get(image.id)!));
+    detections.push(await detectCached(ctx, `${keyPrefix}/${image.id}`, proposals.get(image.id)!, sizes.get(image.id)!));
     onImage?.(detections.length);
   }
   return summarizeVoc(images, detections, ctx.classNames, (performance.now() - t0) / 1000);

@@ -7,9 +7,10 @@ import { TrainingClient } from './client';
 import type { ModelFiles, TrainImageSpec, TrainJob } from './protocol';
 
 /** A TrainJob whose proposals and model weights are base64 strings (what page.evaluate can carry). */
-export type WireJob = Omit<TrainJob, 'train' | 'test' | 'model'> & {
+export type WireJob = Omit<TrainJob, 'train' | 'test' | 'validation' | 'model'> & {
   readonly train: WireImage[];
   readonly test: WireImage[];
+  readonly validation?: WireImage[];
   readonly model?: { readonly modelJson: string; readonly weights: string };
 };
 export type WireImage = Omit<TrainImageSpec, 'proposals'> & { readonly proposals?: string };
@@ -22,6 +23,7 @@ export type WireEvent =
   /** A NaN step rolled back, or a lost GPU device recovered from: a sentence for the log. */
   | { readonly type: 'notice'; readonly message: string }
   | { readonly type: 'evaluation'; readonly result: unknown }
+  | { readonly type: 'validation'; readonly point: unknown }
   | { readonly type: 'model'; readonly modelJson: string; readonly weights: string }
   | { readonly type: 'done'; readonly summary: unknown };
 
@@ -48,7 +50,7 @@ function decodeImage(image: WireImage): TrainImageSpec {
 /** Runs the job; resolves when the worker is done (rejects on a worker error). */
 export async function runWireJob(wire: WireJob, emit: (event: WireEvent) => Promise<void>): Promise<void> {
   const model: ModelFiles | undefined = wire.model && { modelJson: wire.model.modelJson, weights: fromBase64(wire.model.weights).slice().buffer };
-  const job: TrainJob = { ...wire, train: wire.train.map(decodeImage), test: wire.test.map(decodeImage), model };
+  const job: TrainJob = { ...wire, train: wire.train.map(decodeImage), test: wire.test.map(decodeImage), validation: wire.validation?.map(decodeImage), model };
   const pending: Promise<void>[] = [];
   const send = (event: WireEvent) => pending.push(emit(event));
   const client = new TrainingClient(job, {
@@ -60,6 +62,7 @@ export async function runWireJob(wire: WireJob, emit: (event: WireEvent) => Prom
     onRecovered: (_iteration, message) => send({ type: 'notice', message }),
     onWarning: (message) => send({ type: 'notice', message }),
     onEvaluation: (result) => send({ type: 'evaluation', result }),
+    onValidation: (point) => send({ type: 'validation', point }),
     onModel: (files) => send({ type: 'model', modelJson: files.modelJson, weights: toBase64(new Uint8Array(files.weights)) }),
   });
   try {

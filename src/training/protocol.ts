@@ -39,6 +39,13 @@ export interface TrainJob {
   readonly classNames: readonly string[];
   readonly train: readonly TrainImageSpec[];
   readonly test: readonly TrainImageSpec[];
+  /**
+   * Validation images (never trained on): their VOC07 mAP is measured at `validationIterations` (recipe.ts), and the
+   * run ends with the weights of its best evaluation. Absent or empty: the run keeps its last weights.
+   */
+  readonly validation?: readonly TrainImageSpec[];
+  /** Validation every this many iterations, from the first quarter of the run on, and at the end (0: never). */
+  readonly validateEvery?: number;
   readonly config: TrainConfig;
   readonly head: HeadConfig;
   readonly backend: TrainBackend;
@@ -79,7 +86,7 @@ export type ToWorker =
   | { readonly type: 'evaluate' }
   | { readonly type: 'export' };
 
-export type Phase = 'setup' | 'proposals' | 'features' | 'training' | 'evaluating' | 'exporting';
+export type Phase = 'setup' | 'proposals' | 'features' | 'training' | 'validating' | 'evaluating' | 'exporting';
 
 export interface LossValues {
   readonly cls: number;
@@ -123,8 +130,19 @@ export interface EvaluationSummary {
   readonly detections?: readonly EvaluatedDetection[];
 }
 
+/** One validation evaluation during a run. */
+export interface ValidationPoint {
+  readonly iteration: number;
+  /** VOC07 11-point mAP on the validation images, and per class. */
+  readonly mAP: number;
+  readonly perClass: Record<string, number>;
+}
+
 export interface DoneSummary {
   readonly iterations: number;
+  /** The validation curve, and the iteration whose weights the run ended with (its best validation mAP). */
+  readonly validation?: readonly ValidationPoint[];
+  readonly chosenIteration?: number;
   readonly seconds: number;
   readonly cancelled: boolean;
   /** Seconds per phase (proposals, features, training, evaluating, exporting). */
@@ -147,6 +165,7 @@ export type FromWorker =
   | { readonly type: 'paused'; readonly iteration: number }
   | { readonly type: 'resumed'; readonly iteration: number }
   | { readonly type: 'evaluation'; readonly result: EvaluationSummary }
+  | { readonly type: 'validation'; readonly point: ValidationPoint }
   | { readonly type: 'model'; readonly files: ModelFiles }
   | { readonly type: 'done'; readonly summary: DoneSummary }
   | { readonly type: 'error'; readonly message: string };

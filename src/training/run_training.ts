@@ -28,6 +28,7 @@ import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
 import { trainingFlips } from './defaults';
 import { TrainingLoop } from './training_loop';
+import { ValidationTracker } from './validation_tracker';
 import type { TrainerOptions } from './trainer';
 
 export async function runJob(job: TrainJob, control: RunControl, post: Post): Promise<void> {
@@ -75,11 +76,16 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
   const normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
   let iterations = checkpoint?.iteration ?? 0;
+  const evalContext = () => ({ head, store, featureStride: stride, classNames: job.classNames, normalization, detect, suffix: suffix?.forward });
+  const validation = new ValidationTracker(job, [...(suffix?.params ?? []), ...head.parameters()], async () => {
+    const images = job.validation ?? [];
+    post({ type: 'phase', phase: 'validating', done: 0, total: images.length });
+    return evaluateHead(evalContext(), images, proposals, sizes, (done) => post({ type: 'phase', phase: 'validating', done, total: images.length }), 'val');
+  }, post);
   const evaluate = () =>
     timed('evaluating', async () => {
       post({ type: 'phase', phase: 'evaluating', done: 0, total: job.test.length });
-      const ctx = { head, store, featureStride: stride, classNames: job.classNames, normalization, detect, suffix: suffix?.forward };
-      const result = await evaluateHead(ctx, job.test, proposals, sizes, (done) => post({ type: 'phase', phase: 'evaluating', done, total: job.test.length }));
+      const result = await evaluateHead(evalContext(), job.test, proposals, sizes, (done) => post({ type: 'phase', phase: 'evaluating', done, total: job.test.length }));
       post({ type: 'evaluation', result });
     });
   const exportFiles = () =>
@@ -91,10 +97,17 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
       post({ type: 'model', files }, [files.weights]);
     });
   if (job.mode === 'train') {
-    const loop = new TrainingLoop(job, { roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride, suffix });
+    const validate = (iteration: number) => timed('validating', () => validation.evaluate(iteration));
+    const loop = new TrainingLoop(job, {
+      roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride, suffix,
+      validateAt: validation.iterations, validate,
+    });
     iterations = await timed('training', () => loop.run());
     if (hasIndexedDb()) await loop.saveCheckpoint();
     loop.dispose();
+    // a cancelled run is validated where it stopped, so the choice below compares it too
+    if (validation.enabled && !validation.evaluated(iterations) && iterations > 0) await validate(iterations);
+    validation.restoreBest(iterations);
   }
   if ((job.mode === 'evaluate' || job.evaluateAtEnd) && job.test.length > 0 && !control.cancelled) await evaluate();
   if (job.mode === 'train') await exportFiles();
@@ -102,7 +115,14 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   head.dispose();
   backbone.dispose();
   store.clear();
-  post({ type: 'done', summary: { iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds, backend: describeBackend() } });
+  post({
+    type: 'done',
+    summary: {
+      iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds, backend: describeBackend(),
+      ...(validation.enabled ? { validation: validation.points, chosenIteration: validation.best?.iteration ?? iterations } : {}),
+    },
+  });
+  validation.dispose();
 }
 
 /**
@@ -136,7 +156,7 @@ function statsOf(normalization: BboxNormalization) {
 }
 
 async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<string, Float32Array>> {
-  const all: TrainImageSpec[] = [...job.train, ...job.test];
+  const all: TrainImageSpec[] = [...job.train, ...(job.validation ?? []), ...job.test];
   const result = new Map<string, Float32Array>();
   for (const image of all) if (image.proposals) result.set(image.id, image.proposals.slice(0, 4 * job.maxProposals));
   const missing = all.filter((image) => !result.has(image.id));
@@ -177,6 +197,7 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   const sizes = new Map<string, { width: number; height: number }>();
   const work = [
     ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: trainingFlips(job.config) })),
+    ...(job.validation ?? []).map((image) => ({ image, key: `val/${image.id}`, flips: testFlips })),
     ...job.test.map((image) => ({ image, key: `test/${image.id}`, flips: testFlips })),
   ];
   let done = 0;

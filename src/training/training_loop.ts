@@ -26,6 +26,9 @@ export interface LoopDeps {
   readonly exportFiles: () => Promise<void>;
   readonly featureStride: number;
   readonly suffix?: TrainerOptions['suffix'];
+  /** Iterations (1-based, over all stages) after which `validate` runs. */
+  readonly validateAt?: ReadonlySet<number>;
+  readonly validate?: (iteration: number) => Promise<void>;
 }
 
 interface Stage {
@@ -101,6 +104,7 @@ export class TrainingLoop {
             elapsedSeconds: elapsed, nanEvents: this.trainer.guard.events,
           },
         });
+        if (step.finite && this.deps.validateAt?.has(this.done)) await this.deps.validate?.(this.done);
         const every = this.job.config.checkpointEvery;
         if (stages.length === 1 && every > 0 && this.done % every === 0 && hasIndexedDb()) {
           await this.saveCheckpoint();

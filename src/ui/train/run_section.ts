@@ -1,7 +1,7 @@
 /** "Run" section: the estimate, start / pause / cancel, the progress bar with time left, and the loss curves. */
 import { section } from '../controls';
 import { h } from '../dom';
-import { formatBytes, formatDuration } from './estimate';
+import { formatBytes, formatDuration } from '../../training/estimate';
 import { LossPlot, SERIES } from './loss_plot';
 import type { TrainController } from './train_controller';
 import type { TrainState } from './train_state';
@@ -18,6 +18,7 @@ export function phaseText(state: TrainState): string {
       if (!p) return 'Training…';
       return `${state.paused ? 'Paused at' : 'Iteration'} ${p.iteration} of ${p.iterations}, about ${formatDuration(p.secondsLeft)} left.`;
     }
+    case 'validating': return `Measuring validation mAP: ${n} images.`;
     case 'evaluating': return `Evaluating on the held-out images: ${n}.`;
     case 'exporting': return 'Writing the model…';
     case 'done': {

@@ -18,7 +18,7 @@ import type { ModelsController } from '../models/models_controller';
 import { MAX_PROPOSALS, PROPOSAL_MAX_SIDE } from '../models/fast_rcnn_service';
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
-import { DEFAULT_RATES, estimateRun, type Estimate, type MeasuredRates } from './estimate';
+import { DEFAULT_RATES, estimateRun, iterationCostFactor, type Estimate, type MeasuredRates } from '../../training/estimate';
 import { PreviewDetector } from './preview';
 import { previewScene } from './preview_scene';
 import { forgetRun, interruptedRun, recordCheckpoint, rememberRun } from './interrupted_run';
@@ -297,8 +297,7 @@ function saveRates(seconds: Partial<Record<string, number>>, job: TrainJob): voi
   const withProposals = [...job.train, ...job.test].filter((i) => !i.proposals).length;
   if (seconds.proposals && withProposals > 0) rates.proposalSeconds = seconds.proposals / withProposals;
   if (seconds.training && job.config.solver.iterations > 0) {
-    const areaFactor = (job.config.scale / 600) ** 2;
-    rates.iterationSeconds = seconds.training / job.config.solver.iterations / (0.35 + 0.65 * areaFactor);
+    rates.iterationSeconds = seconds.training / job.config.solver.iterations / iterationCostFactor(job.config.scale);
   }
   if (seconds.exporting) rates.exportSeconds = seconds.exporting;
   localStorage.setItem(RATES_KEY, JSON.stringify({ ...readRates(), ...rates }));

@@ -1,0 +1,123 @@
+/**
+ * The one place a TrainJob is built: the images (train, validation, test) as worker specs, the recipe (recipe.ts,
+ * with the user's overrides) and where and how the run executes. The Train tab, the library's `train()` and
+ * `npm run train` all call `buildTrainJob`; `recipeFor` gives each of them the same recommended settings for the same
+ * images, with the validation carve-out when the set has no validation split.
+ */
+import type { Flip } from '../geometry/flip';
+import type { ModelFiles, TrainBackend, TrainImageSpec, TrainJob } from './protocol';
+import { recommendRecipe, withOverrides, type Recipe, type RecipeImage, type RecipeOverrides } from './recipe';
+import { stratifiedHoldout } from './validation_split';
+import type { MeasuredRates } from './estimate';
+
+export interface JobImages<I = TrainImageSpec> {
+  readonly train: readonly I[];
+  /** Never trained on: validation mAP chooses the iteration whose weights the run ends with. */
+  readonly validation: readonly I[];
+  /** Evaluated once, after training. */
+  readonly test: readonly I[];
+}
+
+/** A TrainJob whose images are of type I (worker specs, or the headless command's base64 wire form). */
+export type JobOf<I> = Omit<TrainJob, 'train' | 'validation' | 'test'> & { readonly train: I[]; readonly validation: I[]; readonly test: I[] };
+
+export interface JobRuntime {
+  readonly runId: string;
+  readonly backend: TrainBackend;
+  /** Where the frozen backbone runs (default: wasm, or the training backend when that is a GPU one). */
+  readonly featureBackend?: TrainBackend;
+  readonly mode?: TrainJob['mode'];
+  readonly resume?: boolean;
+  /** Start from these weights (fine-tuning a saved model whose classes match). */
+  readonly model?: ModelFiles;
+  readonly svdRanks?: TrainJob['svdRanks'];
+  readonly testFlips?: readonly Flip[];
+  readonly stageWiseLocIterations?: number;
+  /** Checkpoint every this many iterations (default: the recipe's, about ten per run). */
+  readonly checkpointEvery?: number;
+  /** Evaluate the test images at the end (default: when there are any). */
+  readonly evaluateAtEnd?: boolean;
+}
+
+/** What the recipe and the split read of an image spec (a worker spec, or the headless command's wire form). */
+export type LabelledSpec = Pick<TrainImageSpec, 'id' | 'gtBoxes' | 'gtClasses'> & { readonly proposals?: unknown };
+
+/** Image sizes, by spec id, that the recipe measures objects against. */
+export type ImageSizes = ReadonlyMap<string, { readonly width: number; readonly height: number }>;
+
+/** What the recipe reads of each image: its size and its boxes' sizes and classes. */
+export function recipeImages(specs: readonly LabelledSpec[], sizes: ImageSizes): RecipeImage[] {
+  return specs.map((spec) => {
+    const size = sizes.get(spec.id);
+    const boxes = spec.gtClasses.map((c, i) => ({
+      classIndex: c - 1,
+      width: spec.gtBoxes[4 * i + 2] - spec.gtBoxes[4 * i],
+      height: spec.gtBoxes[4 * i + 3] - spec.gtBoxes[4 * i + 1],
+    }));
+    // an image of unknown size is taken to be as large as its boxes reach (its objects then look large, never small)
+    const width = size?.width || Math.max(1, ...boxes.map((_, i) => spec.gtBoxes[4 * i + 2]));
+    const height = size?.height || Math.max(1, ...boxes.map((_, i) => spec.gtBoxes[4 * i + 3]));
+    return { width, height, boxes };
+  });
+}
+
+/**
+ * Splits the labelled images into train and validation: the given validation images when the set has a
+ * validation split, else a stratified carve-out of the training images (validation_split.ts).
+ */
+export function splitForValidation<T extends LabelledSpec>(
+  train: readonly T[], validation: readonly T[] | null, seed = 3,
+): { train: T[]; validation: T[]; carvedOut: boolean } {
+  if (validation) return { train: [...train], validation: [...validation], carvedOut: false };
+  const held = stratifiedHoldout(train.map((s) => ({ id: s.id, classes: s.gtClasses })), { seed });
+  return { train: train.filter((s) => !held.has(s.id)), validation: train.filter((s) => held.has(s.id)), carvedOut: held.size > 0 };
+}
+
+export interface RecipeRequest {
+  readonly classNames: readonly string[];
+  readonly images: { readonly train: readonly LabelledSpec[]; readonly validation: readonly LabelledSpec[] };
+  readonly sizes: ImageSizes;
+  readonly overrides?: RecipeOverrides;
+  readonly budgetSeconds?: number;
+  readonly rates?: MeasuredRates;
+}
+
+/** The recommended recipe for these images, with the user's overrides on top. */
+export function recipeFor(request: RecipeRequest): Recipe {
+  const { train, validation } = request.images;
+  const recipe = recommendRecipe({
+    classNames: request.classNames,
+    train: recipeImages(train, request.sizes),
+    validation: recipeImages(validation, request.sizes),
+    budgetSeconds: request.budgetSeconds,
+    rates: request.rates,
+    needProposals: [...train, ...validation].filter((s) => !s.proposals).length,
+  });
+  return withOverrides(recipe, request.overrides ?? {});
+}
+
+export function buildTrainJob<I = TrainImageSpec>(classNames: readonly string[], images: JobImages<I>, recipe: Recipe, runtime: JobRuntime): JobOf<I> {
+  const gpu = runtime.backend === 'webgpu' || runtime.backend === 'webgl';
+  return {
+    runId: runtime.runId,
+    mode: runtime.mode ?? 'train',
+    classNames,
+    train: [...images.train],
+    validation: [...images.validation],
+    test: [...images.test],
+    validateEvery: images.validation.length > 0 ? recipe.validateEvery : 0,
+    config: { ...recipe.config, ...(runtime.checkpointEvery !== undefined && { checkpointEvery: runtime.checkpointEvery }) },
+    head: recipe.head,
+    backend: runtime.backend,
+    featureBackend: runtime.featureBackend ?? (gpu ? runtime.backend : 'wasm'),
+    proposalMode: recipe.proposalMode,
+    proposalMaxSide: recipe.proposalMaxSide,
+    maxProposals: recipe.maxProposals,
+    resume: runtime.resume ?? false,
+    evaluateAtEnd: runtime.evaluateAtEnd ?? images.test.length > 0,
+    svdRanks: runtime.svdRanks ?? { fc6: null, fc7: null },
+    detect: { ...recipe.detect, ...(runtime.testFlips && { testFlips: runtime.testFlips }) },
+    model: runtime.model,
+    stageWiseLocIterations: runtime.stageWiseLocIterations,
+  };
+}
