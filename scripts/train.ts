@@ -13,7 +13,9 @@
  * the training images; its mAP is measured during the run and the run ends with the weights of its best evaluation.
  * The test split is evaluated once, at the end. Everything runs in headless Chromium through the same Web Worker the
  * app uses (src/training/worker.ts). Logs go to stderr; stdout is one JSON line
- * {"iterations", "chosenIteration", "validationMap", "testMap", "seconds", "out"}.
+ * {"images", "validationImages", "classes", "iterations", "chosenIteration", "validationMap", "testMap", "seconds", "out"}
+ * (images: train and validation; validationMap: the kept weights' validation VOC07 mAP; testMap: VOC07 mAP on the
+ * test split, null without one).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -189,6 +191,7 @@ const best = summary?.validation?.find((p) => p.iteration === summary?.chosenIte
 if (best) log(`kept the weights of iteration ${best.iteration} of ${summary!.iterations} (best validation mAP ${(100 * best.mAP).toFixed(1)}%)`);
 const round3 = (v: number | undefined) => (v === undefined ? null : Math.round(v * 1000) / 1000);
 process.stdout.write(`${JSON.stringify({
+  images: split.train.length + split.validation.length, validationImages: split.validation.length, classes: classNames.length,
   iterations: summary?.iterations ?? 0, chosenIteration: summary?.chosenIteration ?? summary?.iterations ?? 0,
   validationMap: round3(best?.mAP), testMap: round3(testResult?.metric.voc07.mAP), seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!),
 })}\n`);

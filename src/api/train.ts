@@ -1,23 +1,27 @@
 /**
  * detector.train(): fine-tunes in the training Web Worker (src/training/client.ts), the same path as the app's
- * Fine-tune tab and `npm run train`. Recipe:
- * 1. the dataset (and the optional test set) as worker image specs, classes fixed;
- * 2. the current model's head as the starting point when its classes are the dataset's (else a fresh head);
- * 3. run the job, relaying phases and iterations; an AbortSignal cancels it (the worker still exports the
- *    weights it has);
- * 4. the exported model files -> a FastRcnnDetector on the main thread.
+ * Fine-tune tab and `npm run train`:
+ * 1. the dataset (and the optional validation and test sets) as worker image specs, classes fixed; without a
+ *    validation set, a stratified share of the dataset is held out (job_builder.splitForValidation);
+ * 2. the recommended recipe for those images (src/training/recipe.ts), the caller's options on top;
+ * 3. the current model's head as the starting point when its classes are the dataset's (else a fresh head);
+ * 4. run the job, relaying phases, iterations and validation points; an AbortSignal cancels it (the worker still
+ *    exports the weights it has);
+ * 5. the exported model files -> a FastRcnnDetector on the main thread.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_HEAD } from '../model/defaults';
 import type { FastRcnnDetector } from '../model/detector';
 import { detectorFromArtifacts } from '../model/weights_io';
 import { TrainingClient } from '../training/client';
-import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../training/defaults';
+import { HEADER_BYTES } from '../data/image_decode';
+import { readImageHeader } from '../data/image_header';
+import { DEFAULT_TRAIN_CONFIG } from '../training/defaults';
+import { buildTrainJob, recipeFor, splitForValidation } from '../training/job_builder';
+import type { RecipeOverrides } from '../training/recipe';
 import { exportModelFiles } from '../training/model_files';
 import type { EvaluationSummary, ModelFiles, TrainJob } from '../training/protocol';
 import { datasetClassNames, datasetSpecs } from './dataset';
 import { DetectorError } from './errors';
-import { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE } from './proposals';
 import type { DetectorDataset, TrainOptions, TrainResult } from './types';
 
 export interface TrainedModel {
@@ -39,18 +43,68 @@ export async function trainModel(
   const classNames = datasetClassNames(dataset);
   if (classNames.length === 0) throw new DetectorError('dataset', 'train: the dataset has no labelled objects');
   const train = datasetSpecs(dataset, classNames, 'train');
+  const validation = options.validation ? datasetSpecs(options.validation, classNames, 'train (validation set)') : null;
   const test = options.test ? datasetSpecs(options.test, classNames, 'train (test set)') : null;
   try {
     const startFrom = (options.fromCurrentModel ?? true) && sameClasses(current.classNames, classNames) ? await currentFiles(current) : undefined;
-    const job = trainJob(classNames, train.images, test?.images ?? [], options, startFrom, current);
+    const split = splitForValidation(train.images, options.validation === null ? [] : validation?.images ?? null);
+    const sizes = await imageSizes([...split.train, ...split.validation], options.signal);
+    const recipe = recipeFor({ classNames, images: split, sizes, overrides: overridesOf(options, startFrom ? current : null), budgetSeconds: options.budgetSeconds });
+    const job = buildTrainJob(classNames, { train: split.train, validation: split.validation, test: test?.images ?? [] }, recipe, {
+      runId: `api-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      backend: options.backend ?? 'wasm',
+      featureBackend: options.featureBackend ?? 'wasm',
+      model: startFrom,
+    });
     const { summary, evaluation, files } = await runJob(job, options);
     const model = files ? await modelFromFiles(files, backbone) : null;
     const reload = files ? () => modelFromFiles(files, backbone) : null;
-    return { result: { iterations: summary.iterations, seconds: summary.seconds, cancelled: summary.cancelled, evaluation }, model, reload };
+    return {
+      result: {
+        iterations: summary.iterations, seconds: summary.seconds, cancelled: summary.cancelled, evaluation,
+        validation: summary.validation ?? [], chosenIteration: summary.chosenIteration ?? summary.iterations, recipe: recipe.choices,
+      },
+      model, reload,
+    };
   } finally {
     train.release();
+    validation?.release();
     test?.release();
   }
+}
+
+/** The caller's options as recipe overrides; a run that starts from the current model keeps its head's sizes. */
+function overridesOf(options: TrainOptions, startFrom: FastRcnnDetector | null): RecipeOverrides {
+  if (options.inputScale !== undefined && !(options.inputScale >= 16)) throw new DetectorError('dataset', `inputScale must be at least 16 pixels, got ${options.inputScale}`);
+  if (options.iterations !== undefined && !(options.iterations >= 1)) throw new DetectorError('dataset', `iterations must be at least 1, got ${options.iterations}`);
+  return {
+    iterations: options.iterations,
+    learningRate: options.learningRate,
+    scale: options.inputScale === undefined ? undefined : Math.round(options.inputScale),
+    flip: options.flip,
+    verticalFlip: options.verticalFlip,
+    bgThreshLo: options.backgroundAnywhere === undefined ? undefined : options.backgroundAnywhere ? 0 : DEFAULT_TRAIN_CONFIG.sampling.bgThreshLo,
+    proposalMode: options.proposalMode,
+    proposalMaxSide: options.proposalMaxSide,
+    maxProposals: options.maxProposals,
+    ...(startFrom && { head: startFrom.config.head }),
+  };
+}
+
+/** Each image's size from its file's first bytes (the recipe measures objects against it); unknown ones are left out. */
+async function imageSizes(specs: readonly { id: string; url: string }[], signal?: AbortSignal): Promise<Map<string, { width: number; height: number }>> {
+  const sizes = new Map<string, { width: number; height: number }>();
+  await Promise.all(specs.map(async (spec) => {
+    try {
+      const blob = await (await fetch(spec.url, { signal })).blob();
+      const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+      if (header?.uprightSize) sizes.set(spec.id, header.uprightSize);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // unreadable here: the worker reports the image when it decodes it; the recipe assumes its boxes' extent
+    }
+  }));
+  return sizes;
 }
 
 function sameClasses(a: readonly string[], b: readonly string[]): boolean {
@@ -62,46 +116,6 @@ function currentFiles(model: FastRcnnDetector): Promise<ModelFiles> {
   return exportModelFiles(model.head, model.backbone, { classNames, input, bboxNormalization, detect, svdRanks: { fc6: null, fc7: null } });
 }
 
-function trainJob(
-  classNames: readonly string[], train: TrainJob['train'], test: TrainJob['test'], options: TrainOptions,
-  model: ModelFiles | undefined, current: FastRcnnDetector,
-): TrainJob {
-  const iterations = Math.max(1, Math.round(options.iterations ?? 1000));
-  return {
-    runId: `api-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
-    mode: 'train',
-    classNames,
-    train,
-    test,
-    config: {
-      ...DEFAULT_TRAIN_CONFIG,
-      solver: { ...scaledSolver(iterations), baseLr: options.learningRate ?? DEFAULT_TRAIN_CONFIG.solver.baseLr },
-      useFlipped: options.flip ?? true,
-      useVerticalFlips: options.verticalFlip ?? false,
-      sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, ...(options.backgroundAnywhere ? { bgThreshLo: 0 } : {}) },
-      checkpointEvery: checkpointInterval(iterations),
-      ...(options.inputScale !== undefined && scaled(options.inputScale)),
-    },
-    head: model ? current.config.head : DEFAULT_HEAD,
-    backend: options.backend ?? 'wasm',
-    featureBackend: options.featureBackend ?? 'wasm',
-    proposalMode: options.proposalMode ?? 'fast',
-    proposalMaxSide: options.proposalMaxSide ?? DEFAULT_PROPOSAL_MAX_SIDE,
-    maxProposals: options.maxProposals ?? DEFAULT_MAX_PROPOSALS,
-    resume: false,
-    evaluateAtEnd: test.length > 0,
-    svdRanks: { fc6: null, fc7: null },
-    model,
-  };
-}
-
-/** Training scale and its longest-side cap, in the default's proportion (600 / 1000). */
-function scaled(inputScale: number): { scale: number; maxSize: number } {
-  if (!(inputScale >= 16)) throw new DetectorError('dataset', `inputScale must be at least 16 pixels, got ${inputScale}`);
-  const { scale, maxSize } = DEFAULT_TRAIN_CONFIG;
-  return { scale: Math.round(inputScale), maxSize: Math.round((maxSize * inputScale) / scale) };
-}
-
 async function runJob(job: TrainJob, options: TrainOptions) {
   let evaluation: EvaluationSummary | null = null;
   let files: ModelFiles | null = null;
@@ -109,6 +123,7 @@ async function runJob(job: TrainJob, options: TrainOptions) {
   const client = new TrainingClient(job, {
     onPhase: (phase, done, total, detail) => progress?.({ kind: 'phase', phase, done, total, detail }),
     onProgress: (p) => progress?.({ kind: 'iteration', progress: p }),
+    onValidation: (point) => progress?.({ kind: 'validation', point }),
     onNan: (iteration, learningRate, message) => progress?.({ kind: 'nan', iteration, learningRate, message }),
     onRecovered: (iteration, message) => progress?.({ kind: 'recovered', iteration, message }),
     onWarning: (message) => progress?.({ kind: 'warning', message }),

@@ -8,7 +8,8 @@
  */
 import type { BackendName } from '../runtime/select_backend';
 import type { DetectionResult } from '../model/detection_types';
-import type { EvaluationSummary, TrainBackend, TrainProgress } from '../training/protocol';
+import type { EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../training/protocol';
+import type { RecipeChoice } from '../training/recipe';
 
 export type { BackendName } from '../runtime/select_backend';
 export type { Detection, DetectionResult, ClassCandidate, ClassCandidates, StageTimesMs } from '../model/detection_types';
@@ -134,13 +135,25 @@ export interface DetectorDataset {
   readonly images: readonly LabelledImage[];
 }
 
+/**
+ * Training options. With none given, train() uses the recommended recipe for the dataset (src/training/recipe.ts:
+ * settings derived from its images and boxes and a time budget); each option given overrides the recipe's choice.
+ */
 export interface TrainOptions {
-  /** SGD iterations (default 1000); the learning rate steps down by 10x at 3/4 of them. */
+  /** SGD iterations (default: the recipe's); the learning rate steps down by 10x at 3/4 of them. */
   readonly iterations?: number;
-  /** Base learning rate (default 0.001). */
+  /** Base learning rate (default: the recipe's, 0.01). */
   readonly learningRate?: number;
-  /** Held-out images, evaluated at the end (VOC AP). */
+  /** Held-out images, evaluated once at the end (VOC AP). */
   readonly test?: DetectorDataset;
+  /**
+   * Validation images: their mAP is measured during the run and the run ends with the weights of its best
+   * evaluation. Default: a stratified fifth of the dataset's images is held out for this (none under 5 images);
+   * `null`: no validation, all images train and the last weights are kept.
+   */
+  readonly validation?: DetectorDataset | null;
+  /** Wall-clock budget the recipe fits the iterations into, in seconds (default 900). */
+  readonly budgetSeconds?: number;
   /** Backend of the training worker's head (default 'wasm': fastest on machines without a GPU). */
   readonly backend?: TrainBackend;
   /** Backend of the frozen backbone's feature pass (default 'wasm'). */
@@ -155,11 +168,11 @@ export interface TrainOptions {
   /** Also add vertically flipped copies, for images with no "up" such as microscopy (default false). */
   readonly verticalFlip?: boolean;
   /**
-   * Background RoIs from every proposal with IoU < 0.5, not only those in [0.1, 0.5) near an object (default false,
-   * the paper). Helps crowded sets whose annotators skipped some objects, e.g. cells cut by the image border.
+   * Background RoIs from every proposal with IoU < 0.5, not only those in [0.1, 0.5) near an object (default: the
+   * recipe's, from the whole image when images hold 4 or more objects on average).
    */
   readonly backgroundAnywhere?: boolean;
-  /** Shortest side (px) of the training images, and of the trained model's test images (default 600). */
+  /** Shortest side (px) of the training images, and of the trained model's test images (default: the recipe's). */
   readonly inputScale?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: TrainProgressEvent) => void;
@@ -168,6 +181,8 @@ export interface TrainOptions {
 export type TrainProgressEvent =
   | { readonly kind: 'phase'; readonly phase: string; readonly done: number; readonly total: number; readonly detail?: string }
   | { readonly kind: 'iteration'; readonly progress: TrainProgress }
+  /** A validation evaluation: VOC07 mAP of the current weights on the validation images. */
+  | { readonly kind: 'validation'; readonly point: ValidationPoint }
   /** A NaN/Inf loss: that step was rolled back and the learning rate lowered (message: a sentence for the user). */
   | { readonly kind: 'nan'; readonly iteration: number; readonly learningRate: number; readonly message: string }
   /** The GPU device was lost; training goes on from the checkpoint at `iteration` on a restarted backend. */
@@ -181,6 +196,11 @@ export interface TrainResult {
   readonly cancelled: boolean;
   /** The held-out evaluation, when `test` was given. */
   readonly evaluation: EvaluationSummary | null;
+  /** The validation curve, and the iteration whose weights the trained model has (its best validation mAP). */
+  readonly validation: readonly ValidationPoint[];
+  readonly chosenIteration: number;
+  /** What the recipe chose and why (and which settings were yours). */
+  readonly recipe: readonly RecipeChoice[];
 }
 
 export interface EvaluateOptions extends Omit<DetectOptions, 'onProgress' | 'proposals'> {

@@ -73,12 +73,11 @@ export function estimateRun(input: EstimateInput, rates: MeasuredRates = DEFAULT
   ].map((size) => scaled(size, input.scale, input.maxSize));
   const megapixels = copies.reduce((sum, c) => sum + (c.width * c.height) / 1e6, 0);
   const featureBytes = copies.reduce((sum, c) => sum + Math.ceil(c.width / STRIDE) * Math.ceil(c.height / STRIDE) * TAP_CHANNELS * 2, 0);
-  const areaFactor = (input.scale / 600) ** 2;
   const phases = {
     proposals: input.needProposals * rates.proposalSeconds,
     features: megapixels * rates.featureSecondsPerMegapixel,
     training: input.iterations * rates.iterationSeconds * iterationCostFactor(input.scale),
-    validating: (validation.length * (input.validation?.evaluations ?? 0) + input.test.length) * rates.evaluationSeconds * areaFactor,
+    validating: (validation.length * (input.validation?.evaluations ?? 0) + input.test.length) * rates.evaluationSeconds * iterationCostFactor(input.scale),
     exporting: rates.exportSeconds,
   };
   const seconds = phases.proposals + phases.features + phases.training + phases.validating + phases.exporting;

@@ -44,7 +44,7 @@ export interface TrainJob {
    * run ends with the weights of its best evaluation. Absent or empty: the run keeps its last weights.
    */
   readonly validation?: readonly TrainImageSpec[];
-  /** Validation every this many iterations, from the first quarter of the run on, and at the end (0: never). */
+  /** Validation every this many iterations, from the half of the run on, and at the end (0: never). */
   readonly validateEvery?: number;
   readonly config: TrainConfig;
   readonly head: HeadConfig;
