@@ -1,8 +1,8 @@
 /**
  * The CI training smoke run, executed in the page by e2e/training.spec.ts: a few images, a few iterations of the
- * real worker path, then the saved files are loaded back through the model's own loader (src/model/weights_io.ts)
- * and run once. Proposals are synthetic (gt boxes jittered, plus random boxes) so the test spends no time in
- * selective search.
+ * real worker path, the worker's evaluation on a held-out image, then the saved files are loaded back through the
+ * model's own loader (src/model/weights_io.ts) and run on the held-out image. Proposals are synthetic (gt boxes
+ * jittered, plus random boxes) so the test spends no time in selective search.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fetchImage } from '../data/image_decode';
@@ -10,6 +10,7 @@ import { DEFAULT_HEAD } from '../model/defaults';
 import { detectorFromArtifacts } from '../model/weights_io';
 import { TrainingClient } from './client';
 import { DEFAULT_TRAIN_CONFIG, scaledSolver } from './defaults';
+import type { Box } from '../geometry/box';
 import type { EvaluationSummary, ModelFiles, TrainBackend, TrainImageSpec, TrainJob } from './protocol';
 import { createRng } from './rng';
 
@@ -27,7 +28,8 @@ export interface SmokeResult {
   readonly evaluation?: EvaluationSummary;
   readonly modelBytes: number;
   readonly weightsMatch: boolean;
-  readonly detections: number;
+  /** What the reloaded model finds on the held-out image, with the proposals the worker evaluated it on, best first. */
+  readonly detections: readonly { readonly className: string; readonly score: number; readonly box: Box }[];
   readonly pausedAt: number | null;
 }
 
@@ -53,12 +55,14 @@ export function syntheticProposals(image: SmokeImage, count: number, seed: numbe
   return Float32Array.from(out, (v, i) => Math.max(0, Math.min(v, i % 2 === 0 ? image.width : image.height)));
 }
 
-export async function runSmoke(images: SmokeImage[], classNames: string[], iterations: number, backend: TrainBackend): Promise<SmokeResult> {
+/** Trains on `images`, evaluates on `heldOut` (an image that is not among them), then reloads and detects on it. */
+export async function runSmoke(images: SmokeImage[], heldOut: SmokeImage, classNames: string[], iterations: number, backend: TrainBackend): Promise<SmokeResult> {
+  if (images.some((image) => image.url === heldOut.url)) throw new Error(`the held-out image ${heldOut.url} is also a training image`);
   const spec = (image: SmokeImage, i: number): TrainImageSpec => ({
     id: `img${i}`, url: image.url, gtBoxes: image.gtBoxes, gtClasses: image.gtClasses, proposals: syntheticProposals(image, 200, i),
   });
   const job: TrainJob = {
-    runId: `smoke-${Date.now()}`, mode: 'train', classNames, train: images.map(spec), test: images.slice(0, 1).map(spec),
+    runId: `smoke-${Date.now()}`, mode: 'train', classNames, train: images.map(spec), test: [spec(heldOut, images.length)],
     config: { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(iterations), baseLr: 0.003 }, scale: 320, checkpointEvery: 4 },
     head: { ...DEFAULT_HEAD, dropoutRate: 0 }, backend, featureBackend: 'wasm', proposalMode: 'fast', proposalMaxSide: 300,
     maxProposals: 2000, resume: false, evaluateAtEnd: true, svdRanks: { fc6: 32, fc7: null },
@@ -91,12 +95,13 @@ export async function runSmoke(images: SmokeImage[], classNames: string[], itera
     const b = await saved[`head/${name}`].data();
     weightsMatch &&= a.length === b.length && a.every((v, i) => v === b[i]);
   }
-  const { bitmap } = await fetchImage(images[0].url); // small images: never shrunk, so proposals need no scaling
-  const result = await detector.detect(bitmap, syntheticProposals(images[0], 100, 0), { scoreThreshold: 0 });
+  const { bitmap } = await fetchImage(heldOut.url); // small images: never shrunk, so proposals need no scaling
+  const result = await detector.detect(bitmap, syntheticProposals(heldOut, 200, images.length), { scoreThreshold: 0.01 });
   bitmap.close();
   detector.dispose();
   tf.dispose(Object.values(saved));
-  return { losses, iterations: summary.iterations, evaluation, modelBytes: files.weights.byteLength, weightsMatch, detections: result.detections.length, pausedAt };
+  const detections = result.detections.map(({ className, score, box }) => ({ className, score, box }));
+  return { losses, iterations: summary.iterations, evaluation, modelBytes: files.weights.byteLength, weightsMatch, detections, pausedAt };
 }
 
 /**
