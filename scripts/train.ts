@@ -7,6 +7,7 @@
  *   [--fg-balance uniform|per-class] [--bg-thresh-lo 0.1] [--box-voting IoU|off] [--no-flip] [--vertical-flips]
  *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--seed 3] [--fc6 256] [--fc7 256]
  *   [--reduce 128] [--svd-fc6 R] [--svd-fc7 R] [--stage-wise N] [--test-flips none|h|v|hv|h,v,hv]
+ *   [--retrain | --no-retrain] (after validation chose the iteration, train again on train + validation images)
  *
  * With no setting given, the recommended recipe for the set is used: derived from its images and boxes, and a time
  * budget. Validation: the set's validation split (`val` beside `train`, or --val-split), else a stratified fifth of
@@ -42,7 +43,7 @@ const { values: a } = parseArgs({
     'log-every': { type: 'string', default: '25' }, trainable: { type: 'string' },
     'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string' },
     'box-voting': { type: 'string' }, 'test-flips': { type: 'string' }, 'vertical-flips': { type: 'boolean', default: false },
-    'bg-thresh-lo': { type: 'string' },
+    'bg-thresh-lo': { type: 'string' }, retrain: { type: 'boolean' }, 'no-retrain': { type: 'boolean' },
   },
 });
 
@@ -88,6 +89,7 @@ const overrides: RecipeOverrides = {
   proposalMaxSide: num('proposal-max-side', (v) => v >= 32, 'at least 32 (pixels)'),
   maxProposals: num('max-proposals', (v) => Number.isInteger(v) && v > 0, 'a positive whole number'),
   seed: num('seed', Number.isInteger, 'a whole number'),
+  ...(a.retrain && { retrainOnAll: true }), ...(a['no-retrain'] && { retrainOnAll: false }),
   head: {
     ...(a.fc6 && { fc6: num('fc6', positive) }), ...(a.fc7 && { fc7: num('fc7', positive) }),
     ...(a.reduce && { reduceChannels: num('reduce', positive) }),
@@ -188,10 +190,11 @@ await runInBrowser(job, {
 const seconds = (performance.now() - t0) / 1000;
 if (summary) log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${(v ?? 0).toFixed(1)}`).join(', ')}; total ${seconds.toFixed(1)} s${summary.backend ? ` (SGD on ${summary.backend})` : ''}`);
 const best = summary?.validation?.find((p) => p.iteration === summary?.chosenIteration);
-if (best) log(`kept the weights of iteration ${best.iteration} of ${summary!.iterations} (best validation mAP ${(100 * best.mAP).toFixed(1)}%)`);
+if (best) log(`validation chose iteration ${best.iteration} (validation mAP ${(100 * best.mAP).toFixed(1)}%)` +
+  (summary?.retrained ? `; then trained again on all ${summary.retrained.images} images for ${summary.retrained.iterations} iterations` : '; its weights are the model\'s'));
 const round3 = (v: number | undefined) => (v === undefined ? null : Math.round(v * 1000) / 1000);
 process.stdout.write(`${JSON.stringify({
   images: split.train.length + split.validation.length, validationImages: split.validation.length, classes: classNames.length,
-  iterations: summary?.iterations ?? 0, chosenIteration: summary?.chosenIteration ?? summary?.iterations ?? 0,
+  retrainedIterations: summary?.retrained?.iterations ?? null, iterations: summary?.iterations ?? 0, chosenIteration: summary?.chosenIteration ?? summary?.iterations ?? 0,
   validationMap: round3(best?.mAP), testMap: round3(testResult?.metric.voc07.mAP), seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!),
 })}\n`);

@@ -46,6 +46,11 @@ export interface TrainJob {
   readonly validation?: readonly TrainImageSpec[];
   /** Validation every this many iterations, from the half of the run on, and at the end (0: never). */
   readonly validateEvery?: number;
+  /**
+   * After choosing the iteration on validation, train again from the start on train + validation images, with the
+   * schedule stretched by their ratio and stopped at the chosen point (recipe.ts decides when this fits the budget).
+   */
+  readonly retrainOnAll?: boolean;
   readonly config: TrainConfig;
   readonly head: HeadConfig;
   readonly backend: TrainBackend;
@@ -143,6 +148,8 @@ export interface DoneSummary {
   /** The validation curve, and the iteration whose weights the run ended with (its best validation mAP). */
   readonly validation?: readonly ValidationPoint[];
   readonly chosenIteration?: number;
+  /** The second run on train + validation images, when the job asked for one and it finished. */
+  readonly retrained?: { readonly images: number; readonly iterations: number };
   readonly seconds: number;
   readonly cancelled: boolean;
   /** Seconds per phase (proposals, features, training, evaluating, exporting). */

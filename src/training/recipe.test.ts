@@ -23,6 +23,9 @@ describe('recommendRecipe', () => {
     expect(r.detect.boxVotingIou).toBe(0.5);
     expect(r.validateEvery).toBe(40);
     expect(r.choices.map((c) => c.setting)).toContain('scale');
+    // a small set: a second run on train + validation fits the budget
+    expect(r.retrainOnAll).toBe(true);
+    expect(r.choices.find((c) => c.setting === 'after validation')?.value).toBe('train again on all 160 images');
   });
 
   it('raises the scale for small objects, and balances classes and samples background anywhere in crowded images', () => {
@@ -39,6 +42,8 @@ describe('recommendRecipe', () => {
     // more passes for crowded images (sqrt(13) x 2.5 = 9), within the budget
     expect(r.config.solver.iterations).toBeGreaterThan(1000);
     expect(r.estimatedSeconds).toBeLessThanOrEqual(17 * 60 + 1);
+    // the iterations already fill the budget: no second run
+    expect(r.retrainOnAll).toBe(false);
   });
 
   it('fits the iterations into the time budget, and never below the floor', () => {
@@ -72,6 +77,13 @@ describe('withOverrides', () => {
     expect(r.validateEvery).toBe(100);
     expect(r.choices.find((c) => c.setting === 'iterations')?.why).toBe('set by you');
     expect(r.choices.find((c) => c.setting === 'dropout')?.why).not.toBe('set by you');
+  });
+
+  it('turns the second run off or on, never without validation images', () => {
+    expect(withOverrides(base, { retrainOnAll: false }).retrainOnAll).toBe(false);
+    const noValidation = recommendRecipe({ classNames: ['a'], train: images(128, 600, 450, 1, 250), validation: [] });
+    expect(noValidation.retrainOnAll).toBe(false);
+    expect(withOverrides(noValidation, { retrainOnAll: true }).retrainOnAll).toBe(false);
   });
 
   it('changes nothing without overrides', () => {

@@ -56,6 +56,8 @@ export interface Recipe {
   readonly detect: Partial<DetectOptions>;
   /** Validation mAP is measured every this many iterations, from the half of the run on (0: never). */
   readonly validateEvery: number;
+  /** After validation chose the iteration, train again on train + validation images (when it fits the budget). */
+  readonly retrainOnAll: boolean;
   readonly choices: readonly RecipeChoice[];
   /** The run's estimated wall time with the rates given. */
   readonly estimatedSeconds: number;
@@ -155,6 +157,12 @@ export function recommendRecipe(input: RecipeInput): Recipe {
   }, rates).seconds;
   const perIteration = rates.iterationSeconds * iterationCostFactor(scale);
   const affordable = Math.floor(Math.max(0, budget - fixedSeconds) / perIteration);
+  // Training again on train + validation (the validation images are labelled data too: a fifth more images)
+  // costs the schedule once more, stretched by their ratio, plus the validation images' mirrored features.
+  const ratio = (train.length + input.validation.length) / train.length;
+  const mirrorSeconds = estimateRun({ train: input.validation, test: [], iterations: 0, scale, maxSize: maxSizeFor(scale), flipped: false, needProposals: 0 }, rates).phases.features;
+  const affordableWithRetrain = Math.floor(Math.max(0, budget - fixedSeconds - mirrorSeconds) / (perIteration * (1 + ratio)));
+  const retrainOnAll = input.validation.length > 0 && Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, wanted)) <= affordableWithRetrain;
   const iterations = Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, wanted, affordable));
   const bound = iterations === MIN_ITERATIONS && wanted < MIN_ITERATIONS ? `at least ${MIN_ITERATIONS}`
     : iterations < wanted ? `the ${Math.round(budget / 60)}-minute budget allows ${iterations} of the ${wanted} wanted`
@@ -182,6 +190,11 @@ export function recommendRecipe(input: RecipeInput): Recipe {
   choose('validation', input.validation.length > 0 ? `${input.validation.length} images, every ${validateEvery} iterations` : 'none',
     input.validation.length > 0 ? 'mAP on images the run does not train on; the best evaluation\'s weights are kept'
       : `fewer than ${MIN_IMAGES_TO_HOLD_OUT} labelled images: all of them train, and the run keeps its last weights`);
+  if (input.validation.length > 0) {
+    choose('after validation', retrainOnAll ? `train again on all ${train.length + input.validation.length} images` : 'keep the validated weights',
+      retrainOnAll ? `the validation images are labelled data too: the schedule is run again on train + validation, stretched by ${ratio.toFixed(2)} and stopped at the iteration validation chose`
+        : 'a second run on train + validation would not fit the time budget');
+  }
   choose('box voting', `IoU ${RECIPE_BOX_VOTING_IOU}`, 'each box becomes the score-weighted mean of its overlapping candidates (moves boxes only)');
 
   const config: TrainConfig = {
@@ -198,9 +211,10 @@ export function recommendRecipe(input: RecipeInput): Recipe {
     train, test: [], iterations, scale, maxSize: maxSizeFor(scale), flipped: true,
     needProposals: input.needProposals ?? train.length + input.validation.length,
     validation: { images: input.validation, evaluations: validateEvery > 0 ? VALIDATION_EVALUATIONS : 0 },
-  }, rates).seconds;
+  }, rates).seconds + (retrainOnAll ? iterations * ratio * perIteration + mirrorSeconds : 0);
   return {
     config,
+    retrainOnAll,
     head: { ...DEFAULT_HEAD, dropoutRate: 0 },
     proposalMode: 'fast',
     proposalMaxSide: 500,
@@ -247,6 +261,8 @@ export interface RecipeOverrides {
   readonly maxProposals?: number;
   readonly seed?: number;
   readonly head?: Partial<HeadConfig>;
+  /** Train again on train + validation after validation chose the iteration (default: when it fits the budget). */
+  readonly retrainOnAll?: boolean;
 }
 
 /** The recipe with the user's settings on top; each overridden choice says so. */
@@ -264,6 +280,7 @@ export function withOverrides(recipe: Recipe, o: RecipeOverrides): Recipe {
   set('layers that learn', o.trainable === undefined ? undefined : o.trainable === 'fc' ? 'the head only' : `${o.trainable} and up, and the head`);
   set('foreground sampling', o.fgBalance);
   set('background examples', o.bgThreshLo === undefined ? undefined : `IoU ${o.bgThreshLo} to 0.5`);
+  set('after validation', o.retrainOnAll === undefined ? undefined : o.retrainOnAll ? 'train again on all images' : 'keep the validated weights');
   set('box voting', o.boxVotingIou === undefined ? undefined : o.boxVotingIou === null ? 'off' : `IoU ${o.boxVotingIou}`);
   const scale = o.scale ?? recipe.config.scale;
   const config: TrainConfig = {
@@ -288,6 +305,7 @@ export function withOverrides(recipe: Recipe, o: RecipeOverrides): Recipe {
     maxProposals: o.maxProposals ?? recipe.maxProposals,
     detect,
     validateEvery: recipe.validateEvery > 0 ? Math.max(1, Math.round(iterations / VALIDATION_POINTS)) : 0,
+    retrainOnAll: recipe.validateEvery > 0 && (o.retrainOnAll ?? recipe.retrainOnAll),
     choices: [...choices.values()],
   };
 }

@@ -22,13 +22,13 @@ import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
 import { exportModelFiles, importHead, savedBackboneWeights, savedConfig } from './model_files';
 import { ProposalPool } from './proposal_pool';
-import type { Phase, Post, TrainImageSpec, TrainJob } from './protocol';
+import type { DoneSummary, Phase, Post, TrainImageSpec, TrainJob } from './protocol';
 import { buildRoidb } from './roidb';
 import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
 import { trainingFlips } from './defaults';
 import { TrainingLoop } from './training_loop';
-import { ValidationTracker } from './validation_tracker';
+import { ValidationTracker, WeightSnapshot } from './validation_tracker';
 import type { TrainerOptions } from './trainer';
 
 export async function runJob(job: TrainJob, control: RunControl, post: Post): Promise<void> {
@@ -56,10 +56,11 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const { backbone, suffix } = await trainableBackbone(job, featureBackbone, store);
   const classes = job.classNames.length;
   const stride = DEFAULT_BACKBONE.featureStride;
-  const roidb = buildRoidb(
-    job.train.map((image, imageIndex) => ({ imageIndex, ...sizes.get(image.id)!, gtBoxes: Float32Array.from(image.gtBoxes), gtClasses: image.gtClasses, proposals: proposals.get(image.id)! })),
+  const roidbOf = (images: readonly TrainImageSpec[]) => buildRoidb(
+    images.map((image, imageIndex) => ({ imageIndex, ...sizes.get(image.id)!, gtBoxes: Float32Array.from(image.gtBoxes), gtClasses: image.gtClasses, proposals: proposals.get(image.id)! })),
     trainingFlips(job.config),
   );
+  const roidb = roidbOf(job.train);
   const shape = { inChannels: backbone.outputChannels, numClasses: classes, head: job.head };
   const saved = job.model ? importHead(job.model, backbone.outputChannels) : undefined;
   const checkpoint = job.resume && hasIndexedDb() && job.mode === 'train' ? await loadCheckpoint(job.runId) : undefined;
@@ -74,8 +75,9 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   else if (saved) head = saved.head;
   else head = RoiHead.create(shape, job.config.seed);
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
-  const normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
+  let normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
   let iterations = checkpoint?.iteration ?? 0;
+  let retrained: DoneSummary['retrained'];
   const evalContext = () => ({ head, store, featureStride: stride, classNames: job.classNames, normalization, detect, suffix: suffix?.forward });
   const validation = new ValidationTracker(job, [...(suffix?.params ?? []), ...head.parameters()], async () => {
     const images = job.validation ?? [];
@@ -98,6 +100,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     });
   if (job.mode === 'train') {
     const validate = (iteration: number) => timed('validating', () => validation.evaluate(iteration));
+    const suffixStart = await WeightSnapshot.take(suffix?.params ?? []);
     const loop = new TrainingLoop(job, {
       roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride, suffix,
       validateAt: validation.iterations, validate,
@@ -107,7 +110,41 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     loop.dispose();
     // a cancelled run is validated where it stopped, so the choice below compares it too
     if (validation.enabled && !validation.evaluated(iterations) && iterations > 0) await validate(iterations);
-    validation.restoreBest(iterations);
+    const chosen = validation.restoreBest(iterations);
+    if (job.retrainOnAll && validation.best && !control.cancelled) {
+      // the same schedule, stretched by the share of images added and stopped at the chosen point, from fresh weights
+      const all = [...job.train, ...(job.validation ?? [])];
+      const ratio = all.length / job.train.length;
+      const { solver } = job.config;
+      const stopAt = Math.max(1, Math.round(chosen * ratio));
+      const retrainJob: TrainJob = {
+        ...job, train: all,
+        config: { ...job.config, checkpointEvery: 0, solver: { ...solver, iterations: stopAt, steps: solver.steps.map((step) => Math.round(step * ratio)) } },
+      };
+      const retrainRoidb = roidbOf(all);
+      const retrainStats = roidbTargetStats(retrainRoidb, classes);
+      const firstNormalization = normalization;
+      normalization = { means: Array.from(retrainStats.means), stds: Array.from(retrainStats.stds) };
+      head.dispose();
+      head = RoiHead.create(shape, job.config.seed);
+      suffixStart.restoreInto(suffix?.params ?? []);
+      post({ type: 'phase', phase: 'training', done: 0, total: stopAt, detail: `again on all ${all.length} images, ${stopAt} iterations` });
+      const again = new TrainingLoop(retrainJob, {
+        roidb: retrainRoidb, stats: retrainStats, head, store, control, post, evaluate, exportFiles, featureStride: stride, suffix,
+        featureKey: (i) => `${i < job.train.length ? 'train' : 'val'}/${all[i].id}`,
+      });
+      const done = await timed('training', () => again.run());
+      again.dispose();
+      if (control.cancelled) {
+        // stopped part-way: the validated weights of the first run, not half a second run
+        head.dispose();
+        head = RoiHead.create(shape, job.config.seed);
+        validation.restoreInto([...(suffix?.params ?? []), ...head.parameters()]);
+        normalization = firstNormalization;
+      } else {
+        retrained = { images: all.length, iterations: done };
+      }
+    }
   }
   if ((job.mode === 'evaluate' || job.evaluateAtEnd) && job.test.length > 0 && !control.cancelled) await evaluate();
   if (job.mode === 'train') await exportFiles();
@@ -120,6 +157,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     summary: {
       iterations, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled, phaseSeconds, backend: describeBackend(),
       ...(validation.enabled ? { validation: validation.points, chosenIteration: validation.best?.iteration ?? iterations } : {}),
+      ...(retrained && { retrained }),
     },
   });
   validation.dispose();
@@ -197,7 +235,8 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   const sizes = new Map<string, { width: number; height: number }>();
   const work = [
     ...job.train.map((image) => ({ image, key: `train/${image.id}`, flips: trainingFlips(job.config) })),
-    ...(job.validation ?? []).map((image) => ({ image, key: `val/${image.id}`, flips: testFlips })),
+    // validation images are trained on too when the job retrains on all images
+    ...(job.validation ?? []).map((image) => ({ image, key: `val/${image.id}`, flips: job.retrainOnAll ? [...new Set([...testFlips, ...trainingFlips(job.config)])] : testFlips })),
     ...job.test.map((image) => ({ image, key: `test/${image.id}`, flips: testFlips })),
   ];
   let done = 0;

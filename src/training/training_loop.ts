@@ -29,6 +29,8 @@ export interface LoopDeps {
   /** Iterations (1-based, over all stages) after which `validate` runs. */
   readonly validateAt?: ReadonlySet<number>;
   readonly validate?: (iteration: number) => Promise<void>;
+  /** Feature-store key of a roidb image (default `train/<id>` of the job's train image). */
+  readonly featureKey?: (imageIndex: number) => string;
 }
 
 interface Stage {
@@ -71,7 +73,7 @@ export class TrainingLoop {
       this.trainer = new Trainer({
         config: { ...this.job.config, solver: { ...this.job.config.solver, iterations: stage.iterations } },
         roidb: this.deps.roidb, stats: this.deps.stats, numClasses: this.job.classNames.length, head: this.deps.head, featureStride: this.deps.featureStride,
-        featuresOf: (entry) => this.deps.store.get(`train/${this.job.train[entry.imageIndex].id}`, entry.flip),
+        featuresOf: (entry) => this.deps.store.get(this.deps.featureKey?.(entry.imageIndex) ?? `train/${this.job.train[entry.imageIndex].id}`, entry.flip),
         lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume, suffix: this.deps.suffix,
         poisonLossAt: this.job.testHooks?.nanLossAtIterations?.map((i) => i - offset),
       });

@@ -14,10 +14,29 @@ export interface TrainedParameter {
   readonly variable: tf.Variable;
 }
 
+/** Copies of some variables' values, to put back later (by name). */
+export class WeightSnapshot {
+  private constructor(readonly arrays: readonly NamedArray[]) {}
+
+  static async take(params: readonly TrainedParameter[]): Promise<WeightSnapshot> {
+    return new WeightSnapshot(await Promise.all(params.map(async (p) => ({ name: p.name, shape: p.variable.shape, data: ((await p.variable.data()) as Float32Array).slice() }))));
+  }
+
+  /** Assigns the saved values to the variables of the same names among `params` (default: those it was taken from). */
+  restoreInto(params: readonly TrainedParameter[]): void {
+    const byName = new Map(params.map((p) => [p.name, p.variable]));
+    for (const w of this.arrays) {
+      const value = tf.tensor(w.data, w.shape);
+      byName.get(w.name)?.assign(value);
+      value.dispose();
+    }
+  }
+}
+
 export class ValidationTracker {
   readonly points: ValidationPoint[] = [];
   readonly iterations: ReadonlySet<number>;
-  best: { readonly iteration: number; readonly mAP: number; readonly weights: NamedArray[] } | null = null;
+  best: { readonly iteration: number; readonly mAP: number; readonly weights: WeightSnapshot } | null = null;
 
   constructor(
     job: TrainJob,
@@ -42,22 +61,19 @@ export class ValidationTracker {
     const point: ValidationPoint = { iteration, mAP: summary.metric.voc07.mAP, perClass: summary.metric.voc07.perClass };
     this.points.push(point);
     this.post({ type: 'validation', point });
-    if (!this.best || point.mAP >= this.best.mAP) {
-      const weights = await Promise.all(this.params.map(async (p) => ({ name: p.name, shape: p.variable.shape, data: ((await p.variable.data()) as Float32Array).slice() })));
-      this.best = { iteration, mAP: point.mAP, weights };
-    }
+    if (!this.best || point.mAP >= this.best.mAP) this.best = { iteration, mAP: point.mAP, weights: await WeightSnapshot.take(this.params) };
   }
 
   /** Puts the best evaluation's weights back when the run ended elsewhere; returns the iteration it ends with. */
   restoreBest(lastIteration: number): number {
     if (!this.best || this.best.iteration === lastIteration) return lastIteration;
-    const byName = new Map(this.params.map((p) => [p.name, p.variable]));
-    for (const w of this.best.weights) {
-      const value = tf.tensor(w.data, w.shape);
-      byName.get(w.name)?.assign(value);
-      value.dispose();
-    }
+    this.best.weights.restoreInto(this.params);
     return this.best.iteration;
+  }
+
+  /** The best evaluation's weights into other variables of the same names (a new head). */
+  restoreInto(params: readonly TrainedParameter[]): void {
+    this.best?.weights.restoreInto(params);
   }
 
   dispose(): void {
