@@ -11,8 +11,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { userPath } from './lib/user_path';
 
 const { values: a } = parseArgs({
   options: {
@@ -28,12 +29,12 @@ if (!a.dataset?.length) {
 interface Row { dataset: string; images: number; classes: number; seconds: number; validationMap: number | null; testMap: number | null }
 
 const rows: Row[] = [];
-for (const dataset of a.dataset) {
-  const out = a.keep ? join(resolve(a.keep), basename(resolve(dataset))) : mkdtempSync(join(tmpdir(), 'frcnn-recipe-'));
+for (const dataset of a.dataset.map((d) => userPath(d))) {
+  const out = a.keep ? join(userPath(a.keep), basename(dataset)) : mkdtempSync(join(tmpdir(), 'frcnn-recipe-'));
   const args = ['vite-node', 'scripts/train.ts', '--', '--dataset', dataset, '--out', out];
   if (a['train-split']) args.push('--train-split', a['train-split']);
   if (a['test-split']) args.push('--test-split', a['test-split']);
-  if (a['cache-dir']) args.push('--cache-dir', a['cache-dir']);
+  if (a['cache-dir']) args.push('--cache-dir', userPath(a['cache-dir']));
   process.stderr.write(`bench:recipe: npx ${args.join(' ')}\n`);
   const run = spawnSync('npx', args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 });
   if (!a.keep) rmSync(out, { recursive: true, force: true });
@@ -43,7 +44,7 @@ for (const dataset of a.dataset) {
   }
   const line = run.stdout.trim().split('\n').pop() ?? '';
   const result = JSON.parse(line) as { images: number; classes: number; seconds: number; validationMap: number | null; testMap: number | null };
-  const row: Row = { dataset: basename(resolve(dataset)), images: result.images, classes: result.classes, seconds: result.seconds, validationMap: result.validationMap, testMap: result.testMap };
+  const row: Row = { dataset: basename(dataset), images: result.images, classes: result.classes, seconds: result.seconds, validationMap: result.validationMap, testMap: result.testMap };
   rows.push(row);
   if (a.json) process.stdout.write(`${JSON.stringify(row)}\n`);
 }

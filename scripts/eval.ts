@@ -12,17 +12,18 @@
  * continuous pixels of the original image, for error analysis.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DetectOptions, DetectorConfig } from '../src/model/defaults';
 import type { Flip } from '../src/geometry/flip';
 import { parseTestFlips } from './lib/test_flips_arg';
-import { DEFAULT_TRAIN_CONFIG } from '../src/training/defaults';
+import { buildEvaluationJob } from '../src/training/job_builder';
 import type { WireJob } from '../src/training/headless';
 import type { EvaluationSummary, TrainBackend } from '../src/training/protocol';
 import { loadDatasetDir } from './lib/load_dataset';
 import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
 import { formatApTable } from './lib/train_report';
+import { userPath } from './lib/user_path';
 
 const { values: a } = parseArgs({
   options: {
@@ -43,36 +44,33 @@ if (!a.model || !a.dataset) {
   log('usage: npm run eval -- --model <dir> --dataset <dir> [--split <name|list|csv>] [--json] [--detections FILE]');
   process.exit(2);
 }
-const modelDir = resolve(a.model);
+const modelDir = userPath(a.model);
 const modelJson = readFileSync(join(modelDir, 'model.json'), 'utf8');
 const weights = readFileSync(join(modelDir, 'weights.bin'));
 const config = (JSON.parse(modelJson) as { modelTopology: { config: DetectorConfig } }).modelTopology.config;
-const all = await loadDatasetDir(a.dataset);
+const datasetDir = userPath(a.dataset);
+const all = await loadDatasetDir(datasetDir);
 const split = a.split ?? (all.splits.has('test') ? 'test' : undefined);
-const test = split ? await loadDatasetDir(a.dataset, { split }) : all;
+const test = split ? await loadDatasetDir(datasetDir, { split }) : all;
 const classNames = config.classNames;
 const unknown = test.dataset.classNames.filter((n) => !classNames.includes(n));
 if (unknown.length) log(`eval: classes not in the model are ignored: ${unknown.join(', ')}`);
 log(`eval: ${test.dataset.records.length} images (${split ?? 'all'}), model classes ${classNames.join(', ')}`);
-const cache = new ProposalCache(resolve(a['cache-dir']!), { mode: a.proposals!, maxSide: Number(a['proposal-max-side']) });
+const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: a.proposals!, maxSide: Number(a['proposal-max-side']) });
 const job: WireJob = {
-  runId: `eval-${Date.now()}`,
-  mode: 'evaluate',
-  classNames,
-  train: [],
-  test: wireImages(test.dataset, test.imagePaths, classNames, cache),
-  config: { ...DEFAULT_TRAIN_CONFIG, useFlipped: false, scale: a.scale ? Number(a.scale) : config.input.scales[0], maxSize: a['max-size'] ? Number(a['max-size']) : config.input.maxSize },
-  head: config.head,
-  backend: a.backend as TrainBackend,
-  featureBackend: a['feature-backend'] as TrainBackend,
-  proposalMode: a.proposals as 'fast' | 'quality',
-  proposalMaxSide: Number(a['proposal-max-side']),
-  maxProposals: Number(a['max-proposals']),
-  resume: false,
-  evaluateAtEnd: true,
-  svdRanks: { fc6: null, fc7: null },
-  detect: detectOverrides(),
-  model: { modelJson, weights: weights.toString('base64') },
+  ...buildEvaluationJob(wireImages(test.dataset, test.imagePaths, classNames, cache), {
+    runId: `eval-${Date.now()}`,
+    config,
+    backend: a.backend as TrainBackend,
+    featureBackend: a['feature-backend'] as TrainBackend,
+    proposalMode: a.proposals as 'fast' | 'quality',
+    proposalMaxSide: Number(a['proposal-max-side']),
+    maxProposals: Number(a['max-proposals']),
+    ...(a.scale && { scale: Number(a.scale) }),
+    ...(a['max-size'] && { maxSize: Number(a['max-size']) }),
+    detect: detectOverrides(),
+  }),
+  model: { modelJson, weights: weights.toString('base64') }, // base64 across the page boundary (headless.ts)
 };
 function detectOverrides(): Partial<DetectOptions> {
   const out: { testFlips?: Flip[]; boxVotingIou?: number | null } = {};
@@ -105,8 +103,8 @@ if (!result) {
 }
 const { detections, ...summary } = result;
 if (a.detections) {
-  writeFileSync(resolve(a.detections), JSON.stringify(detections ?? []));
-  log(`eval: ${detections?.length ?? 0} detections written to ${resolve(a.detections)}`);
+  writeFileSync(userPath(a.detections), JSON.stringify(detections ?? []));
+  log(`eval: ${detections?.length ?? 0} detections written to ${userPath(a.detections)}`);
 }
 if (a.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 else process.stdout.write(`${formatApTable(summary)}\n`);

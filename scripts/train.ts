@@ -19,7 +19,7 @@
  * test split, null without one).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WireImage, WireJob } from '../src/training/headless';
 import { buildTrainJob, recipeFor, splitForValidation } from '../src/training/job_builder';
@@ -30,6 +30,7 @@ import { loadDatasetDir } from './lib/load_dataset';
 import { parseTestFlips } from './lib/test_flips_arg';
 import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
 import { formatApTable, formatProgress } from './lib/train_report';
+import { userPath } from './lib/user_path';
 
 const { values: a } = parseArgs({
   options: {
@@ -99,20 +100,22 @@ const budgetMinutes = num('budget-minutes', positive, 'a positive number of minu
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const all = await loadDatasetDir(a.dataset!);
+const datasetDir = userPath(a.dataset!);
+const outDir = userPath(a.out!);
+const all = await loadDatasetDir(datasetDir);
 const has = (name: string) => all.splits.has(name);
 // A set with train and val lists trains on train and chooses on val; otherwise the recipe carves validation out.
 const trainSplit = a['train-split'] ?? (has('train') && has('val') && a['val-split'] === undefined ? 'train' : ['trainval', 'train'].find(has));
 const valSplit = a['val-split'] === 'none' ? undefined : a['val-split'] ?? (trainSplit === 'train' && has('val') ? 'val' : undefined);
 const testSplit = a['test-split'] ?? (has('test') ? 'test' : undefined);
-const load = (split: string | undefined) => loadDatasetDir(a.dataset!, { split });
+const load = (split: string | undefined) => loadDatasetDir(datasetDir, { split });
 const train = await load(trainSplit);
 const val = valSplit ? await load(valSplit) : undefined;
 const test = testSplit && !a['no-eval'] ? await load(testSplit) : undefined;
 const classNames = train.dataset.classNames;
 if (train.dataset.records.every((r) => r.objects.length === 0)) fail(`the training split (${trainSplit ?? 'all images'}) has no labelled boxes`);
 
-const cache = new ProposalCache(resolve(a['cache-dir']!), { mode: a.proposals ?? 'fast', maxSide: overrides.proposalMaxSide ?? 500 });
+const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: a.proposals ?? 'fast', maxSide: overrides.proposalMaxSide ?? 500 });
 const wire = (loaded: typeof train) => wireImages(loaded.dataset, loaded.imagePaths, classNames, cache);
 const split = splitForValidation<WireImage>(wire(train), a['val-split'] === 'none' ? [] : val ? wire(val) : null, overrides.seed ?? 3);
 const sizes = new Map([...train.dataset.records, ...(val?.dataset.records ?? [])].map((r) => [r.imageFile, { width: r.width, height: r.height }]));
@@ -174,7 +177,7 @@ await runInBrowser(job, {
         log(event.message);
         break;
       case 'model': {
-        const out = resolve(a.out!);
+        const out = outDir;
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, 'model.json'), event.modelJson);
         writeFileSync(join(out, 'weights.bin'), Buffer.from(event.weights, 'base64'));
@@ -196,5 +199,5 @@ const round3 = (v: number | undefined) => (v === undefined ? null : Math.round(v
 process.stdout.write(`${JSON.stringify({
   images: split.train.length + split.validation.length, validationImages: split.validation.length, classes: classNames.length,
   retrainedIterations: summary?.retrained?.iterations ?? null, iterations: summary?.iterations ?? 0, chosenIteration: summary?.chosenIteration ?? summary?.iterations ?? 0,
-  validationMap: round3(best?.mAP), testMap: round3(testResult?.metric.voc07.mAP), seconds: Math.round(seconds * 10) / 10, out: resolve(a.out!),
+  validationMap: round3(best?.mAP), testMap: round3(testResult?.metric.voc07.mAP), seconds: Math.round(seconds * 10) / 10, out: outDir,
 })}\n`);

@@ -10,8 +10,9 @@ import { DetectorError } from './errors';
 import { downscaledPixels } from './image_input';
 import type { DetectOptions, DetectProgress } from './types';
 
-export const DEFAULT_MAX_PROPOSALS = 2000;
-export const DEFAULT_PROPOSAL_MAX_SIDE = 500;
+import { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE } from '../proposals/modes';
+
+export { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE };
 
 /**
  * Packed [x1, y1, x2, y2, ...] proposals for `bitmap`, in its own pixels. `scale`: bitmap pixels per pixel of

@@ -52,3 +52,8 @@ export function resolveConfig(mode: SelectiveSearchMode, overrides: Partial<Sele
   if (!base) throw new Error(`unknown selective search mode '${String(mode)}' (expected 'fast' or 'quality')`);
   return { ...base, ...overrides };
 }
+
+/** Proposals for detection and training alike: selective search on the image shrunk to this longest side (speed), boxes scaled back. */
+export const DEFAULT_PROPOSAL_MAX_SIDE = 500;
+/** At most this many proposals per image (the paper's about 2,000). */
+export const DEFAULT_MAX_PROPOSALS = 2000;

@@ -5,6 +5,9 @@
  * images, with the validation carve-out when the set has no validation split.
  */
 import type { Flip } from '../geometry/flip';
+import type { DetectOptions, DetectorConfig } from '../model/defaults';
+import { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE } from '../proposals/modes';
+import { DEFAULT_TRAIN_CONFIG } from './defaults';
 import type { ModelFiles, TrainBackend, TrainImageSpec, TrainJob } from './protocol';
 import { recommendRecipe, withOverrides, type Recipe, type RecipeImage, type RecipeOverrides } from './recipe';
 import { stratifiedHoldout } from './validation_split';
@@ -120,5 +123,49 @@ export function buildTrainJob<I = TrainImageSpec>(classNames: readonly string[],
     detect: { ...recipe.detect, ...(runtime.testFlips && { testFlips: runtime.testFlips }) },
     model: runtime.model,
     stageWiseLocIterations: runtime.stageWiseLocIterations,
+  };
+}
+
+export interface EvaluationRequest {
+  readonly runId: string;
+  /** The saved model's config: its classes, head, input scale and post-processing (the caller adds its files as `model`). */
+  readonly config: DetectorConfig;
+  readonly backend: TrainBackend;
+  readonly featureBackend?: TrainBackend;
+  readonly proposalMode?: 'fast' | 'quality';
+  readonly proposalMaxSide?: number;
+  readonly maxProposals?: number;
+  /** Test at another scale than the model's own (its longest side cap follows unless given). */
+  readonly scale?: number;
+  readonly maxSize?: number;
+  /** Post-processing over the model's own (box voting, test flips). */
+  readonly detect?: Partial<DetectOptions>;
+}
+
+/** A job that evaluates a saved model on held-out images (`npm run eval`, the same worker path as training's test). */
+export function buildEvaluationJob<I = TrainImageSpec>(test: readonly I[], request: EvaluationRequest): Omit<JobOf<I>, 'model'> {
+  const { config } = request;
+  return {
+    runId: request.runId,
+    mode: 'evaluate',
+    classNames: config.classNames,
+    train: [],
+    validation: [],
+    test: [...test],
+    config: {
+      ...DEFAULT_TRAIN_CONFIG, useFlipped: false,
+      scale: request.scale ?? config.input.scales[0],
+      maxSize: request.maxSize ?? (request.scale !== undefined ? Math.round((request.scale * config.input.maxSize) / config.input.scales[0]) : config.input.maxSize),
+    },
+    head: config.head,
+    backend: request.backend,
+    featureBackend: request.featureBackend ?? 'wasm',
+    proposalMode: request.proposalMode ?? 'fast',
+    proposalMaxSide: request.proposalMaxSide ?? DEFAULT_PROPOSAL_MAX_SIDE,
+    maxProposals: request.maxProposals ?? DEFAULT_MAX_PROPOSALS,
+    resume: false,
+    evaluateAtEnd: true,
+    svdRanks: { fc6: null, fc7: null },
+    detect: request.detect ?? {},
   };
 }

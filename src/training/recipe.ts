@@ -15,6 +15,7 @@
  * (the run keeps the weights of its best validation evaluation, run_training.ts).
  */
 import { DEFAULT_HEAD, type DetectOptions, type HeadConfig } from '../model/defaults';
+import { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE } from '../proposals/modes';
 import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver, type TrainConfig } from './defaults';
 import { DEFAULT_RATES, estimateRun, iterationCostFactor, type MeasuredRates } from './estimate';
 
@@ -217,8 +218,8 @@ export function recommendRecipe(input: RecipeInput): Recipe {
     retrainOnAll,
     head: { ...DEFAULT_HEAD, dropoutRate: 0 },
     proposalMode: 'fast',
-    proposalMaxSide: 500,
-    maxProposals: 2000,
+    proposalMaxSide: DEFAULT_PROPOSAL_MAX_SIDE,
+    maxProposals: DEFAULT_MAX_PROPOSALS,
     detect: { boxVotingIou: RECIPE_BOX_VOTING_IOU },
     validateEvery,
     choices,

@@ -13,8 +13,10 @@ import { backendGeneration, currentDeviceLoss, deviceLossOf, restartBackend, typ
 import type { DetectorService, DetectorStatus, DetectRequest } from '../detector_service';
 import type { ModelInfo } from './model_registry';
 
-export const PROPOSAL_MAX_SIDE = 500;
-export const MAX_PROPOSALS = 2000;
+import { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE } from '../../proposals/modes';
+
+export const PROPOSAL_MAX_SIDE = DEFAULT_PROPOSAL_MAX_SIDE;
+export const MAX_PROPOSALS = DEFAULT_MAX_PROPOSALS;
 
 export class FastRcnnService implements DetectorService {
   private detector: FastRcnnDetector | null = null;
