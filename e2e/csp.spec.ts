@@ -94,14 +94,15 @@ test.describe('when the built app and widget are served with a strict Content-Se
       const widget = document.getElementById('detector-a') as HTMLElementTagNameMap['frcnn-detector'];
       widget.setAttribute('input-scale', '64');
       widget.setAttribute('max-proposals', '20');
-      const proposals = await new Promise<number>((resolve, reject) => {
-        widget.addEventListener('detections', (e) => resolve(e.detail.result.proposals.length));
+      const { proposals, backend } = await new Promise<{ proposals: number; backend: string }>((resolve, reject) => {
+        widget.addEventListener('detections', (e) => resolve({ proposals: e.detail.result.proposals.length, backend: e.detail.result.backend }));
         widget.addEventListener('error', (e) => reject(new Error(e.detail.message)));
         widget.src = 'samples/BloodImage_00007.jpg';
       });
       const frame = widget.shadowRoot!.querySelector('.frame')!;
-      return { proposals, styled: getComputedStyle(frame).position, hostFont: getComputedStyle(document.body).fontFamily };
+      return { proposals, backend, styled: getComputedStyle(frame).position, hostFont: getComputedStyle(document.body).fontFamily };
     });
+    expect(result.backend).toBe('webgpu'); // the WGSL kernels ran under the policy, not a CPU fallback
     expect(result.proposals).toBeGreaterThan(0);
     expect(result.styled).not.toBe('static'); // the widget's own styles applied inside its shadow root
     expect(result.hostFont).toContain('Georgia'); // and the host page's stylesheet too

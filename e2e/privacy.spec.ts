@@ -37,18 +37,19 @@ test.describe('when the app and the widget run, no request leaves localhost', ()
   test('the widget host page: page load and a detection', async ({ page }) => {
     test.setTimeout(90_000);
     await page.goto('/embed.html');
-    const count = await page.evaluate(async () => {
+    const { count, backend } = await page.evaluate(async () => {
       await customElements.whenDefined('frcnn-detector');
       const widget = document.getElementById('detector-a') as HTMLElementTagNameMap['frcnn-detector'];
       widget.setAttribute('input-scale', '64');
       widget.setAttribute('max-proposals', '20');
-      const done = new Promise<number>((resolve, reject) => {
-        widget.addEventListener('detections', (e) => resolve(e.detail.result.proposals.length));
+      const done = new Promise<{ count: number; backend: string }>((resolve, reject) => {
+        widget.addEventListener('detections', (e) => resolve({ count: e.detail.result.proposals.length, backend: e.detail.result.backend }));
         widget.addEventListener('error', (e) => reject(new Error(e.detail.message)));
       });
       widget.src = 'samples/BloodImage_00007.jpg';
       return done;
     });
+    expect(backend).toBe('webgpu');
     expect(count).toBeGreaterThan(0);
     expect(network.offsite).toEqual([]);
     expect(network.local.some((path) => path.includes('proposal_worker'))).toBe(true);
