@@ -15,12 +15,13 @@ const LAYERS = {
   runtime: [], // tfjs backends, device loss, storage errors
   kernels: ['runtime'], // custom tfjs ops (RoI pooling)
   model: ['geometry', 'runtime', 'kernels'], // the Fast R-CNN network, weights, post-processing
+  pipeline: ['geometry', 'data', 'proposals', 'runtime', 'kernels', 'model'], // one detection: proposals, network, post-processing, lost-device recovery
   render: ['geometry', 'model/detection_types.ts'], // canvas drawing shared by the app and the widget (types only from model)
-  training: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model'],
-  api: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'training'], // the library
+  training: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'pipeline'],
+  api: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'pipeline', 'training'], // the library
   'index.ts': ['api'], // the library's entry point
   widget: ['geometry', 'render', 'api', 'index.ts'], // <frcnn-detector>: a thin element over the library
-  ui: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'render', 'training', 'api', 'index.ts'], // the app
+  ui: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'pipeline', 'render', 'training', 'api', 'index.ts'], // the app
 };
 
 // Folders that must not see tfjs: pure code that also runs in plain workers and in Node without a backend.

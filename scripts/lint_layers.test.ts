@@ -33,6 +33,7 @@ describe('layer rules reject wrong-way imports at any depth', () => {
     ['src/training/x.ts', importing('../api/errors', 'DetectorError'), 'import-x/no-restricted-paths', /src\/training may import only/],
     ['src/api/x.ts', importing('../ui/dom', 'h'), 'import-x/no-restricted-paths', /src\/api may import only/],
     ['src/render/x.ts', importing('../model/detector', 'FastRcnnDetector'), 'import-x/no-restricted-paths', /src\/render may import only/],
+    ['src/pipeline/x.ts', importing('../api/model_registry', 'acquireModel'), 'import-x/no-restricted-paths', /src\/pipeline may import only/],
     ['src/widget/x.ts', importing('../ui/canvas/stage', 'CanvasStage'), 'import-x/no-restricted-paths', /src\/widget may import only/],
     ['src/widget/x.ts', importing('../training/sgd', 'MomentumSgd'), 'import-x/no-restricted-paths', /src\/widget may import only/],
     ['src/ui/detect/x.ts', importing('../../widget/define', 'TAG_NAME'), 'import-x/no-restricted-paths', /src\/ui may import only/],
@@ -54,6 +55,7 @@ describe('layer rules let the allowed directions through', () => {
   const allowed: [string, string][] = [
     ['src/ui/detect/deep/x.ts', importing('../../../model/detector', 'FastRcnnDetector')],
     ['src/training/x.ts', importing('../kernels/roi_pool/roi_pool', 'roiPool')],
+    ['src/training/x.ts', importing('../pipeline/proposal_stage', 'proposalsForImage')],
     ['src/widget/x.ts', importing('../render/scene', 'buildScene')],
     ['src/render/x.ts', "import type { DetectionResult } from '../model/detection_types';\nexport type Y = DetectionResult;\n"],
     ['src/geometry/x.ts', importing('./box', 'boxArea')],

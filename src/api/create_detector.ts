@@ -2,28 +2,28 @@
  * The library's entry: createDetector(options) -> Detector. A detector composes the stages of Fast R-CNN at test
  * time (paper Figure 1) over shared page state:
  *   backend (chosen once per page, backend.ts) -> model (one copy per URL, model_registry.ts)
- *   detect: image -> proposals (selective search in Web Workers) -> network + NMS -> plain DetectionOutput.
+ *   detect: decoded image -> the one detection pipeline (src/pipeline/detect_pipeline.ts: proposals, network,
+ *   post-processing, original pixels, lost-device recovery) -> plain DetectionOutput.
  *
  *   const detector = await createDetector({ model: '/models/bccd/model.json' });
  *   const { objects } = await detector.detect(document.querySelector('img'));
  *   detector.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DetectionResult } from '../model/detection_types';
-import { FastRcnnDetector } from '../model/detector';
+import type { FastRcnnDetector } from '../model/detector';
 import { saveDetector } from '../model/weights_io';
-import { backendGeneration, deviceLossOf, currentDeviceLoss, type DeviceLoss } from '../runtime/device_loss';
+import { runDetection, type NetworkSource } from '../pipeline/detect_pipeline';
+import { backendGeneration } from '../runtime/device_loss';
 import { ensureBackend, recoverBackend } from './backend';
-import { DetectorError, errorMessage } from './errors';
+import { DetectorError } from './errors';
 import { evaluateDataset } from './evaluate';
-import { decodeImage, outputInImagePixels } from './image_input';
+import { decodeImage, toObject } from './image_input';
 import { DEFAULT_MODEL_PATH, defaultAssetsBase, fetchArtifacts, resolveAssetUrl, resolvePageUrl } from './model_files';
 import { acquireModel, type ModelLease, type ModelRequest } from './model_registry';
-import { proposalsFor } from './proposals';
 import { assertFiniteModel } from './finite_model';
 import { trainModel } from './train';
 import type {
-  DetectedObject, DetectInput, DetectionOutput, DetectOptions, DetectorDataset, DetectorOptions, DetectProgress,
+  DetectInput, DetectionOutput, DetectOptions, DetectorDataset, DetectorOptions,
   EvaluateOptions, EvaluationSummary, TrainOptions, TrainResult,
 } from './types';
 
@@ -125,64 +125,22 @@ class LibraryDetector implements Detector {
     if (this.running === 0) this.freeCurrent();
   }
 
+  /** The pipeline's view of this detector's weights: the current copy, and how to upload it again after a lost device. */
+  private readonly network: NetworkSource = {
+    model: () => this.model,
+    weightsGone: () => this.weightsGone(),
+    reload: () => this.reloadWeights(),
+    restart: recoverBackend,
+  };
+
   private async runDetect(image: DetectInput, options: DetectOptions): Promise<DetectionOutput> {
-    const report = (progress: DetectProgress) => options.onProgress?.(progress);
     const decoded = await decodeImage(image, options.signal);
     try {
-      // 1. proposals (workers), 2. the network and NMS, 3. the plain result
-      const started = performance.now();
-      report({ stage: 'proposals', fraction: 0 });
-      const proposals = await proposalsFor(decoded.bitmap, options, report, decoded.bitmap.width / decoded.width);
-      const proposalMs = performance.now() - started;
-      options.signal?.throwIfAborted();
-      report({ stage: 'network', fraction: null });
-      const network = () => this.networkFor(options.inputScale).detect(decoded.bitmap, proposals, {
-        // candidates below the score threshold could never be returned (NMS only removes lower scores), so the
-        // threshold applies to both: scoreThreshold 0 really gives every scored box
-        ...(options.scoreThreshold !== undefined && { scoreThreshold: options.scoreThreshold, candidateScoreThreshold: options.scoreThreshold }),
-        ...(options.nmsIouThreshold !== undefined && { nmsIouThreshold: options.nmsIouThreshold }),
-        ...(options.maxDetections !== undefined && { maxDetections: options.maxDetections }),
-      });
-      const result = await this.survivingDeviceLoss(network, report);
-      report({ stage: 'network', fraction: 1 });
-      const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
-      return outputInImagePixels({ ...result, timesMs, objects: result.detections.map(toObject) }, decoded); // the bitmap may be shrunk
+      const result = await runDetection(decoded, this.network, options);
+      return { ...result, objects: result.detections.map(toObject) };
     } finally {
       if (decoded.owned) decoded.bitmap.close();
     }
-  }
-
-  /**
-   * Runs `work` on the network; a lost GPU device (noticed before, or failing the run) restarts the backend,
-   * loads the weights again and runs once more. A second loss in a row is reported as a 'backend' error.
-   */
-  private async survivingDeviceLoss<T>(work: () => Promise<T>, report: (progress: DetectProgress) => void): Promise<T> {
-    const before = currentDeviceLoss();
-    if (before) await this.recover(before, report);
-    else if (this.weightsGone()) await this.reloadWeights(); // another detector restarted the backend
-    try {
-      return await work();
-    } catch (error) {
-      const loss = deviceLossOf(error);
-      if (!loss) throw error;
-      await this.recover(loss, report);
-      try {
-        return await work();
-      } catch (again) {
-        const second = deviceLossOf(again);
-        if (!second) throw again;
-        throw new DetectorError('backend', `the GPU device was lost again right after a restart (${second.message}); try again, or use another browser or backend`, { cause: again });
-      }
-    }
-  }
-
-  /** A new backend (WebGPU again, or the next that starts) and this detector's weights uploaded to it. */
-  private async recover(loss: DeviceLoss, report: (progress: DetectProgress) => void): Promise<void> {
-    report({ stage: 'backend', fraction: null, notice: `The GPU device was lost (${loss.message}): restarting the backend…` });
-    const restart = await recoverBackend(loss);
-    report({ stage: 'model', fraction: null });
-    await this.reloadWeights();
-    report({ stage: 'network', fraction: null, notice: restart.recoveryNotice });
   }
 
   /** True when the backend was restarted since this detector's weights were uploaded. */
@@ -192,31 +150,14 @@ class LibraryDetector implements Detector {
 
   /** Uploads this detector's weights to the current backend again (the shared model once for all its users). */
   private async reloadWeights(): Promise<void> {
-    try {
-      if (this.lease !== null) this.model = await this.lease.reload();
-      else if (this.reloadOwn !== null) {
-        const dead = this.model;
-        const generation = backendGeneration();
-        this.model = await this.reloadOwn();
-        this.ownGeneration = generation;
-        this.retired.push(() => quietly(() => dead.dispose()));
-      } else throw new Error('this detector has no copy of its weights to load again');
-    } catch (error) {
-      if (error instanceof DetectorError) throw error;
-      throw new DetectorError('backend', `the GPU device was lost and the model could not be loaded again: ${errorMessage(error)}`, { cause: error });
-    }
-  }
-
-  /**
-   * The model at another input scale: a view over the same backbone and head (no copy of the weights), which
-   * is never disposed itself. The longest-side cap scales with it.
-   */
-  private networkFor(inputScale: number | undefined): FastRcnnDetector {
-    if (inputScale === undefined) return this.model;
-    if (!(inputScale >= 16)) throw new DetectorError('image', `inputScale must be at least 16 pixels, got ${inputScale}`);
-    const { classNames, input, bboxNormalization, detect } = this.model.config;
-    const maxSize = Math.round((input.maxSize * inputScale) / Math.min(...input.scales));
-    return new FastRcnnDetector({ classNames, input: { scales: [inputScale], maxSize }, bboxNormalization, detect }, this.model.backbone, this.model.head);
+    if (this.lease !== null) this.model = await this.lease.reload();
+    else if (this.reloadOwn !== null) {
+      const dead = this.model;
+      const generation = backendGeneration();
+      this.model = await this.reloadOwn();
+      this.ownGeneration = generation;
+      this.retired.push(() => quietly(() => dead.dispose()));
+    } else throw new Error('this detector has no copy of its weights to load again');
   }
 
   private async whileRunning<T>(work: () => Promise<T>): Promise<T> {
@@ -264,8 +205,4 @@ function quietly(free: () => void): void {
   } catch {
     // tensors of a lost device may fail to free; they are unreachable either way
   }
-}
-
-function toObject(d: DetectionResult['detections'][number]): DetectedObject {
-  return { label: d.className, classId: d.classId, score: d.score, box: { xmin: d.box[0], ymin: d.box[1], xmax: d.box[2], ymax: d.box[3] } };
 }

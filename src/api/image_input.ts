@@ -1,8 +1,7 @@
 /**
- * Any DetectInput -> an ImageBitmap (what both the network and the proposal stage read), plus the RGBA pixels of
- * a downscaled copy for selective search. Files, blobs and URLs go through src/data/image_decode.ts (the checks,
- * EXIF orientation, alpha on white, shrinking); elements and bitmaps larger than MAX_DECODED_SIDE are shrunk too,
- * in createImageBitmap itself.
+ * Any DetectInput -> an ImageBitmap, what the detection pipeline reads (src/pipeline/detect_pipeline.ts). Files,
+ * blobs and URLs go through src/data/image_decode.ts (the checks, EXIF orientation, alpha on white, shrinking);
+ * elements and bitmaps larger than MAX_DECODED_SIDE are shrunk too, in createImageBitmap itself.
  * Results found on a shrunk bitmap are mapped back to the original's pixels by outputInImagePixels.
  */
 import { decodePlan, MAX_SOURCE_PIXELS, tooLarge } from '../data/image_checks';
@@ -66,17 +65,4 @@ export function outputInImagePixels(output: DetectionOutput, size: ImageSize): D
 
 export function toObject(d: DetectionResult['detections'][number]): DetectedObject {
   return { label: d.className, classId: d.classId, score: d.score, box: { xmin: d.box[0], ymin: d.box[1], xmax: d.box[2], ymax: d.box[3] } };
-}
-
-/** RGBA pixels of the bitmap shrunk so its longest side is at most `maxSide` (never enlarged). */
-export function downscaledPixels(bitmap: ImageBitmap, maxSide: number): ImageData {
-  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (context === null) throw new DetectorError('image', 'this browser has no 2D canvas to read pixels with');
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(bitmap, 0, 0, width, height);
-  return context.getImageData(0, 0, width, height);
 }

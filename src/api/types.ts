@@ -8,12 +8,14 @@
  */
 import type { BackendName } from '../runtime/select_backend';
 import type { DetectionResult } from '../model/detection_types';
+import type { DetectOptions, DetectProgress } from '../pipeline/types';
 import type { EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../training/protocol';
 import type { RecipeChoice } from '../training/recipe';
 
 export type { BackendName } from '../runtime/select_backend';
 export type { Detection, DetectionResult, ClassCandidate, ClassCandidates, StageTimesMs } from '../model/detection_types';
 export type { EvaluationSummary, MetricSummary, TrainBackend, TrainProgress } from '../training/protocol';
+export type { DetectOptions, DetectProgress, DetectStage, ProposalMode } from '../pipeline/types';
 
 /** An image the detector accepts: any DOM image source, raw pixels, a Blob/File, or a URL (fetched; CORS applies). */
 export type DetectInput =
@@ -74,42 +76,6 @@ export interface DetectorOptions {
   readonly backboneUrl?: string;
   readonly backend?: BackendPreference;
   /** Model loading progress (the weights' download), 0..1. */
-  readonly onProgress?: (progress: DetectProgress) => void;
-}
-
-export type ProposalMode = 'fast' | 'quality' | 'dense';
-
-export type DetectStage = 'backend' | 'model' | 'proposals' | 'network';
-
-export interface DetectProgress {
-  readonly stage: DetectStage;
-  /** 0..1 within the stage; null when unknown. */
-  readonly fraction: number | null;
-  /** A sentence for the user when something unusual happens, e.g. the GPU device was lost and the backend restarted. */
-  readonly notice?: string;
-}
-
-export interface DetectOptions {
-  /** Detections must score above this (default: the model's, 0.05); it also bounds the NMS candidates. */
-  readonly scoreThreshold?: number;
-  /** Per-class NMS IoU threshold (default: the model's, 0.3). */
-  readonly nmsIouThreshold?: number;
-  /** At most this many detections, best first (default 100). */
-  readonly maxDetections?: number;
-  /** Selective search 'fast' (default) or 'quality', or a 'dense' grid of boxes. Ignored when `proposals` is given. */
-  readonly proposalMode?: ProposalMode;
-  /** At most this many proposals go through the network, best ranked first (default 2000, the paper's). */
-  readonly maxProposals?: number;
-  /** Selective search runs on the image shrunk to this longest side (default 500); boxes are scaled back. */
-  readonly proposalMaxSide?: number;
-  /** Your own proposals, [x1, y1, x2, y2] in image pixels; selective search is then skipped. */
-  readonly proposals?: readonly (readonly [number, number, number, number])[] | Float32Array;
-  /**
-   * Shortest side (px) the image is resized to for the network (default: the model's, 600). Smaller is faster
-   * and misses small objects. The longest side is capped at the model's maxSize.
-   */
-  readonly inputScale?: number;
-  readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DetectProgress) => void;
 }
 

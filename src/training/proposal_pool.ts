@@ -1,11 +1,12 @@
 /**
- * Selective-search proposals for many images with the proposals module's worker client (src/proposals: the
- * colour-space jobs of one image are shared out between two workers). The image is decoded at most `maxSide`
- * pixels on its longest side (selective search is O(pixels); objects stay several cells wide) and the boxes are
- * scaled back to full-image pixels, capped at `maxProposals` in their ranked order.
+ * Selective-search proposals for many images, through the detection pipeline's proposal stage
+ * (src/pipeline/proposal_stage.ts: the same resizer, search, scaling back and cap as detect() at test time, so a
+ * model sees at test time the kind of proposals it was trained on). Each image is decoded as everywhere else
+ * (src/data/image_decode.ts); the boxes are in its full-resolution pixels.
  */
-import { computeProposalsPacked, disposeProposalWorkers } from '../proposals/proposal_client';
-import { loadPixels } from './image_io';
+import { fetchImage } from '../data/image_decode';
+import { proposalsForImage } from '../pipeline/proposal_stage';
+import { disposeProposalWorkers } from '../proposals/proposal_client';
 
 export interface ProposalPoolOptions {
   readonly mode: 'fast' | 'quality';
@@ -19,19 +20,13 @@ export class ProposalPool {
 
   /** Proposals for the image at `url` in its full-resolution pixels. */
   async compute(url: string): Promise<Float32Array> {
-    const pixels = await loadPixels(url, this.options.maxSide);
-    const boxes = await computeProposalsPacked(pixels, { mode: this.options.mode, workers: this.options.workers });
-    const sx = pixels.sourceWidth / pixels.width;
-    const sy = pixels.sourceHeight / pixels.height;
-    const n = Math.min(boxes.length / 4, this.options.maxProposals);
-    const out = new Float32Array(n * 4);
-    for (let i = 0; i < n; i++) {
-      out[4 * i] = boxes[4 * i] * sx;
-      out[4 * i + 1] = boxes[4 * i + 1] * sy;
-      out[4 * i + 2] = boxes[4 * i + 2] * sx;
-      out[4 * i + 3] = boxes[4 * i + 3] * sy;
+    const image = await fetchImage(url);
+    try {
+      const { mode, maxSide, maxProposals, workers } = this.options;
+      return await proposalsForImage(image, { proposalMode: mode, proposalMaxSide: maxSide, maxProposals, workers });
+    } finally {
+      image.bitmap.close();
     }
-    return out;
   }
 
   /** Runs `compute` over all urls, one image at a time (its colour spaces run in parallel). */

@@ -1,0 +1,85 @@
+/**
+ * One detection, the same for every caller (the library's detect(), which the app and the widget are thin
+ * adapters over):
+ *
+ *   decoded image (a bitmap at most 4096 px a side, and the original's size)
+ *   -> proposals (proposal_stage.ts: the stage the trainer's proposal pool runs too)
+ *   -> the network (model/detector.ts: pyramid, backbone, RoI pooling, head), inside the lost-device wrapper
+ *      (device_recovery.ts)
+ *   -> post-processing (model/postprocess.ts: thresholds, NMS, box voting; a redraw at other thresholds runs it
+ *      again on the result's candidates, render/detection_view.ts)
+ *   -> the result in the original image's pixels (model/scale_result.ts).
+ */
+import type { ImageSize } from '../geometry/box';
+import type { DetectOptions as PostprocessOptions } from '../model/defaults';
+import type { DetectionResult } from '../model/detection_types';
+import { FastRcnnDetector } from '../model/detector';
+import { scaleResultToImage } from '../model/scale_result';
+import { withDeviceRecovery, type RecoveryHooks } from './device_recovery';
+import { DetectorError } from './errors';
+import { proposalsFor } from './proposal_stage';
+import type { DetectOptions, DetectProgress } from './types';
+
+/** A decoded image: the pixels the network and the proposal stage read, and the size results are reported in. */
+export interface DecodedInput extends ImageSize {
+  /** Possibly a shrunk copy of the original (image_decode.ts). */
+  readonly bitmap: ImageBitmap;
+}
+
+/** The network with its current weights, and how to upload them again after a lost device. */
+export interface NetworkSource extends Omit<RecoveryHooks, 'onProgress'> {
+  /** The current weights (after a reload, the new copy). */
+  model(): FastRcnnDetector;
+}
+
+/** Detections in `image` (see the module comment); rejects with a DetectorError, or an AbortError from the signal. */
+export async function runDetection(image: DecodedInput, network: NetworkSource, options: DetectOptions = {}): Promise<DetectionResult> {
+  const report = (progress: DetectProgress) => options.onProgress?.(progress);
+  const { bitmap } = image;
+  const started = performance.now();
+  report({ stage: 'proposals', fraction: 0 });
+  const proposals = await proposalsFor(bitmap, options, report, bitmap.width / image.width);
+  const proposalMs = performance.now() - started;
+  options.signal?.throwIfAborted();
+  report({ stage: 'network', fraction: null });
+  const run = () => {
+    const model = network.model();
+    return networkAt(model, options.inputScale).detect(bitmap, proposals, postprocessOptions(options, model.config.detect));
+  };
+  const result = await withDeviceRecovery(run, {
+    weightsGone: () => network.weightsGone(),
+    reload: () => network.reload(),
+    restart: network.restart && ((loss) => network.restart!(loss)),
+    onProgress: report,
+  });
+  report({ stage: 'network', fraction: 1 });
+  const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
+  return scaleResultToImage({ ...result, timesMs }, image); // the bitmap may be shrunk
+}
+
+/**
+ * The caller's thresholds over the model's own post-processing. The candidates are those above the lower of the
+ * score threshold and the model's candidate threshold: box voting then averages the same candidates whatever
+ * threshold the detections were asked at (so detect() at 0.5 gives the boxes `npm run eval` scored at 0.05), a
+ * redraw can lower the threshold down to the model's, and scoreThreshold 0 really gives every scored box.
+ */
+export function postprocessOptions(options: Pick<DetectOptions, 'scoreThreshold' | 'nmsIouThreshold' | 'maxDetections'>, model: PostprocessOptions): Partial<PostprocessOptions> {
+  const { scoreThreshold, nmsIouThreshold, maxDetections } = options;
+  return {
+    ...(scoreThreshold !== undefined && { scoreThreshold, candidateScoreThreshold: Math.min(scoreThreshold, model.candidateScoreThreshold) }),
+    ...(nmsIouThreshold !== undefined && { nmsIouThreshold }),
+    ...(maxDetections !== undefined && { maxDetections }),
+  };
+}
+
+/**
+ * The model at another input scale: a view over the same backbone and head (no copy of the weights), which is
+ * never disposed itself. The longest-side cap scales with it.
+ */
+function networkAt(model: FastRcnnDetector, inputScale: number | undefined): FastRcnnDetector {
+  if (inputScale === undefined) return model;
+  if (!(inputScale >= 16)) throw new DetectorError('image', `inputScale must be at least 16 pixels, got ${inputScale}`);
+  const { classNames, input, bboxNormalization, detect } = model.config;
+  const maxSize = Math.round((input.maxSize * inputScale) / Math.min(...input.scales));
+  return new FastRcnnDetector({ classNames, input: { scales: [inputScale], maxSize }, bboxNormalization, detect }, model.backbone, model.head);
+}
