@@ -16,7 +16,7 @@ const LAYERS = {
   kernels: ['runtime'], // custom tfjs ops (RoI pooling)
   model: ['geometry', 'runtime', 'kernels'], // the Fast R-CNN network, weights, post-processing
   pipeline: ['geometry', 'data', 'proposals', 'runtime', 'kernels', 'model'], // one detection: proposals, network, post-processing, lost-device recovery
-  render: ['geometry', 'model/detection_types.ts'], // canvas drawing shared by the app and the widget (types only from model)
+  render: ['geometry', 'model/detection_types.ts', 'model/postprocess.ts'], // canvas drawing shared by the app and the widget (from model: the types, and the post-processing a redraw runs again)
   training: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'pipeline'],
   api: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'pipeline', 'training'], // the library
   'index.ts': ['api'], // the library's entry point

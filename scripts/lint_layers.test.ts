@@ -56,6 +56,7 @@ describe('layer rules let the allowed directions through', () => {
     ['src/ui/detect/deep/x.ts', importing('../../../model/detector', 'FastRcnnDetector')],
     ['src/training/x.ts', importing('../kernels/roi_pool/roi_pool', 'roiPool')],
     ['src/training/x.ts', importing('../pipeline/proposal_stage', 'proposalsForImage')],
+    ['src/render/x.ts', importing('../model/postprocess', 'reselect')],
     ['src/widget/x.ts', importing('../render/scene', 'buildScene')],
     ['src/render/x.ts', "import type { DetectionResult } from '../model/detection_types';\nexport type Y = DetectionResult;\n"],
     ['src/geometry/x.ts', importing('./box', 'boxArea')],

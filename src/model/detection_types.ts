@@ -36,6 +36,24 @@ export interface ClassCandidates {
   readonly keptIndices: readonly number[];
 }
 
+/** One detection as post-processing chose it among a result's candidates. */
+export interface ChosenCandidate {
+  /** Its class: an index into DetectionResult.candidatesPerClass (class id classIndex + 1). */
+  readonly classIndex: number;
+  /** Its candidate: an index into that class's `candidates`. */
+  readonly candidateIndex: number;
+  /** The final box: the candidate's, or the vote of its class's candidates when box voting is on. */
+  readonly box: Box;
+}
+
+/** What post-processing (NMS, the score threshold and cap, box voting) chose among per-class candidates. */
+export interface Selection {
+  /** Per class (candidatesPerClass order): the indices of its candidates that NMS kept, best first. */
+  readonly kept: readonly (readonly number[])[];
+  /** The detections, best first. */
+  readonly chosen: readonly ChosenCandidate[];
+}
+
 export interface StageTimesMs {
   readonly proposals?: number;
   readonly preprocess: number;
@@ -58,6 +76,9 @@ export interface DetectionResult {
   readonly candidatesPerClass: readonly ClassCandidates[];
   readonly scoreThreshold: number;
   readonly nmsIouThreshold: number;
+  /** The run's per-image cap (default 100) and box voting IoU (absent or null: none), so a redraw applies them too. */
+  readonly maxDetections?: number;
+  readonly boxVotingIou?: number | null;
   readonly timesMs: StageTimesMs;
   readonly backend: string;
 }

@@ -116,6 +116,8 @@ export class FastRcnnDetector {
         ...found,
         scoreThreshold: run.scoreThreshold,
         nmsIouThreshold: run.nmsIouThreshold,
+        maxDetections: run.maxDetections,
+        boxVotingIou: run.boxVotingIou ?? null,
         timesMs: { preprocess: t.preprocess, backbone: t.backbone, roiPool: t.roiPool, fc: t.fc, nms: t.nms, total: timer.total },
         backend: tf.getBackend(),
       };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_DETECT, defaultBboxNormalization } from './defaults';
-import { classBoxes, postprocess } from './postprocess';
+import { classBoxes, postprocess, reselect } from './postprocess';
 
 const classNames = ['cat', 'dog'];
 const image = { width: 100, height: 80 };
@@ -57,5 +57,40 @@ describe('postprocess', () => {
     expect(run({ maxDetections: 1 }).detections).toHaveLength(1);
     expect(run({ nmsIouThreshold: 0.9 }).candidatesPerClass[0].keptIndices).toEqual([0, 1]);
     expect(run({ bboxRegression: false }).detections[0].box).toEqual([10, 10, 50, 50]);
+  });
+});
+
+describe('reselect: a redraw at other thresholds is the post-processing of detect() at those thresholds', () => {
+  const options = { ...DEFAULT_DETECT, boxVotingIou: 0.5 };
+  // regressed boxes that differ per proposal, so box voting moves the kept boxes
+  const deltas = Float32Array.from({ length: 3 * 12 }, (_, i) => ((i * 7) % 5) / 10 - 0.2);
+  const run = (scoreThreshold: number, nmsIouThreshold: number) =>
+    postprocess(proposals, { probabilities, deltas }, classNames, defaultBboxNormalization(2), image, { ...options, scoreThreshold, nmsIouThreshold });
+  /** A result as detect() reports it: the candidates, and the run's cap and voting. */
+  const asResult = (found: ReturnType<typeof run>) => ({ ...found, maxDetections: options.maxDetections, boxVotingIou: options.boxVotingIou });
+  const chosen = (found: ReturnType<typeof run>) => found.detections.map((d) => [d.classId, d.proposalIndex, d.score, [...d.box]]);
+
+  test.each([[0.05, 0.3], [0.5, 0.3], [0.75, 0.3], [0.05, 0.9], [0.5, 0.05]])('score > %s, IoU %s: the same detections, voted boxes included', (score, iou) => {
+    const at005 = asResult(run(0.05, 0.3)); // what the page keeps: every candidate above the model's 0.05
+    const redrawn = reselect(at005, { scoreThreshold: score, nmsIouThreshold: iou });
+    const direct = run(score, iou);
+    expect(redrawn.chosen.map(({ classIndex, candidateIndex, box }) => {
+      const c = at005.candidatesPerClass[classIndex].candidates[candidateIndex];
+      return [classIndex + 1, c.proposalIndex, c.score, [...box]];
+    })).toEqual(chosen(direct));
+    expect(redrawn.kept).toEqual(direct.candidatesPerClass.map((c) => c.keptIndices));
+  });
+
+  test('box voting moves a kept box towards the overlapping candidates of its class', () => {
+    const voted = run(0.05, 0.3).detections.find((d) => d.className === 'cat')!;
+    const plain = postprocess(proposals, { probabilities, deltas }, classNames, defaultBboxNormalization(2), image, DEFAULT_DETECT).detections.find((d) => d.className === 'cat')!;
+    expect(voted.score).toBe(plain.score);
+    expect(voted.box).not.toEqual(plain.box);
+  });
+
+  test('the score threshold is strict (>), as in detect()', () => {
+    const found = asResult(run(0.05, 0.3));
+    const best = found.detections[0].score;
+    expect(reselect(found, { scoreThreshold: best, nmsIouThreshold: 0.3 }).chosen.map((c) => c.classIndex)).not.toContain(found.detections[0].classId - 1);
   });
 });

@@ -7,6 +7,8 @@
  * 5. per-class NMS (geometry/nms.ts, torchvision semantics) at nmsIouThreshold;
  * 6. the survivors scoring > scoreThreshold, best first over all classes, capped at maxDetections;
  * 7. with boxVotingIou set, each survivor's box is voted among its class's candidates (box_voting.ts).
+ * Steps 5-7 (selectAmong) also run alone on a finished result's candidates: reselect(), for redrawing at other
+ * thresholds without the network.
  *
  * Shapes: R proposals packed [R, 4] in original-image pixels; K foreground classes; probabilities [R, K+1];
  * deltas [R, 4(K+1)] class-major. Boxes are continuous [x1, y1, x2, y2] (geometry/box.ts).
@@ -15,8 +17,8 @@ import { boxAt, clipBoxesInPlace, type ImageSize, type PackedBoxes } from '../ge
 import { decodeDeltas, unnormalizeDeltas } from '../geometry/bbox_transform';
 import { batchedNms } from '../geometry/nms';
 import { voteBox } from './box_voting';
-import type { ClassCandidate, ClassCandidates, Detection } from './detection_types';
-import type { BboxNormalization, DetectOptions } from './defaults';
+import type { ChosenCandidate, ClassCandidate, ClassCandidates, Detection, DetectionResult, Selection } from './detection_types';
+import { DEFAULT_DETECT, type BboxNormalization, type DetectOptions } from './defaults';
 
 export interface HeadReadback {
   /** [R, K+1] softmax probabilities. */
@@ -94,12 +96,40 @@ export function selectDetections(
       proposalIndex: i,
       score: head.probabilities[i * numClasses + j],
     }));
-    return { classId: j, candidates };
+    return { classId: j, className: classNames[k], candidates };
   });
+  // 5-7.
+  const selection = selectAmong(perClass, options);
+  const candidatesPerClass: ClassCandidates[] = perClass.map((c, k) => ({ ...c, keptIndices: selection.kept[k] }));
+  const detections = selection.chosen.map(({ classIndex: k, candidateIndex, box }): Detection => {
+    const candidate = perClass[k].candidates[candidateIndex];
+    const i = candidate.proposalIndex;
+    return {
+      ...candidate,
+      box,
+      classId: k + 1,
+      className: classNames[k],
+      boxBeforeRegression: boxAt(proposals, i),
+      classProbabilities: Array.from(head.probabilities.subarray(i * numClasses, (i + 1) * numClasses)),
+    };
+  });
+  return { detections, candidatesPerClass };
+}
+
+/** What steps 5-7 read of the options. */
+export type SelectOptions = Pick<DetectOptions, 'scoreThreshold' | 'nmsIouThreshold' | 'maxDetections' | 'boxVotingIou'>;
+
+/**
+ * Steps 5-7 on per-class candidates (each class's list in descending score order): one batched NMS call over all
+ * classes, the survivors scoring > scoreThreshold, best first, capped at maxDetections, each box voted among its
+ * class's candidates when boxVotingIou is set.
+ */
+export function selectAmong(perClass: readonly { readonly candidates: readonly ClassCandidate[] }[], options: SelectOptions): Selection {
   // 5. one batched NMS call over all classes; map the kept flat indices back to (class, candidate)
-  const flatBoxes = new Float32Array(perClass.reduce((n, c) => n + c.candidates.length, 0) * 4);
-  const flatScores = new Float32Array(flatBoxes.length / 4);
-  const flatClass = new Int32Array(flatScores.length);
+  const total = perClass.reduce((n, c) => n + c.candidates.length, 0);
+  const flatBoxes = new Float32Array(total * 4);
+  const flatScores = new Float32Array(total);
+  const flatClass = new Int32Array(total);
   const owner: [number, number][] = [];
   for (const [k, { candidates }] of perClass.entries()) {
     for (const [c, candidate] of candidates.entries()) {
@@ -112,29 +142,33 @@ export function selectDetections(
   const kept = batchedNms(flatBoxes, flatScores, flatClass, options.nmsIouThreshold);
   const keptPerClass: number[][] = perClass.map(() => []);
   for (const flat of kept) keptPerClass[owner[flat][0]].push(owner[flat][1]);
-  const candidatesPerClass: ClassCandidates[] = perClass.map(({ classId, candidates }, k) => ({
-    classId,
-    className: classNames[k],
-    candidates,
-    keptIndices: keptPerClass[k],
-  }));
-  // 6. final detections, best first (batchedNms already returns descending score order)
-  const detections: Detection[] = [];
+  // 6. final detections, best first (batchedNms already returns descending score order); 7. box voting
+  const chosen: ChosenCandidate[] = [];
+  const voting = options.boxVotingIou;
   for (const flat of kept) {
-    if (detections.length >= options.maxDetections) break;
+    if (chosen.length >= options.maxDetections) break;
     const [k, c] = owner[flat];
     const candidate = perClass[k].candidates[c];
     if (!(candidate.score > options.scoreThreshold)) continue;
-    const i = candidate.proposalIndex;
-    const voting = options.boxVotingIou;
-    detections.push({
-      ...candidate,
-      ...(voting != null ? { box: voteBox(candidate.box, perClass[k].candidates, voting) } : {}),
-      classId: k + 1,
-      className: classNames[k],
-      boxBeforeRegression: boxAt(proposals, i),
-      classProbabilities: Array.from(head.probabilities.subarray(i * numClasses, (i + 1) * numClasses)),
-    });
+    const box = voting != null ? voteBox(candidate.box, perClass[k].candidates, voting) : candidate.box;
+    chosen.push({ classIndex: k, candidateIndex: c, box });
   }
-  return { detections, candidatesPerClass };
+  return { kept: keptPerClass, chosen };
+}
+
+/**
+ * Steps 5-7 again on a result's per-class candidates, at other thresholds and without the network: exactly what
+ * detect() reports at those thresholds (over the same candidates, with the run's cap and box voting). The page and
+ * the widget redraw through this when a slider or attribute moves (render/detection_view.ts).
+ */
+export function reselect(
+  result: Pick<DetectionResult, 'candidatesPerClass' | 'maxDetections' | 'boxVotingIou'>,
+  thresholds: Pick<DetectOptions, 'scoreThreshold' | 'nmsIouThreshold'> & { readonly maxDetections?: number },
+): Selection {
+  return selectAmong(result.candidatesPerClass, {
+    scoreThreshold: thresholds.scoreThreshold,
+    nmsIouThreshold: thresholds.nmsIouThreshold,
+    maxDetections: thresholds.maxDetections ?? result.maxDetections ?? DEFAULT_DETECT.maxDetections,
+    boxVotingIou: result.boxVotingIou ?? null,
+  });
 }

@@ -1,15 +1,14 @@
 /**
- * What the page shows of a DetectionResult at the user's current thresholds, without running the network again:
- * 1. per class, redo NMS over the candidates at the slider's IoU (or reuse the run's keptIndices at the run's IoU);
- * 2. keep the survivors scoring at least the slider's score threshold, best first, at most `maxDetections`;
- * 3. list the candidates NMS suppressed (above the same score threshold), each with the kept box that suppressed it.
- * Dropping low scores after NMS instead of before it changes nothing: a box can only suppress lower-scoring ones.
+ * What the page, the widget and the Train tab's preview show of a DetectionResult at the user's current
+ * thresholds, without running the network again:
+ * 1. the detections: the model's own post-processing run again on the result's per-class candidates
+ *    (model/postprocess.ts reselect: NMS at the slider's IoU, scores > the slider's threshold, the run's cap and box
+ *    voting), so what is drawn is what detect() reports at those thresholds;
+ * 2. the candidates NMS suppressed (scoring above the same threshold), each with the kept box that suppressed it.
  */
 import { iou, type Box } from '../geometry/box';
-import type { DetectionResult } from '../model/detection_types';
-
-/** Greedy NMS of one class: indices of the kept boxes, in descending score order. */
-export type ClassNms = (boxes: readonly Box[], scores: readonly number[], iouThreshold: number) => readonly number[];
+import type { DetectionResult, Selection } from '../model/detection_types';
+import { reselect } from '../model/postprocess';
 
 export interface ViewCandidate {
   /** Stable id of a candidate within one result: `${classId}:${index into its class's candidates}`. */
@@ -36,52 +35,45 @@ export interface DetectionView {
 export interface ViewThresholds {
   readonly scoreThreshold: number;
   readonly nmsIouThreshold: number;
-  /** The per-image cap (torchvision's detections_per_img). */
+  /** The per-image cap (torchvision's detections_per_img); default: the run's (100). */
   readonly maxDetections?: number;
 }
 
-export const DEFAULT_MAX_DETECTIONS = 100;
-
-/** Kept indices per class (same order as result.candidatesPerClass) at `iouThreshold`. */
-export function keptPerClass(result: DetectionResult, iouThreshold: number, nms: ClassNms): number[][] {
-  return result.candidatesPerClass.map((perClass) => {
-    if (Math.abs(iouThreshold - result.nmsIouThreshold) < 1e-9) return [...perClass.keptIndices];
-    const boxes = perClass.candidates.map((c) => c.box);
-    const scores = perClass.candidates.map((c) => c.score);
-    return [...nms(boxes, scores, iouThreshold)];
-  });
+/** The detections at `thresholds` (steps 1 and 2 of the module comment). */
+export function detectionView(result: DetectionResult, thresholds: ViewThresholds): DetectionView {
+  return viewOfSelection(result, reselect(result, thresholds), thresholds);
 }
 
-/** Steps 2 and 3 of the module recipe, given the kept indices from keptPerClass. */
-export function viewDetections(result: DetectionResult, kept: readonly (readonly number[])[], thresholds: ViewThresholds): DetectionView {
+/** Step 2 around a selection that post-processing made among the result's candidates. */
+export function viewOfSelection(result: DetectionResult, selection: Selection, thresholds: ViewThresholds): DetectionView {
   const probabilitiesByProposal = new Map<number, readonly number[]>();
   for (const d of result.detections) probabilitiesByProposal.set(d.proposalIndex, d.classProbabilities);
-  const detections: ViewCandidate[] = [];
+  const view = (classIndex: number, i: number, box: Box | null, suppressedBy: string | null): ViewCandidate => {
+    const perClass = result.candidatesPerClass[classIndex];
+    const candidate = perClass.candidates[i];
+    return {
+      key: `${perClass.classId}:${i}`,
+      classId: perClass.classId,
+      className: perClass.className,
+      score: candidate.score,
+      box: box ?? candidate.box,
+      proposalIndex: candidate.proposalIndex,
+      boxBeforeRegression: result.proposals[candidate.proposalIndex],
+      classProbabilities: probabilitiesByProposal.get(candidate.proposalIndex) ?? null,
+      suppressedBy,
+    };
+  };
+  const detections = selection.chosen.map((c) => view(c.classIndex, c.candidateIndex, c.box, null));
   const suppressed: ViewCandidate[] = [];
-  result.candidatesPerClass.forEach((perClass, c) => {
-    const keptSet = new Set(kept[c]);
-    const keptBoxes = kept[c].map((i) => ({ key: `${perClass.classId}:${i}`, box: perClass.candidates[i].box }));
+  result.candidatesPerClass.forEach((perClass, k) => {
+    const kept = new Set(selection.kept[k]);
     perClass.candidates.forEach((candidate, i) => {
-      if (candidate.score < thresholds.scoreThreshold) return;
-      const isKept = keptSet.has(i);
-      const suppressor = isKept
-        ? null
-        : (keptBoxes.find((k) => iou(k.box, candidate.box) > thresholds.nmsIouThreshold)?.key ?? null);
-      (isKept ? detections : suppressed).push({
-        key: `${perClass.classId}:${i}`,
-        classId: perClass.classId,
-        className: perClass.className,
-        score: candidate.score,
-        box: candidate.box,
-        proposalIndex: candidate.proposalIndex,
-        boxBeforeRegression: result.proposals[candidate.proposalIndex],
-        classProbabilities: probabilitiesByProposal.get(candidate.proposalIndex) ?? null,
-        suppressedBy: suppressor,
-      });
+      if (kept.has(i) || !(candidate.score > thresholds.scoreThreshold)) return;
+      // NMS compares the boxes before voting; the kept list is best first, so this is the box that suppressed it
+      const by = selection.kept[k].find((j) => iou(perClass.candidates[j].box, candidate.box) > thresholds.nmsIouThreshold);
+      suppressed.push(view(k, i, null, by === undefined ? null : `${perClass.classId}:${by}`));
     });
   });
-  const byScore = (a: ViewCandidate, b: ViewCandidate): number => b.score - a.score;
-  detections.sort(byScore);
-  suppressed.sort(byScore);
-  return { detections: detections.slice(0, thresholds.maxDetections ?? DEFAULT_MAX_DETECTIONS), suppressed };
+  suppressed.sort((a, b) => b.score - a.score);
+  return { detections, suppressed };
 }

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { detectionResultFixture } from './testing/detection_result';
-import { keptPerClass, viewDetections, type DetectionView } from './detection_view';
+import { detectionView, type DetectionView } from './detection_view';
 import { buildScene, DASH_PRE_REGRESSION, DEFAULT_LAYERS, type LayerState } from './scene';
 import { classColour } from './colours';
 
 function view(scoreThreshold = 0.5): DetectionView {
-  const result = detectionResultFixture();
-  const kept = keptPerClass(result, 0.5, () => []);
-  return viewDetections(result, kept, { scoreThreshold, nmsIouThreshold: 0.5 });
+  return detectionView(detectionResultFixture(), { scoreThreshold, nmsIouThreshold: 0.5 });
 }
 
 const ALL_ON: LayerState = { proposals: true, preRegression: true, detections: true, suppressed: true, labels: true };

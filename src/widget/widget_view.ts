@@ -1,12 +1,11 @@
 /**
  * What the element shows in its shadow root: the image and the boxes on one canvas, and a status line. Drawing
- * reuses the helpers the page draws with too (src/render): detection_view (score filter + NMS at the current IoU
- * without the network), scene (what to draw per layer) and renderer (boxes, labels via fillText). Text only ever
- * goes in through textContent.
+ * is the page's (src/render): detection_view (the model's post-processing again at the current thresholds, without
+ * the network), scene (what to draw per layer) and renderer (boxes, labels via fillText). Text only ever goes in
+ * through textContent.
  */
 import type { DetectionOutput } from '../api/types';
-import { geometryClassNms } from '../render/class_nms';
-import { keptPerClass, viewDetections } from '../render/detection_view';
+import { detectionView, type ViewCandidate } from '../render/detection_view';
 import { renderScene } from '../render/renderer';
 import { buildScene, formatScore, type LayerState } from '../render/scene';
 import { fitViewport } from '../render/viewport';
@@ -29,6 +28,8 @@ export class WidgetView {
   private image: ImageBitmap | null = null;
   private result: DetectionOutput | null = null;
   private frame = 0;
+  /** What the last draw showed: the detections at the thresholds of that moment. */
+  private drawn: readonly ViewCandidate[] = [];
 
   constructor(
     private readonly host: HTMLElement,
@@ -87,6 +88,11 @@ export class WidgetView {
     });
   }
 
+  /** The detections drawn now (in the pixels of the bitmap shown); tests compare them with detect()'s. */
+  shown(): readonly ViewCandidate[] {
+    return this.drawn;
+  }
+
   /** Draws now: the image fitted in the element ("contain"), then the scene of the current result. */
   draw(): void {
     const dpr = window.devicePixelRatio || 1;
@@ -102,6 +108,7 @@ export class WidgetView {
     if (ctx === null) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, pixelW, pixelH);
+    this.drawn = [];
     if (this.image === null) return;
     const viewport = fitViewport(this.image, { width, height }, { padding: PADDING });
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -109,8 +116,8 @@ export class WidgetView {
     ctx.drawImage(this.image, viewport.offsetX, viewport.offsetY, this.image.width * viewport.scale, this.image.height * viewport.scale);
     if (this.result === null) return;
     const { scoreThreshold, nmsIouThreshold, layers } = this.settings();
-    const kept = keptPerClass(this.result, nmsIouThreshold, geometryClassNms);
-    const view = viewDetections(this.result, kept, { scoreThreshold, nmsIouThreshold });
+    const view = detectionView(this.result, { scoreThreshold, nmsIouThreshold });
+    this.drawn = view.detections;
     const proposals = layers.proposals ? this.result.proposals : [];
     renderScene(ctx, buildScene({ view, proposals, layers, focusKey: null }), viewport);
     this.canvas.setAttribute('aria-label', describe(view.detections));

@@ -1,10 +1,11 @@
 /**
  * The Detect tab's behaviour, without its widgets: load an image, run the detector on it, and turn the result plus
- * the user's thresholds, layers and focus into the stage's scene. NMS is re-run only when the IoU slider moves.
+ * the user's thresholds, layers and focus into the stage's scene. A slider that moves runs the model's
+ * post-processing again on the result's candidates (render/detection_view.ts), so the page draws what detect()
+ * reports at those thresholds.
  */
 import type { DetectionResult } from '../../model/detection_types';
-import { geometryClassNms } from '../../render/class_nms';
-import { keptPerClass, viewDetections, type DetectionView } from '../../render/detection_view';
+import { detectionView, type DetectionView } from '../../render/detection_view';
 import { hitTest } from '../../render/hit_test';
 import { buildScene, type DrawnObject } from '../../render/scene';
 import type { CanvasStage, StagePointer } from '../canvas/stage';
@@ -16,8 +17,7 @@ import type { Store } from '../state/store';
 import type { DetectState } from './detect_state';
 
 export class DetectController {
-  private keptCache: { result: DetectionResult; iou: number; kept: number[][] } | null = null;
-  private viewCache: { result: DetectionResult; kept: number[][]; score: number; view: DetectionView } | null = null;
+  private viewCache: { result: DetectionResult; score: number; iou: number; view: DetectionView } | null = null;
   private abort: AbortController | null = null;
   private active = true;
 
@@ -95,20 +95,15 @@ export class DetectController {
     }
   }
 
-  /** The detections at the current thresholds (memoised: NMS runs only when the IoU changes). */
+  /** The detections at the current thresholds (memoised: post-processing runs again only when they change). */
   view(): DetectionView | null {
-    const { result, nmsIouThreshold, scoreThreshold } = this.store.get();
+    const { result, nmsIouThreshold: iou, scoreThreshold: score } = this.store.get();
     if (!result) return null;
-    if (!this.keptCache || this.keptCache.result !== result || this.keptCache.iou !== nmsIouThreshold) {
-      this.keptCache = { result, iou: nmsIouThreshold, kept: keptPerClass(result, nmsIouThreshold, geometryClassNms) };
-    }
-    const kept = this.keptCache.kept;
     const cache = this.viewCache;
-    if (!cache || cache.result !== result || cache.kept !== kept || cache.score !== scoreThreshold) {
-      const view = viewDetections(result, kept, { scoreThreshold, nmsIouThreshold });
-      this.viewCache = { result, kept, score: scoreThreshold, view };
-    }
-    return this.viewCache!.view;
+    if (cache?.result === result && cache.score === score && cache.iou === iou) return cache.view;
+    const view = detectionView(result, { scoreThreshold: score, nmsIouThreshold: iou });
+    this.viewCache = { result, score, iou, view };
+    return view;
   }
 
   scene(): DrawnObject[] {

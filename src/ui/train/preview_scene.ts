@@ -1,8 +1,7 @@
 /** The held-out preview's scene: ground truth (white, dashed) under the current model's detections. */
 import type { Box } from '../../geometry/box';
 import type { DetectionResult } from '../../model/detection_types';
-import { keptPerClass, viewDetections } from '../../render/detection_view';
-import { geometryClassNms } from '../../render/class_nms';
+import { detectionView } from '../../render/detection_view';
 import { buildScene, type DrawnObject } from '../../render/scene';
 
 export const PREVIEW_SCORE = 0.5;
@@ -12,9 +11,7 @@ export function previewScene(groundTruth: readonly Box[], result: DetectionResul
     kind: 'annotation', id: `truth:${i}`, box, colour: '#ffffff', dash: [4, 3], lineWidth: 1.5, alpha: 0.8, label: null, emphasis: 'normal',
   }));
   if (!result) return truth;
-  const view = viewDetections(result, keptPerClass(result, result.nmsIouThreshold, geometryClassNms), {
-    scoreThreshold: PREVIEW_SCORE, nmsIouThreshold: result.nmsIouThreshold,
-  });
+  const view = detectionView(result, { scoreThreshold: PREVIEW_SCORE, nmsIouThreshold: result.nmsIouThreshold });
   const layers = { proposals: false, preRegression: false, detections: true, suppressed: false, labels: true };
   return [...truth, ...buildScene({ view, proposals: result.proposals, layers, focusKey: null })];
 }
