@@ -1,8 +1,9 @@
 /**
- * What the page needs from the detector, as a small interface the panels depend on. The real implementation wraps
- * src/proposals (selective search in a worker) and src/model (Fast R-CNN); until those land, the page uses
- * unavailableDetector(), which says so instead of pretending to detect.
+ * What the page needs from the detector, as a small interface the panels depend on. The real implementation is a
+ * thin adapter over the library (models/fast_rcnn_service.ts); unavailableDetector() says why there is none
+ * instead of pretending to detect.
  */
+import type { DetectProgress } from '../api/types';
 import type { DetectionResult } from '../model/detection_types';
 
 export type DetectorState = 'unavailable' | 'loading' | 'ready' | 'error';
@@ -15,11 +16,8 @@ export interface DetectorStatus {
   readonly modelName: string | null;
 }
 
-export interface DetectProgress {
-  readonly stage: 'proposals' | 'network';
-  /** 0..1 within the stage, when known. */
-  readonly fraction: number | null;
-}
+/** The library's progress events (stage, fraction, and a notice such as a restarted GPU backend). */
+export type { DetectProgress } from '../api/types';
 
 export interface DetectRequest {
   /** The score and IoU thresholds of the run; the page can redraw at others without running again. */

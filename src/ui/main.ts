@@ -1,22 +1,23 @@
 /** Entry of the detector page: build the page, start the best tfjs backend and say which one runs. */
-import { onBackendRestart, watchDevice } from '../runtime/device_loss';
-import { DEFAULT_BACKEND_ORDER, selectBackend, type BackendChoice, type BackendName } from '../runtime/select_backend';
+import { ensureBackend } from '../api/backend';
+import { onBackendRestart } from '../runtime/device_loss';
+import { DEFAULT_BACKEND_ORDER, type BackendChoice, type BackendName } from '../runtime/select_backend';
 import { useBackend } from '../training/backends';
 import { startApp } from './app';
 import { byTestId } from './dom';
 
 /**
  * `?backend=wasm|webgpu|webgl|cpu` asks for one backend (wasm: tfjs's WebAssembly backend, the fastest on a machine
- * without a GPU; the page's tests use it). Without it: WebGPU, then WebGL, then the CPU.
+ * without a GPU; the page's tests use it). Without it: WebGPU, then WebGL, then the CPU. Chosen through the library
+ * (src/api/backend.ts), whose detectors the page uses: they keep this backend and restart it after a lost GPU.
  */
 async function chooseBackend(): Promise<BackendChoice> {
   const requested = new URLSearchParams(location.search).get('backend');
   if (requested === 'wasm') {
     await useBackend('wasm');
-    return { name: 'wasm' as BackendName, skipped: [], notice: null };
+    return ensureBackend('keep');
   }
-  const order = DEFAULT_BACKEND_ORDER.includes(requested as BackendName) ? [requested as BackendName] : DEFAULT_BACKEND_ORDER;
-  return selectBackend(order);
+  return ensureBackend(DEFAULT_BACKEND_ORDER.includes(requested as BackendName) ? [requested as BackendName] : 'auto');
 }
 
 async function startBackend(): Promise<void> {
@@ -24,7 +25,6 @@ async function startBackend(): Promise<void> {
   const notice = byTestId('backend.notice');
   try {
     const choice = await chooseBackend();
-    watchDevice();
     name.textContent = choice.name;
     document.documentElement.dataset.backend = choice.name;
     if (choice.notice) {

@@ -2,11 +2,10 @@
  * The models the page knows: the default ones the app serves (models/index.json, always listed, read-only) and the
  * ones saved in this browser (IndexedDB through tfjs, 'indexeddb://<name>'). Everything here works on the saved
  * files (tfjs ModelArtifacts in src/model/weights_io.ts's format), so listing, saving, downloading, uploading and
- * deleting never load a network; only load() builds a detector.
+ * deleting never load a network (the library's createDetector loads the one in use: fast_rcnn_service.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FastRcnnDetector } from '../../model/detector';
-import { DETECTOR_FORMAT, loadDetector, type SavedDetectorTopology } from '../../model/weights_io';
+import { DETECTOR_FORMAT, type SavedDetectorTopology } from '../../model/weights_io';
 import type { ModelFiles } from '../../training/protocol';
 import { missingAfterWrite } from '../../runtime/storage_errors';
 import { resolvePageUrl } from '../../api/model_files';
@@ -97,10 +96,6 @@ export class ModelRegistry {
         };
       })
       .sort((a, b) => (b.savedAt ?? '').localeCompare(a.savedAt ?? ''));
-  }
-
-  load(info: ModelInfo): Promise<FastRcnnDetector> {
-    return loadDetector(resolvePageUrl(info.url));
   }
 
   /** Saves model files (e.g. from the trainer) in this browser under `name`, replacing a model of that name. */

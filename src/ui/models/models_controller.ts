@@ -51,7 +51,7 @@ export class ModelsController {
   async use(info: ModelInfo): Promise<void> {
     this.store.set({ activeId: info.id });
     localStorage.setItem(ACTIVE_KEY, info.id);
-    await this.service.use(info, (m) => this.registry.load(m));
+    await this.service.use(info);
     if (this.service.status().state === 'error') this.status.error(`The model “${info.name}” ${this.service.status().message}`);
   }
 
