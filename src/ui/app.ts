@@ -115,7 +115,11 @@ export function startApp(): App {
     if (handled) event.preventDefault();
   });
 
-  if (shouldInstallTestApi()) installTestApi(stage, tabs, { detect, annotate, train, models });
+  if (shouldInstallTestApi()) {
+    const api = installTestApi(stage, tabs, { detect, annotate, train, models });
+    // what the Detect tab draws now, with exact scores and boxes (e2e/detection_consistency.spec.ts compares them with detect()'s)
+    api.parts.detections = () => (detect.view()?.detections ?? []).map(({ className, score, box }) => ({ className, score, box }));
+  }
 
   return {
     backendReady() {
