@@ -34,12 +34,19 @@ import type { TrainerOptions } from './trainer';
 export async function runJob(job: TrainJob, control: RunControl, post: Post): Promise<void> {
   const started = performance.now();
   const phaseSeconds: Partial<Record<Phase, number>> = {};
+  // Phases are exclusive: validation (and on-demand evaluation) inside the training loop is not training time.
+  const open: { nested: number }[] = [];
   const timed = async <T>(phase: Phase, body: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
+    const frame = { nested: 0 };
+    open.push(frame);
     try {
       return await body();
     } finally {
-      phaseSeconds[phase] = (phaseSeconds[phase] ?? 0) + (performance.now() - t0) / 1000;
+      open.pop();
+      const seconds = (performance.now() - t0) / 1000;
+      phaseSeconds[phase] = (phaseSeconds[phase] ?? 0) + seconds - frame.nested;
+      if (open.length > 0) open[open.length - 1].nested += seconds;
     }
   };
   const proposals = await timed('proposals', () => computeMissingProposals(job, post));
