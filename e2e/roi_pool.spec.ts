@@ -4,6 +4,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type * as ChecksModule from './fixtures/roi_pool_checks';
 import type { PoolCase, PoolCaseReport } from './fixtures/roi_pool_checks';
 import type * as GoldenCaseModule from '../src/kernels/roi_pool/testing/golden_case';
+import type { RoiPoolGoldenCase } from '../src/kernels/roi_pool/testing/golden_case';
 import type * as RoiPoolModule from '../src/kernels/roi_pool/roi_pool';
 
 const golden = JSON.parse(readFileSync(new URL('../../shared/golden/roi_pool.json', import.meta.url), 'utf8'));
@@ -54,6 +55,56 @@ for (const backend of ['webgpu', 'webgl'] as const) {
       }, golden.cases);
       expect(comparisons).toEqual(new Array(2 * golden.cases.length).fill(true));
     });
+
+    if (backend === 'webgpu') {
+      // The backward's plan (block size, RoI chunks) depends on the device class: SwiftShader gets a 256-thread plan,
+      // GPUs a 16,384-thread one. The test hook runs the GPU plan here. (The forward has one plan on every device:
+      // vec4 or scalar by C % 4 alone, and the golden file has both.)
+      test('the backward plan of a GPU, forced on SwiftShader, reproduces the golden file within 1e-5', async () => {
+        const result = await page.evaluate(
+          async ([checksPath, cases]) => {
+            const checks = (await window.harness.load(checksPath)) as unknown as Checks;
+            const m = (await window.harness.load('/src/kernels/roi_pool/testing/golden_case.ts')) as unknown as GoldenCase;
+            const differentBlocks = cases.filter((c) => {
+              const [n, ch, h, w] = c.featuresShapeNCHW;
+              const tileFor = (device: 'software' | 'gpu') => checks.backwardPlanFor([n, h, w, ch], c.rois.length, device).tileSize;
+              return tileFor('software') !== tileFor('gpu');
+            }).length;
+            const forced = checks.forceBackwardPlan('gpu');
+            try {
+              const passes: boolean[] = [];
+              for (let run = 0; run < 2; run += 1) {
+                for (const c of cases) passes.push(m.compareRoiPoolCase(c, await m.runRoiPoolGoldenCase(c)).pass);
+              }
+              return { forced, differentBlocks, passes };
+            } finally {
+              checks.forceBackwardPlan(null);
+            }
+          },
+          [CHECKS, golden.cases as RoiPoolGoldenCase[]] as const,
+        );
+        expect(result.forced).toEqual({ kernelSeesHook: true, adapterDevice: 'software', minThreads: 16384 });
+        // Cases 3, 5 and 6 get other blocks than on SwiftShader's plan (the others reach the smallest block either way).
+        expect(result.differentBlocks).toBe(3);
+        expect(result.passes).toEqual(new Array(2 * golden.cases.length).fill(true));
+      });
+
+      test('the backward plan of a GPU, forced, adds 1,100 RoIs in three chunks within float32 rounding', async () => {
+        const { plans, report } = await page.evaluate(async (path) => {
+          const checks = (await window.harness.load(path)) as unknown as Checks;
+          const c: PoolCase = { shape: [1, 30, 40, 3], rois: checks.randomRois(1100, 1, 30, 40, 1 / 16, 11), pooled: 7, spatialScale: 1 / 16, values: 'random', runs: 2 };
+          const plans = { software: checks.backwardPlanFor(c.shape, 1100, 'software'), gpu: checks.backwardPlanFor(c.shape, 1100, 'gpu') };
+          checks.forceBackwardPlan('gpu');
+          try {
+            return { plans, report: await checks.checkPoolCase(c) };
+          } finally {
+            checks.forceBackwardPlan(null);
+          }
+        }, CHECKS);
+        expect(plans).toMatchObject({ software: { tileSize: 5, numChunks: 3 }, gpu: { tileSize: 2, numChunks: 3 } });
+        expect(report).toMatchObject({ forwardMaxError: 0, backwardRunsIdentical: true, backwardMaxError: expect.closeTo(0, 5) });
+      });
+    }
 
     test('bin edges follow torchvision f32 arithmetic for RoI sides 1-64 in 2, 3, 6, 7 and 14 bins', async () => {
       for (const pooled of [2, 3, 6, 7, 14]) {

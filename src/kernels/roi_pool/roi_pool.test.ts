@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { roiPool } from './roi_pool';
-import { planBackward } from './roi_pool_webgpu';
+import { deviceClassOf, minBackwardThreads, planBackward, planBackwardAsForTesting } from './roi_pool_webgpu';
 import { binEdges, roiPoolForwardImpl, roundHalfAwayFromZero } from './roi_pool_impl';
 import { compareRoiPoolCase, runRoiPoolGoldenCase, type RoiPoolGoldenFile } from './testing/golden_case';
 
@@ -185,6 +185,25 @@ describe('the webgpu backward plan', () => {
     const large = planBackward([2, 64, 64, 1024], 100_000, 16384);
     expect(large.numChunks * 2 * 64 * 64 * 1024).toBeLessThanOrEqual(2 ** 24);
     expect(large.numChunks * large.roisPerChunk).toBeGreaterThanOrEqual(100_000);
+  });
+});
+
+describe('the device class the webgpu backward plans for', () => {
+  const backendOn = (architecture: string) => ({ adapterInfo: { architecture } }) as unknown as Parameters<typeof deviceClassOf>[0];
+
+  test("comes from the adapter's architecture: SwiftShader is software, anything else a GPU", () => {
+    expect([deviceClassOf(backendOn('swiftshader')), minBackwardThreads(backendOn('swiftshader'))]).toEqual(['software', 256]);
+    expect([deviceClassOf(backendOn('ampere')), minBackwardThreads(backendOn('ampere'))]).toEqual(['gpu', 16384]);
+  });
+
+  test('the test hook overrides it until it is cleared', () => {
+    planBackwardAsForTesting('gpu');
+    try {
+      expect(minBackwardThreads(backendOn('swiftshader'))).toBe(16384);
+    } finally {
+      planBackwardAsForTesting(null);
+    }
+    expect(minBackwardThreads(backendOn('swiftshader'))).toBe(256);
   });
 });
 

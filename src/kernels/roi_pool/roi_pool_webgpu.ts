@@ -179,13 +179,34 @@ export function planBackward(featuresShape: number[], numRois: number, minThread
   return { ...blocks, numChunks, roisPerChunk: Math.ceil(numRois / numChunks), numThreads: numChunks * threadsPerChunk };
 }
 
+/** The device classes the backward plans for: a software adapter (SwiftShader) or a GPU. */
+export type DeviceClass = 'software' | 'gpu';
+
 /**
  * Threads that keep the device busy: a GPU wants tens of thousands; a software adapter (SwiftShader: WebGPU run on
  * the CPU cores, as in CI) runs a few hundred as fast and then gains nothing but the redundant work.
  */
-export function minBackwardThreads(backend: WebGPUBackend): number {
+export const MIN_BACKWARD_THREADS: Readonly<Record<DeviceClass, number>> = { software: 256, gpu: 16384 };
+
+/** Test hook, see planBackwardAsForTesting: when set, the device class used in place of the adapter's. */
+let deviceClassOverride: DeviceClass | null = null;
+
+/**
+ * Test hook, never called by the app or the library: plan every later webgpu backward as for `device` instead of
+ * the backend's adapter (null: the adapter again), so tests on SwiftShader run the plan that GPUs get.
+ */
+export function planBackwardAsForTesting(device: DeviceClass | null): void {
+  deviceClassOverride = device;
+}
+
+export function deviceClassOf(backend: WebGPUBackend): DeviceClass {
+  if (deviceClassOverride != null) return deviceClassOverride;
   const adapter = backend.adapterInfo as unknown as { architecture?: string } | undefined; // a private field in the typings
-  return adapter?.architecture === 'swiftshader' ? 256 : 16384;
+  return adapter?.architecture === 'swiftshader' ? 'software' : 'gpu';
+}
+
+export function minBackwardThreads(backend: WebGPUBackend): number {
+  return MIN_BACKWARD_THREADS[deviceClassOf(backend)];
 }
 
 export function runBins(backend: WebGPUBackend, rois: TensorInfo, featuresShape: number[], attrs: RoiPoolAttrs): TensorInfo {
