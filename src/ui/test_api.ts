@@ -11,7 +11,7 @@ import type { AnnotateController } from './annotate/annotate_controller';
 import type { DetectController } from './detect/detect_controller';
 import type { ModelsController } from './models/models_controller';
 import type { TrainController } from './train/train_controller';
-import type { TrainSettings } from './train/train_state';
+import { recipeHeadline, type EffectiveSettings, type UiOverrides } from './train/train_plan';
 import type { TabId, Tabs } from './tabs';
 
 export interface DetectSnapshot {
@@ -74,8 +74,27 @@ export interface TrainSnapshot {
   readonly previewIteration: number | null;
   readonly previewDetections: number | null;
   readonly mAP: number | null;
-  /** The run's settings as the Settings section holds them. */
-  readonly settings: TrainSettings;
+  /** The settings Start would run with (the recommended recipe with the user's overrides), null with nothing to train. */
+  readonly settings: EffectiveSettings | null;
+  /** What the user changed over the recipe. */
+  readonly overrides: UiOverrides;
+  /** The Settings section's recipe: its headline, choices and estimate, and the validation images it set aside. */
+  readonly recipe: {
+    readonly headline: string;
+    readonly choices: readonly { readonly setting: string; readonly value: string; readonly why: string }[];
+    readonly estimatedSeconds: number;
+    readonly trainImages: number;
+    readonly validationImages: number;
+  } | null;
+  /** Validation mAP measured so far in this run. */
+  readonly validation: readonly { readonly iteration: number; readonly mAP: number }[];
+  /** When the run is done: the iteration whose weights it kept, its wall time and the seconds per phase. */
+  readonly chosenIteration: number | null;
+  /** The second run on train + validation images: going on now, and (when done) its images and iterations. */
+  readonly retraining: boolean;
+  readonly retrained: { readonly images: number; readonly iterations: number } | null;
+  readonly seconds: number | null;
+  readonly phaseSeconds: Readonly<Record<string, number | undefined>> | null;
   readonly hasModel: boolean;
   readonly savedAs: string | null;
 }
@@ -149,13 +168,21 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
     },
     train: () => {
       const s = train.store.get();
+      const plan = train.plan();
       return {
         running: s.running, paused: s.paused, phase: s.phase,
-        iteration: s.progress?.iteration ?? 0, iterations: s.progress?.iterations ?? s.settings.iterations,
+        iteration: s.progress?.iteration ?? 0, iterations: s.progress?.iterations ?? plan?.settings.iterations ?? 0,
         losses: s.losses.map((p) => p.total), firstIteration: s.losses[0]?.iteration ?? null,
         interrupted: s.interrupted,
         previewIteration: s.preview?.iteration ?? null, previewDetections: s.preview?.result.detections.length ?? null,
-        mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs, settings: s.settings,
+        mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs,
+        settings: plan?.settings ?? null, overrides: s.settings.overrides,
+        recipe: plan && {
+          headline: recipeHeadline(plan), choices: plan.choices.map((c) => ({ ...c })), estimatedSeconds: plan.estimate.seconds,
+          trainImages: plan.train.length, validationImages: plan.validation.length,
+        },
+        validation: s.validation.map((p) => ({ iteration: p.iteration, mAP: p.mAP })),
+        chosenIteration: s.summary?.chosenIteration ?? null, retraining: s.retraining, retrained: s.summary?.retrained ?? null, seconds: s.summary?.seconds ?? null, phaseSeconds: s.summary ? { ...s.summary.phaseSeconds } : null,
       };
     },
     models: () => {

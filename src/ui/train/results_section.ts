@@ -1,8 +1,13 @@
-/** "Results" section: the per-class AP table of the held-out evaluation, and saving the model. */
+/**
+ * "Results" section: which iteration's weights the run kept and their validation mAP, the per-class AP table of
+ * the held-out evaluation, and saving the model.
+ */
 import type { EvaluationSummary } from '../../training/protocol';
 import { section } from '../controls';
 import { h, setChildren } from '../dom';
 import type { TrainController } from './train_controller';
+import { MIN_IMAGES_TO_HOLD_OUT } from '../../training/recipe';
+import { keptText } from './train_plan';
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}` : '—');
 
@@ -24,13 +29,18 @@ function defaultName(): string {
 
 export function resultsSection(controller: TrainController): HTMLElement {
   const { store } = controller;
+  const kept = h('p', { class: 'kept', testid: 'train.kept' });
   const table = h('div', { testid: 'train.results-body' });
   const name = h('input', { type: 'text', testid: 'train.model-name', 'aria-label': 'Name of the model', maxlength: 60 });
   const save = h('button', { type: 'button', class: 'primary', testid: 'train.save', onclick: () => void controller.save(name.value.trim() || defaultName()) }, 'Save and detect with it');
   const saved = h('p', { class: 'hint', testid: 'train.saved', 'aria-live': 'polite' });
   let shown: unknown[] = [];
   const render = (): void => {
-    const { evaluation, files, running, savedAs, phase } = store.get();
+    const { evaluation, files, running, savedAs, phase, summary, launched } = store.get();
+    const keptLine = summary && !running ? keptText(summary) : null;
+    kept.hidden = !summary || running;
+    kept.textContent = keptLine ? `${keptLine} (validation: the best of ${summary!.validation!.length} evaluations on ${launched?.validation ?? '?'} images).`
+      : summary && !summary.cancelled ? `No validation images (fewer than ${MIN_IMAGES_TO_HOLD_OUT} images train): the run kept its last weights.` : '';
     if (!name.value && files) name.value = defaultName();
     save.disabled = !files || running;
     saved.textContent = savedAs ? `Saved as “${savedAs}”; the Detect tab now uses it.` : files && !running ? 'Not saved yet.' : '';
@@ -41,5 +51,5 @@ export function resultsSection(controller: TrainController): HTMLElement {
   };
   store.subscribe(render);
   render();
-  return section('Results', 'train.results', table, h('div', { class: 'row' }, name, save), saved);
+  return section('Results', 'train.results', kept, table, h('div', { class: 'row' }, name, save), saved);
 }

@@ -1,10 +1,14 @@
-/** "Run" section: the estimate, start / pause / cancel, the progress bar with time left, and the loss curves. */
+/**
+ * "Run" section: the estimate, start / pause / cancel, the progress bar with time left, the loss curves and the
+ * validation-mAP curve.
+ */
 import { section } from '../controls';
 import { h } from '../dom';
 import { formatBytes, formatDuration } from '../../training/estimate';
 import { LossPlot, SERIES } from './loss_plot';
 import type { TrainController } from './train_controller';
 import type { TrainState } from './train_state';
+import { ValidationPlot } from './validation_plot';
 
 export function phaseText(state: TrainState): string {
   const n = `${state.phaseDone} of ${state.phaseTotal}`;
@@ -16,7 +20,8 @@ export function phaseText(state: TrainState): string {
     case 'training': {
       const p = state.progress;
       if (!p) return 'Training…';
-      return `${state.paused ? 'Paused at' : 'Iteration'} ${p.iteration} of ${p.iterations}, about ${formatDuration(p.secondsLeft)} left.`;
+      const again = state.retraining && state.launched ? `Training again on all ${state.launched.train + state.launched.validation} images: ` : '';
+      return `${again}${state.paused ? 'Paused at' : again ? 'iteration' : 'Iteration'} ${p.iteration} of ${p.iterations}, about ${formatDuration(p.secondsLeft)} left.`;
     }
     case 'validating': return `Measuring validation mAP: ${n} images.`;
     case 'evaluating': return `Evaluating on the held-out images: ${n}.`;
@@ -48,16 +53,21 @@ export function runSection(controller: TrainController): HTMLElement {
   const plot = new LossPlot();
   const legend = h('p', { class: 'plot-legend', 'aria-hidden': 'true' },
     ...SERIES.map((s) => h('span', {}, h('span', { class: 'legend-line', style: `background:${s.colour}` }), s.label)));
+  const validationPlot = new ValidationPlot();
+  const validationCaption = h('figcaption', { class: 'plot-legend', testid: 'train.validation-caption' });
+  const validationFigure = h('figure', { class: 'plot' }, validationPlot.element, validationCaption);
   const blocker = h('p', { class: 'hint', testid: 'train.blocker' });
   const interruptedText = h('p', { class: 'hint', testid: 'train.interrupted' });
   const resumeRun = h('button', { type: 'button', testid: 'train.resume-run', onclick: () => controller.resumeInterrupted() }, 'Resume it');
   const discardRun = h('button', { type: 'button', testid: 'train.discard-run', onclick: () => controller.discardInterrupted() }, 'Discard');
   const interrupted = h('div', {}, interruptedText, h('div', { class: 'row' }, resumeRun, discardRun));
   let shownLosses: unknown = null;
+  let shownValidation: unknown[] = [];
   const render = (): void => {
     const state = store.get();
-    const e = controller.estimate();
-    estimate.textContent = `Estimate: about ${formatDuration(e.seconds)} and ${formatBytes(e.bytes)} of memory on this device.`;
+    const plan = controller.plan();
+    const e = plan?.estimate;
+    estimate.textContent = e ? `Estimate: about ${formatDuration(e.seconds)} and ${formatBytes(e.bytes)} of memory on this device.` : 'Estimate: — (no images to train on yet).';
     const lost = state.running ? null : state.interrupted;
     interrupted.hidden = lost === null;
     if (lost) {
@@ -78,14 +88,25 @@ export function runSection(controller: TrainController): HTMLElement {
     else bar.value = f;
     bar.hidden = state.phase === 'idle';
     bar.setAttribute('aria-valuetext', text);
+    const iterations = state.launched?.iterations ?? plan?.settings.iterations ?? 1;
     if (state.losses !== shownLosses) {
       shownLosses = state.losses;
-      plot.update(state.losses, state.progress?.iterations ?? state.settings.iterations);
+      plot.update(state.losses, state.progress?.iterations ?? iterations);
+    }
+    const kept = state.summary?.chosenIteration ?? null;
+    if (state.validation !== shownValidation[0] || kept !== shownValidation[1] || iterations !== shownValidation[2]) {
+      shownValidation = [state.validation, kept, iterations];
+      validationPlot.update(state.validation, iterations, kept);
+      const validating = state.launched?.validation ?? plan?.validation.length ?? 0;
+      const last = state.validation.at(-1);
+      validationCaption.textContent = validating === 0 && state.validation.length === 0
+        ? 'Validation mAP: no validation images in this run.'
+        : `Validation mAP on ${validating} images${last ? `: ${(last.mAP * 100).toFixed(1)}% at iteration ${last.iteration}` : ', measured from the first quarter of the run on'}.`;
     }
   };
   store.subscribe(render);
   controller.annotateStore().subscribe(render);
   render();
   return section('Run', 'train.run', interrupted, estimate, blocker, h('div', { class: 'row' }, start, pause, cancel), phase, bar,
-    h('figure', { class: 'plot' }, plot.element, h('figcaption', {}, legend)));
+    h('figure', { class: 'plot' }, plot.element, h('figcaption', {}, legend)), validationFigure);
 }

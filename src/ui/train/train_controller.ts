@@ -1,28 +1,29 @@
 /**
- * The Fine-tune tab's behaviour: turn the annotated images into a TrainJob, run it in the training worker
- * (src/training/client.ts), follow its phases and losses, refresh the held-out preview from model snapshots, and
- * save the result as a model. The stage shows the held-out image with its detections and ground truth.
+ * The Fine-tune tab's behaviour: plan the run on the recommended recipe (train_plan.ts: the validation carve-out,
+ * the recipe for these images, the user's settings over it), build its TrainJob with the same job builder as
+ * `npm run train` and the library (src/training/job_builder.ts), run it in the training worker
+ * (src/training/client.ts), follow its phases, losses and validation mAP, refresh the held-out preview from model
+ * snapshots, and save the result as a model. The stage shows the held-out image with its detections and ground truth.
  */
 import type { Box } from '../../geometry/box';
-import { DEFAULT_HEAD } from '../../model/defaults';
 import { deleteCheckpoint } from '../../training/checkpoint_store';
 import { TrainingClient } from '../../training/client';
-import { DEFAULT_TRAIN_CONFIG, checkpointInterval, scaledSolver } from '../../training/defaults';
+import { buildTrainJob } from '../../training/job_builder';
 import type { TrainImageSpec, TrainJob } from '../../training/protocol';
 import type { AnnotateController } from '../annotate/annotate_controller';
-import { classNamesOf, type AnnotatedImage } from '../annotate/annotation_set';
+import { classNamesOf, type AnnotatedImage, type AnnotationSet } from '../annotate/annotation_set';
 import { scaleResultToImage } from '../../model/scale_result';
 import type { CanvasStage } from '../canvas/stage';
 import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { ModelsController } from '../models/models_controller';
-import { MAX_PROPOSALS, PROPOSAL_MAX_SIDE } from '../models/fast_rcnn_service';
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
-import { DEFAULT_RATES, estimateRun, iterationCostFactor, type Estimate, type MeasuredRates } from '../../training/estimate';
+import { DEFAULT_RATES, iterationCostFactor, type MeasuredRates } from '../../training/estimate';
 import { PreviewDetector } from './preview';
 import { previewScene } from './preview_scene';
 import { forgetRun, interruptedRun, recordCheckpoint, rememberRun } from './interrupted_run';
-import type { TrainSettings, TrainState } from './train_state';
+import { keptText, planRun, type PlanImage, type RunPlan, type TrainSettings } from './train_plan';
+import type { TrainState } from './train_state';
 
 const RATES_KEY = 'frcnn-train-rates';
 export const PREVIEW_NMS = 0.3;
@@ -37,6 +38,9 @@ export class TrainController {
   private previewEvery = 10;
   private lastPreviewAt = 0;
   private active = false;
+  /** The plan for the current images and settings, recomputed when either changes (or new proposals or rates). */
+  private planned: { key: readonly unknown[]; plan: RunPlan | null } | null = null;
+  private ratesVersion = 0;
 
   constructor(
     readonly store: Store<TrainState>,
@@ -53,7 +57,7 @@ export class TrainController {
       if (state.set !== previous.set) this.pickPreview();
     });
     const interrupted = interruptedRun();
-    if (interrupted) store.set({ interrupted: { checkpoint: interrupted.checkpoint, iterations: interrupted.settings.iterations } });
+    if (interrupted) store.set({ interrupted: { checkpoint: interrupted.checkpoint, iterations: interrupted.iterations } });
   }
 
   setActive(active: boolean): void {
@@ -77,14 +81,18 @@ export class TrainController {
     return this.annotate.store.get().set.images.filter((i) => i.split === 'test');
   }
 
-  estimate(): Estimate {
+  /**
+   * What Start would run: the recommended recipe for the images marked Train (less the validation carve-out) with
+   * the user's settings on top, and its estimate. Null when no image marked Train has a box.
+   */
+  plan(): RunPlan | null {
+    const { set } = this.annotate.store.get();
     const { settings } = this.store.get();
-    const train = this.trainImages();
-    const test = this.testImages();
-    return estimateRun({
-      train, test, iterations: settings.iterations, scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3),
-      flipped: settings.flipped, verticalFlips: settings.verticalFlips ?? false, needProposals: [...train, ...test].filter((i) => !this.proposals.has(i.id)).length,
-    }, readRates());
+    const key = [set, settings, this.proposals.size, this.ratesVersion];
+    if (this.planned && this.planned.key.every((k, i) => k === key[i])) return this.planned.plan;
+    const plan = planRun({ set, train: this.trainImages(), test: this.testImages(), settings, rates: readRates(), hasProposals: (id) => this.proposals.has(id) });
+    this.planned = { key, plan };
+    return plan;
   }
 
   /** Why the run cannot start, or null. */
@@ -97,7 +105,9 @@ export class TrainController {
   start(): void {
     const why = this.blocker();
     if (why) return this.status.error(why);
-    this.launch(this.store.get().settings, this.trainImages(), this.testImages(), `page-${Date.now()}`);
+    const plan = this.plan();
+    if (!plan) return this.status.error('The training images have no boxes to learn from.');
+    this.launch(plan, this.store.get().settings, `page-${Date.now()}`);
   }
 
   /** Goes on with the run a reload interrupted, from its last checkpoint, on the same images and settings. */
@@ -106,12 +116,19 @@ export class TrainController {
     if (!run) return this.store.set({ interrupted: null });
     if (this.store.get().running) return this.status.error('A run is already going.');
     const images = new Map(this.annotate.store.get().set.images.map((image) => [image.id, image]));
-    const missing = [...run.trainIds, ...run.testIds].filter((id) => !images.has(id) || !this.annotate.blobs.get(id));
+    const missing = [...run.trainIds, ...run.validationIds, ...run.testIds].filter((id) => !images.has(id) || !this.annotate.blobs.get(id));
     if (missing.length > 0) {
       return this.status.error(`The interrupted run cannot resume yet: ${missing.length} of its images are not in the Annotate tab (still loading, or removed).`);
     }
+    // the same images in the same roles and order, the same settings and iteration count: the checkpoint's job
+    const plan = planRun({
+      set: this.annotate.store.get().set, settings: run.settings, rates: readRates(), hasProposals: (id) => this.proposals.has(id),
+      train: [...run.trainIds, ...run.validationIds].map((id) => images.get(id)!), test: run.testIds.map((id) => images.get(id)!),
+      validationIds: run.validationIds, iterations: run.iterations,
+    });
+    if (!plan) return this.status.error('The interrupted run cannot resume: its training images no longer have boxes.');
     this.store.set({ settings: run.settings });
-    this.launch(run.settings, run.trainIds.map((id) => images.get(id)!), run.testIds.map((id) => images.get(id)!), run.runId, run.checkpoint);
+    this.launch(plan, run.settings, run.runId, run.checkpoint);
   }
 
   /** Drops the interrupted run and its checkpoint. */
@@ -123,38 +140,30 @@ export class TrainController {
   }
 
   /** A new run, or (resumeFrom given: its last checkpoint, null when none was saved) the interrupted one again. */
-  private launch(settings: TrainSettings, trainImages: AnnotatedImage[], testImages: AnnotatedImage[], runId: string, resumeFrom?: number | null): void {
+  private launch(plan: RunPlan, settings: TrainSettings, runId: string, resumeFrom?: number | null): void {
     const resume = resumeFrom !== undefined;
-    const set = this.annotate.store.get().set;
-    const classNames = classNamesOf(set);
-    const classIndex = new Map([...set.classes].sort((a, b) => a.id - b.id).map((c, i) => [c.id, i + 1]));
-    const spec = (image: AnnotatedImage): TrainImageSpec => {
+    const spec = (image: PlanImage): TrainImageSpec => {
       const url = URL.createObjectURL(this.annotate.blobs.get(image.id)!);
       this.urls.push(url);
-      return {
-        id: image.id, url, gtBoxes: image.boxes.flatMap((b) => [...b.box]), gtClasses: image.boxes.map((b) => classIndex.get(b.classId)!),
-        proposals: this.proposals.get(image.id),
-      };
+      return { id: image.id, url, gtBoxes: image.gtBoxes, gtClasses: image.gtClasses, proposals: this.proposals.get(image.id) };
     };
-    const train = trainImages.map(spec);
-    const test = testImages.map(spec);
-    const job: TrainJob = {
-      runId, mode: 'train', classNames, train, test,
-      config: { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(settings.iterations), baseLr: settings.learningRate },
-        scale: settings.scale, maxSize: Math.round(settings.scale * 5 / 3), useFlipped: settings.flipped, useVerticalFlips: settings.verticalFlips ?? false,
-        sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, bgThreshLo: settings.backgroundAnywhere ? 0 : DEFAULT_TRAIN_CONFIG.sampling.bgThreshLo },
-        checkpointEvery: checkpointInterval(settings.iterations) },
-      head: DEFAULT_HEAD, backend: settings.backend, featureBackend: settings.backend === 'cpu' ? 'wasm' : settings.backend,
-      proposalMode: 'fast', proposalMaxSide: PROPOSAL_MAX_SIDE, maxProposals: MAX_PROPOSALS,
-      resume, evaluateAtEnd: test.length > 0, svdRanks: { fc6: null, fc7: null },
-    };
-    rememberRun({ runId, settings, trainIds: trainImages.map((i) => i.id), testIds: testImages.map((i) => i.id), checkpoint: resumeFrom ?? null });
-    this.previewEvery = Math.max(5, Math.round(settings.iterations / 8));
+    const images = { train: plan.train.map(spec), validation: plan.validation.map(spec), test: plan.test.map(spec) };
+    const job = buildTrainJob(plan.classNames, images, plan.recipe, {
+      runId, backend: settings.backend, featureBackend: settings.backend === 'cpu' ? 'wasm' : settings.backend, resume,
+    });
+    const iterations = plan.recipe.config.solver.iterations;
+    rememberRun({
+      runId, settings, iterations, trainIds: plan.train.map((i) => i.id), validationIds: plan.validation.map((i) => i.id), testIds: plan.test.map((i) => i.id),
+      checkpoint: resumeFrom ?? null,
+    });
+    this.previewEvery = Math.max(5, Math.round(iterations / 8));
     this.lastPreviewAt = 0;
-    this.store.set({ running: true, paused: false, phase: 'setup', phaseDone: 0, phaseTotal: 0, phaseDetail: null, progress: null, losses: [],
+    this.store.set({ running: true, paused: false, phase: 'setup', phaseDone: 0, phaseTotal: 0, phaseDetail: null, progress: null, losses: [], validation: [],
+      launched: { train: images.train.length, validation: images.validation.length, test: images.test.length, iterations }, retraining: false,
       evaluation: null, files: null, summary: null, error: null, preview: null, savedAs: null, interrupted: null });
     const from = resume ? ` (resuming from ${resumeFrom === null ? 'the start: no checkpoint was saved' : `the checkpoint at iteration ${resumeFrom}`})` : '';
-    this.status.busy(`Fine-tuning on ${train.length} images${test.length ? `, ${test.length} held out` : ''}${from}…`);
+    const validating = images.validation.length ? `, ${images.validation.length} validating` : '';
+    this.status.busy(`Fine-tuning on ${images.train.length} images${validating}${images.test.length ? `, ${images.test.length} held out` : ''}${from}…`);
     this.run(job);
   }
 
@@ -165,7 +174,12 @@ export class TrainController {
         warning = message;
         this.status.error(`Fine-tuning: ${message}`);
       },
-      onPhase: (phase, done, total, detail) => this.store.set({ phase: phase as TrainState['phase'], phaseDone: done, phaseTotal: total, phaseDetail: detail ?? null }),
+      onPhase: (phase, done, total, detail) => {
+        // a training phase announced after iterations were reported: the second run, on train + validation images
+        const again = phase === 'training' && done === 0 && this.store.get().losses.length > 0;
+        if (again) this.lastPreviewAt = 0;
+        this.store.set({ phase: phase as TrainState['phase'], phaseDone: done, phaseTotal: total, phaseDetail: detail ?? null, ...(again && { retraining: true, losses: [] }) });
+      },
       onProposals: (id, boxes) => this.proposals.set(id, boxes),
       onProgress: (progress) => {
         const point = { iteration: progress.iteration, ...progress.smoothedLoss };
@@ -181,6 +195,7 @@ export class TrainController {
       onPaused: () => this.store.set({ paused: true }),
       onResumed: () => this.store.set({ paused: false }),
       onEvaluation: (evaluation) => this.store.set({ evaluation }),
+      onValidation: (point) => this.store.set({ validation: [...this.store.get().validation, point] }),
       onModel: (files) => {
         this.store.set({ files });
         void this.refreshPreview(files);
@@ -189,8 +204,13 @@ export class TrainController {
     this.client = client;
     client.done.then((summary) => {
       this.store.set({ running: false, paused: false, phase: summary.cancelled ? 'cancelled' : 'done', summary });
-      if (!summary.cancelled) saveRates(summary.phaseSeconds, job);
-      const ended = summary.cancelled ? 'Fine-tuning cancelled.' : `Fine-tuning finished: ${summary.iterations} iterations in ${Math.round(summary.seconds)} s.`;
+      if (!summary.cancelled) {
+        saveRates(summary.phaseSeconds, job);
+        this.ratesVersion += 1;
+      }
+      const kept = keptText(summary);
+      const ended = summary.cancelled ? 'Fine-tuning cancelled.'
+        : `Fine-tuning finished: ${summary.iterations} iterations in ${Math.round(summary.seconds)} s${kept ? `; ${kept[0].toLowerCase()}${kept.slice(1)}` : ''}.`;
       // a storage warning stays on screen: the run ended well, but its checkpoint is not on disk
       if (warning) this.status.error(`${ended} Note: ${warning}`);
       else this.status.info(ended);
@@ -220,11 +240,9 @@ export class TrainController {
 
   /** Saves the run's model in this browser and detects with it from now on. */
   async save(name: string): Promise<void> {
-    const { files, evaluation, summary } = this.store.get();
+    const { files, evaluation, summary, launched } = this.store.get();
     if (!files) return this.status.error('There is no trained model to save yet.');
-    const set = this.annotate.store.get().set;
-    const mAP = evaluation ? `, held-out mAP ${(evaluation.metric.voc07.mAP * 100).toFixed(1)}%` : '';
-    const description = `Fine-tuned here on ${this.trainImages().length} images, ${summary?.iterations ?? '?'} iterations (${classNamesOf(set).join(', ')})${mAP}`;
+    const description = modelDescription(this.annotate.store.get().set, summary, launched, evaluation);
     const saved = await this.models.saveFiles(files, name, description, true);
     if (saved) this.store.set({ savedAs: saved.name });
   }
@@ -282,6 +300,18 @@ export class TrainController {
   }
 }
 
+/** The saved model's description: the images, the iterations, what validation chose and its mAP, the held-out mAP. */
+export function modelDescription(set: AnnotationSet, summary: TrainState['summary'], images: TrainState['launched'], evaluation: TrainState['evaluation']): string {
+  const classes = classNamesOf(set).join(', ');
+  const chosen = summary?.validation?.find((p) => p.iteration === summary.chosenIteration);
+  const heldOut = evaluation ? `; held-out mAP ${(evaluation.metric.voc07.mAP * 100).toFixed(1)}% on ${evaluation.images} images` : '';
+  if (!summary || !chosen) return `Fine-tuned here on ${images?.train ?? '?'} images, ${summary?.iterations ?? '?'} iterations (${classes})${heldOut}`;
+  const validation = `validation mAP ${(chosen.mAP * 100).toFixed(1)}% on ${images?.validation ?? '?'} images at iteration ${chosen.iteration} of ${summary.iterations}`;
+  return summary.retrained
+    ? `Fine-tuned here on ${summary.retrained.images} images, ${summary.retrained.iterations} iterations (${classes}), stopped where ${validation} peaked${heldOut}`
+    : `Fine-tuned here on ${images?.train ?? '?'} images (${classes}), kept the weights of the best ${validation}${heldOut}`;
+}
+
 function readRates(): MeasuredRates {
   try {
     const text = localStorage.getItem(RATES_KEY);
@@ -294,7 +324,7 @@ function readRates(): MeasuredRates {
 /** Remembers this machine's measured rates, so the next estimate is closer. */
 function saveRates(seconds: Partial<Record<string, number>>, job: TrainJob): void {
   const rates: Partial<{ -readonly [K in keyof MeasuredRates]: number }> = {};
-  const withProposals = [...job.train, ...job.test].filter((i) => !i.proposals).length;
+  const withProposals = [...job.train, ...(job.validation ?? []), ...job.test].filter((i) => !i.proposals).length;
   if (seconds.proposals && withProposals > 0) rates.proposalSeconds = seconds.proposals / withProposals;
   if (seconds.training && job.config.solver.iterations > 0) {
     rates.iterationSeconds = seconds.training / job.config.solver.iterations / iterationCostFactor(job.config.scale);

@@ -1,25 +1,16 @@
-/** State of the Fine-tune tab: settings, the run's progress and results. */
+/** State of the Fine-tune tab: the user's settings over the recipe, the run's progress and results. */
 import type { DetectionResult } from '../../model/detection_types';
-import type { DoneSummary, EvaluationSummary, ModelFiles, Phase, TrainBackend, TrainProgress } from '../../training/protocol';
+import type { DoneSummary, EvaluationSummary, ModelFiles, Phase, TrainProgress, ValidationPoint } from '../../training/protocol';
 import { Store } from '../state/store';
 import type { LossPoint } from './loss_plot';
+import { RECOMMENDED_SETTINGS, type TrainSettings } from './train_plan';
 
-export interface TrainSettings {
-  readonly iterations: number;
-  readonly learningRate: number;
-  /** Shortest side of the training image in pixels (TrainConfig.scale). */
-  readonly scale: number;
-  readonly flipped: boolean;
-  /** Also train on vertically flipped copies (TrainConfig.useVerticalFlips); absent in runs remembered before it existed. */
-  readonly verticalFlips?: boolean;
-  /** Background RoIs from anywhere in the image (IoU in [0, 0.5)) instead of near objects only ([0.1, 0.5), the paper). */
-  readonly backgroundAnywhere?: boolean;
-  readonly backend: TrainBackend;
-}
+export type { TrainSettings } from './train_plan';
 
 export type RunPhase = 'idle' | Phase | 'done' | 'cancelled' | 'failed';
 
 export interface TrainState {
+  /** What the user changed over the recommended recipe (nothing, to begin with). */
   readonly settings: TrainSettings;
   readonly running: boolean;
   readonly paused: boolean;
@@ -29,6 +20,12 @@ export interface TrainState {
   readonly phaseDetail: string | null;
   readonly progress: TrainProgress | null;
   readonly losses: readonly LossPoint[];
+  /** Validation mAP measured so far in this run (the live curve). */
+  readonly validation: readonly ValidationPoint[];
+  /** The run as launched: how many images train, validate and are held out, and its (first run's) iterations. */
+  readonly launched: { readonly train: number; readonly validation: number; readonly test: number; readonly iterations: number } | null;
+  /** The second run on train + validation images has begun (the recipe's "after validation"); its losses replace the first's. */
+  readonly retraining: boolean;
   readonly evaluation: EvaluationSummary | null;
   readonly files: ModelFiles | null;
   readonly summary: DoneSummary | null;
@@ -42,12 +39,10 @@ export interface TrainState {
   readonly interrupted: { readonly checkpoint: number | null; readonly iterations: number } | null;
 }
 
-export const DEFAULT_SETTINGS: TrainSettings = { iterations: 200, learningRate: 0.001, scale: 600, flipped: true, verticalFlips: false, backgroundAnywhere: false, backend: 'wasm' };
-
 export function createTrainStore(): Store<TrainState> {
   return new Store<TrainState>({
-    settings: DEFAULT_SETTINGS, running: false, paused: false, phase: 'idle', phaseDone: 0, phaseTotal: 0, phaseDetail: null,
-    progress: null, losses: [], evaluation: null, files: null, summary: null, error: null, previewId: null, preview: null, savedAs: null,
+    settings: RECOMMENDED_SETTINGS, running: false, paused: false, phase: 'idle', phaseDone: 0, phaseTotal: 0, phaseDetail: null,
+    progress: null, losses: [], validation: [], launched: null, retraining: false, evaluation: null, files: null, summary: null, error: null, previewId: null, preview: null, savedAs: null,
     interrupted: null,
   });
 }
