@@ -8,7 +8,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { resolve } from 'node:path';
 import type * as Api from '../src/api/create_detector';
 import type * as DeviceLossModule from '../src/runtime/device_loss';
-import type { SmokeImage } from '../src/training/smoke';
+import type { SmokeImage } from './harness/training_smoke';
 import type * as Drills from './harness/training_drills';
 import type { DrillJob } from './harness/training_drills';
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseVocXml } from '../src/data/parse_voc';
 import type { Box } from '../src/geometry/box';
 import { evaluateVoc } from '../src/evaluation/voc_eval';
-import type { runResume, runSmoke, SmokeImage } from '../src/training/smoke';
+import type { runResume, runSmoke, SmokeImage } from './harness/training_smoke';
 
 // BCCD images (shared/datasets, next to the repo in CI) with their own annotations, boxes in continuous pixels.
 const BCCD = resolve(import.meta.dirname, '../../shared/datasets/bccd');
@@ -34,7 +34,7 @@ test.describe('when a model is fine-tuned in the training worker', () => {
     await page.goto('/e2e/harness/index.html?backend=cpu');
     const result = await page.evaluate(async (input) => {
       await window.harness.ready;
-      const mod = (await window.harness.load('/src/training/smoke.ts')) as { runSmoke: typeof runSmoke };
+      const mod = (await window.harness.load('/e2e/harness/training_smoke.ts')) as { runSmoke: typeof runSmoke };
       return mod.runSmoke(input.images, input.heldOut, input.classes, 12, 'wasm');
     }, { images, heldOut, classes: CLASSES });
     await test.step('the loss of the last iterations is below that of the first', () => {
@@ -67,7 +67,7 @@ test.describe('when a model is fine-tuned in the training worker', () => {
     await page.goto('/e2e/harness/index.html?backend=cpu');
     const result = await page.evaluate(async (input) => {
       await window.harness.ready;
-      const mod = (await window.harness.load('/src/training/smoke.ts')) as { runResume: typeof runResume };
+      const mod = (await window.harness.load('/e2e/harness/training_smoke.ts')) as { runResume: typeof runResume };
       return mod.runResume(input.images.slice(0, 2), input.classes, 3, 6);
     }, { images, classes: CLASSES });
     expect(result.firstIterationAfterResume).toBe(4);

@@ -18,7 +18,7 @@ import type { DetectOptions, DetectorConfig } from '../src/model/defaults';
 import type { Flip } from '../src/geometry/flip';
 import { parseTestFlips } from './lib/test_flips_arg';
 import { buildEvaluationJob } from '../src/training/job_builder';
-import type { WireJob } from '../src/training/headless';
+import type { WireJob } from './lib/wire_job';
 import type { EvaluationSummary, TrainBackend } from '../src/training/protocol';
 import { loadDatasetDir } from './lib/load_dataset';
 import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
@@ -70,7 +70,7 @@ const job: WireJob = {
     ...(a['max-size'] && { maxSize: Number(a['max-size']) }),
     detect: detectOverrides(),
   }),
-  model: { modelJson, weights: weights.toString('base64') }, // base64 across the page boundary (headless.ts)
+  model: { modelJson, weights: weights.toString('base64') }, // base64 across the page boundary (lib/wire_job.ts)
 };
 function detectOverrides(): Partial<DetectOptions> {
   const out: { testFlips?: Flip[]; boxVotingIou?: number | null } = {};

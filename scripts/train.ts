@@ -21,7 +21,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { WireImage, WireJob } from '../src/training/headless';
+import type { WireImage, WireJob } from './lib/wire_job';
 import { buildTrainJob, recipeFor, splitForValidation } from '../src/training/job_builder';
 import { describeRecipe, type RecipeOverrides } from '../src/training/recipe';
 import type { DoneSummary, EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../src/training/protocol';

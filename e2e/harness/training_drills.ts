@@ -4,11 +4,9 @@
  * and a "reload" that terminates the worker mid-interval and starts it again with the same run id.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_HEAD } from '../../src/model/defaults';
 import { TrainingClient } from '../../src/training/client';
-import { DEFAULT_TRAIN_CONFIG, scaledSolver } from '../../src/training/defaults';
 import type { ModelFiles, TrainBackend, TrainJob, TrainTestHooks } from '../../src/training/protocol';
-import { syntheticProposals, type SmokeImage } from '../../src/training/smoke';
+import { smokeJob, type SmokeImage } from './training_smoke';
 
 export interface DrillEvents {
   /** Iteration of every progress event, in order (a resumed run repeats the iterations after its checkpoint). */
@@ -29,13 +27,10 @@ export interface DrillJob {
 }
 
 function trainJob(images: SmokeImage[], drill: DrillJob): TrainJob {
-  return {
-    runId: drill.runId, mode: 'train', classNames: ['Platelets', 'RBC', 'WBC'], test: [], resume: drill.resume ?? false,
-    train: images.map((image, i) => ({ id: `img${i}`, url: image.url, gtBoxes: image.gtBoxes, gtClasses: image.gtClasses, proposals: syntheticProposals(image, 100, i) })),
-    config: { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(drill.iterations), baseLr: 0.003 }, scale: 256, checkpointEvery: drill.checkpointEvery, useFlipped: false },
-    head: { ...DEFAULT_HEAD, fc6: 64, fc7: 64, dropoutRate: 0 }, backend: drill.backend, featureBackend: 'wasm', proposalMode: 'fast', proposalMaxSide: 300,
-    maxProposals: 100, evaluateAtEnd: false, svdRanks: { fc6: null, fc7: null }, testHooks: drill.hooks,
-  };
+  const job = smokeJob(['Platelets', 'RBC', 'WBC'], { train: images, test: [] }, 100,
+    { iterations: drill.iterations, learningRate: 0.003, scale: 256, flip: false, maxProposals: 100, head: { fc6: 64, fc7: 64 }, dropout: 0 },
+    { runId: drill.runId, backend: drill.backend, resume: drill.resume ?? false, checkpointEvery: drill.checkpointEvery });
+  return { ...job, testHooks: drill.hooks };
 }
 
 function emptyEvents(): DrillEvents {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '../../src/data/record';
-import type { WireEvent, WireImage, WireJob, runWireJob } from '../../src/training/headless';
+import type { WireEvent, WireImage, WireJob, runWireJob } from './wire_job';
 import { withHarness } from './browser_session';
 import { fsUrl, jobImageDirs } from './serve_dirs';
 
@@ -78,7 +78,7 @@ export async function runInBrowser(job: WireJob, options: RunOptions): Promise<v
       options.onEvent(event);
     });
     await page.evaluate(async (wire) => {
-      const mod = (await window.harness.load('/src/training/headless.ts')) as { runWireJob: typeof runWireJob };
+      const mod = (await window.harness.load('/scripts/lib/wire_job.ts')) as { runWireJob: typeof runWireJob };
       const emit = (window as unknown as { frcnnTrainEvent: (e: WireEvent) => Promise<void> }).frcnnTrainEvent;
       await mod.runWireJob(wire, emit);
     }, job);

@@ -2,17 +2,20 @@
  * The CI training smoke run, executed in the page by e2e/training.spec.ts: a few images, a few iterations of the
  * real worker path, the worker's evaluation on a held-out image, then the saved files are loaded back through the
  * model's own loader (src/model/weights_io.ts) and run on the held-out image. Proposals are synthetic (gt boxes
- * jittered, plus random boxes) so the test spends no time in selective search.
+ * jittered, plus random boxes) so the test spends no time in selective search. Its jobs, and the fault drills'
+ * (training_drills.ts), are built by the app's one builder (src/training/job_builder.ts) with overrides.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fetchImage } from '../data/image_decode';
-import { DEFAULT_HEAD } from '../model/defaults';
-import { detectorFromArtifacts } from '../model/weights_io';
-import { TrainingClient } from './client';
-import { DEFAULT_TRAIN_CONFIG, scaledSolver } from './defaults';
-import type { Box } from '../geometry/box';
-import type { EvaluationSummary, ModelFiles, TrainBackend, TrainImageSpec, TrainJob } from './protocol';
-import { createRng } from './rng';
+import { fetchImage } from '../../src/data/image_decode';
+import { DEFAULT_HEAD } from '../../src/model/defaults';
+import { detectorFromArtifacts } from '../../src/model/weights_io';
+import { TrainingClient } from '../../src/training/client';
+import { DEFAULT_SOLVER, DEFAULT_TRAIN_CONFIG } from '../../src/training/defaults';
+import { buildTrainJob, recipeFor, type JobRuntime } from '../../src/training/job_builder';
+import type { Box } from '../../src/geometry/box';
+import type { EvaluationSummary, ModelFiles, TrainBackend, TrainImageSpec, TrainJob } from '../../src/training/protocol';
+import type { RecipeOverrides } from '../../src/training/recipe';
+import { createRng } from '../../src/training/rng';
 
 export interface SmokeImage {
   readonly url: string;
@@ -55,18 +58,39 @@ export function syntheticProposals(image: SmokeImage, count: number, seed: numbe
   return Float32Array.from(out, (v, i) => Math.max(0, Math.min(v, i % 2 === 0 ? image.width : image.height)));
 }
 
+/** The worker specs of `images` (ids img0, img1, …), with `proposals` synthetic proposals each, seeded by position. */
+export function smokeSpecs(images: readonly SmokeImage[], proposals: number, first = 0): TrainImageSpec[] {
+  return images.map((image, i) => ({
+    id: `img${first + i}`, url: image.url, gtBoxes: image.gtBoxes, gtClasses: image.gtClasses, proposals: syntheticProposals(image, proposals, first + i),
+  }));
+}
+
+/**
+ * A tiny job through the one builder: the recipe for these images, set back to the plain settings the tests' floors
+ * were measured with (head-only training, uniform foreground sampling, background near objects, longest side 1000,
+ * no box voting, the default learning rate), then `overrides` on top. Features run on wasm unless `runtime` says.
+ */
+export function smokeJob(classNames: readonly string[], images: { train: readonly SmokeImage[]; test: readonly SmokeImage[] }, proposals: number,
+  overrides: RecipeOverrides, runtime: JobRuntime): TrainJob {
+  const train = smokeSpecs(images.train, proposals);
+  const test = smokeSpecs(images.test, proposals, images.train.length);
+  const sizes = new Map([...images.train, ...images.test].map((image, i) => [`img${i}`, { width: image.width, height: image.height }]));
+  const recipe = recipeFor({
+    classNames, images: { train, validation: [] }, sizes,
+    overrides: {
+      trainable: 'fc', fgBalance: 'uniform', bgThreshLo: DEFAULT_TRAIN_CONFIG.sampling.bgThreshLo, maxSize: DEFAULT_TRAIN_CONFIG.maxSize,
+      boxVotingIou: null, learningRate: DEFAULT_SOLVER.baseLr, retrainOnAll: false, proposalMode: 'fast', proposalMaxSide: 300, maxProposals: 2000,
+      ...overrides,
+    },
+  });
+  return buildTrainJob(classNames, { train, validation: [], test }, recipe, { featureBackend: 'wasm', ...runtime });
+}
+
 /** Trains on `images`, evaluates on `heldOut` (an image that is not among them), then reloads and detects on it. */
 export async function runSmoke(images: SmokeImage[], heldOut: SmokeImage, classNames: string[], iterations: number, backend: TrainBackend): Promise<SmokeResult> {
   if (images.some((image) => image.url === heldOut.url)) throw new Error(`the held-out image ${heldOut.url} is also a training image`);
-  const spec = (image: SmokeImage, i: number): TrainImageSpec => ({
-    id: `img${i}`, url: image.url, gtBoxes: image.gtBoxes, gtClasses: image.gtClasses, proposals: syntheticProposals(image, 200, i),
-  });
-  const job: TrainJob = {
-    runId: `smoke-${Date.now()}`, mode: 'train', classNames, train: images.map(spec), test: [spec(heldOut, images.length)],
-    config: { ...DEFAULT_TRAIN_CONFIG, solver: { ...scaledSolver(iterations), baseLr: 0.003 }, scale: 320, checkpointEvery: 4 },
-    head: { ...DEFAULT_HEAD, dropoutRate: 0 }, backend, featureBackend: 'wasm', proposalMode: 'fast', proposalMaxSide: 300,
-    maxProposals: 2000, resume: false, evaluateAtEnd: true, svdRanks: { fc6: 32, fc7: null },
-  };
+  const job = smokeJob(classNames, { train: images, test: [heldOut] }, 200, { iterations, learningRate: 0.003, scale: 320, dropout: 0 },
+    { runId: `smoke-${Date.now()}`, backend, checkpointEvery: 4, svdRanks: { fc6: 32, fc7: null } });
   const losses: number[] = [];
   let files: ModelFiles | undefined;
   let evaluation: EvaluationSummary | undefined;
@@ -110,13 +134,9 @@ export async function runSmoke(images: SmokeImage[], heldOut: SmokeImage, classN
  */
 export async function runResume(images: SmokeImage[], classNames: string[], checkpointAt: number, iterations: number): Promise<{ firstIterationAfterResume: number; finalIterations: number }> {
   const runId = `resume-${Date.now()}`;
-  const job = (resume: boolean): TrainJob => ({
-    runId, mode: 'train', classNames, test: [], resume,
-    train: images.map((image, i) => ({ id: `img${i}`, url: image.url, gtBoxes: image.gtBoxes, gtClasses: image.gtClasses, proposals: syntheticProposals(image, 100, i) })),
-    config: { ...DEFAULT_TRAIN_CONFIG, solver: scaledSolver(iterations), scale: 256, checkpointEvery: checkpointAt, useFlipped: false },
-    head: { ...DEFAULT_HEAD, fc6: 64, fc7: 64 }, backend: 'wasm', featureBackend: 'wasm', proposalMode: 'fast', proposalMaxSide: 300,
-    maxProposals: 100, evaluateAtEnd: false, svdRanks: { fc6: null, fc7: null },
-  });
+  const job = (resume: boolean): TrainJob => smokeJob(classNames, { train: images, test: [] }, 100,
+    { iterations, scale: 256, flip: false, maxProposals: 100, head: { fc6: 64, fc7: 64 }, dropout: DEFAULT_HEAD.dropoutRate },
+    { runId, backend: 'wasm', resume, checkpointEvery: checkpointAt });
   await new Promise<void>((resolve, reject) => {
     const first: TrainingClient = new TrainingClient(job(false), {
       onCheckpoint: () => {

@@ -1,10 +1,11 @@
 /**
- * Page-side glue for the headless commands (scripts/train.ts, scripts/eval.ts): runs a TrainJob through the same
- * worker the app uses and relays every event to Node through one exposed function. Binary payloads cross the
- * page boundary as base64 (proposals in and out, the model's weights out).
+ * Page-side glue for the headless commands (scripts/train.ts, scripts/eval.ts), loaded into the harness page by
+ * train_job.ts (`window.harness.load('/scripts/lib/wire_job.ts')`): runs a TrainJob through the same worker the app
+ * uses and relays every event to Node through one exposed function. Binary payloads cross the page boundary as
+ * base64 (proposals in and out, the model's weights out). Runs in the browser only: Node imports its types.
  */
-import { TrainingClient } from './client';
-import type { ModelFiles, TrainImageSpec, TrainJob } from './protocol';
+import { TrainingClient } from '../../src/training/client';
+import type { ModelFiles, TrainImageSpec, TrainJob } from '../../src/training/protocol';
 
 /** A TrainJob whose proposals and model weights are base64 strings (what page.evaluate can carry). */
 export type WireJob = Omit<TrainJob, 'train' | 'test' | 'validation' | 'model'> & {
