@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '../../src/data/record';
+import { imageLabels } from '../../src/training/image_specs';
 import type { WireEvent, WireImage, WireJob, runWireJob } from './wire_job';
 import { withHarness } from './browser_session';
 import { fsUrl, jobImageDirs } from './serve_dirs';
@@ -42,20 +43,18 @@ export class ProposalCache {
   }
 }
 
-/** The worker's view of the records: gt boxes packed, classes by name into `classNames` (1-based). */
+/**
+ * The worker's view of the records (training/image_specs.ts): gt boxes packed, classes by name into `classNames`
+ * (1-based). Objects of other classes are left out (a model evaluated on a set with more classes than it knows).
+ */
 export function wireImages(dataset: Dataset, imagePaths: Map<string, string>, classNames: readonly string[], cache: ProposalCache): WireImage[] {
   return dataset.records.map((record) => {
     const path = imagePaths.get(record.imageFile);
     if (!path) throw new Error(`no image file for ${record.imageFile}`);
-    const objects = record.objects.filter((o) => classNames.includes(o.className));
-    return {
-      id: record.imageFile,
-      url: fsUrl(path),
-      gtBoxes: objects.flatMap((o) => [...o.box]),
-      gtClasses: objects.map((o) => classNames.indexOf(o.className) + 1),
-      difficult: objects.map((o) => o.difficult),
-      proposals: cache.get(path),
-    };
+    const { issues, ...labels } = imageLabels(record.imageFile, record.objects, classNames);
+    const bad = issues.find((issue) => issue.kind === 'bad-box');
+    if (bad) throw new Error(bad.message);
+    return { id: record.imageFile, url: fsUrl(path), ...labels, proposals: cache.get(path) };
   });
 }
 

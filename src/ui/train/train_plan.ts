@@ -6,9 +6,10 @@
  * job from the same plan.
  */
 import type { AnnotatedImage, AnnotationSet } from '../annotate/annotation_set';
-import { classNamesOf } from '../annotate/annotation_set';
+import { classNamesOf, toDataset } from '../annotate/annotation_set';
 import { DEFAULT_SAMPLING } from '../../training/defaults';
 import { DEFAULT_RATES, estimateRun, iterationCostFactor, type Estimate, type MeasuredRates } from '../../training/estimate';
+import { imageLabels } from '../../training/image_specs';
 import { recipeFor, splitForValidation, type ImageSizes } from '../../training/job_builder';
 import type { TrainBackend } from '../../training/protocol';
 import { validationIterations, withOverrides, type Recipe, type RecipeChoice, type RecipeOverrides } from '../../training/recipe';
@@ -123,26 +124,18 @@ export function backgroundThreshold(anywhere: boolean): number {
   return anywhere ? 0 : DEFAULT_SAMPLING.bgThreshLo;
 }
 
-export function planImage(image: AnnotatedImage, classIndex: ReadonlyMap<number, number>, hasProposals?: (id: string) => boolean): PlanImage {
-  return {
-    id: image.id,
-    gtBoxes: image.boxes.flatMap((b) => [...b.box]),
-    gtClasses: image.boxes.map((b) => classIndex.get(b.classId) ?? 1),
-    ...(hasProposals?.(image.id) && { proposals: true as const }),
-  };
-}
-
-/** Class ids of the annotation set (any integers) as the job's 1-based class indices, in id order. */
-export function classIndexOf(set: AnnotationSet): Map<number, number> {
-  return new Map([...set.classes].sort((a, b) => a.id - b.id).map((c, i) => [c.id, i + 1]));
+/** The image's labels as the job reads them (training/image_specs.ts); boxes of unknown classes or empty are left out. */
+export function planImage(image: AnnotatedImage, set: AnnotationSet, hasProposals?: (id: string) => boolean): PlanImage {
+  const [record] = toDataset(set, [image]).records;
+  const { gtBoxes, gtClasses } = imageLabels(image.id, record.objects, classNamesOf(set));
+  return { id: image.id, gtBoxes, gtClasses, ...(hasProposals?.(image.id) && { proposals: true as const }) };
 }
 
 /** Null when nothing can train (no image marked Train has a box). */
 export function planRun(input: PlanInput): RunPlan | null {
   if (input.train.length === 0) return null;
   const classNames = classNamesOf(input.set);
-  const classIndex = classIndexOf(input.set);
-  const toPlan = (image: AnnotatedImage) => planImage(image, classIndex, input.hasProposals);
+  const toPlan = (image: AnnotatedImage) => planImage(image, input.set, input.hasProposals);
   const marked = input.train.map(toPlan);
   const overrides = input.settings.overrides;
   const split = input.validationIds
