@@ -4,6 +4,7 @@
  * and a "reload" that terminates the worker mid-interval and starts it again with the same run id.
  */
 import * as tf from '@tensorflow/tfjs';
+import { artifactsFromFiles } from '../../src/model/weights_io';
 import { TrainingClient } from '../../src/training/client';
 import type { ModelFiles, TrainBackend, TrainJob, TrainTestHooks } from '../../src/training/protocol';
 import { smokeJob, type SmokeImage } from './training_smoke';
@@ -67,8 +68,7 @@ export async function runDrill(images: SmokeImage[], drill: DrillJob, stopAt?: n
 }
 
 function finiteWeights(files: ModelFiles): boolean {
-  const manifest = (JSON.parse(files.modelJson) as { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }).weightsManifest;
-  const decoded = tf.io.decodeWeights(files.weights, manifest.flatMap((group) => group.weights));
+  const decoded = tf.io.decodeWeights(files.weights, artifactsFromFiles(files).weightSpecs!);
   const finite = Object.values(decoded).every((t) => t.dataSync().every((v) => Number.isFinite(v)));
   tf.dispose(Object.values(decoded));
   return finite;

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fetchImage } from '../../src/data/image_decode';
 import { DEFAULT_HEAD } from '../../src/model/defaults';
-import { detectorFromArtifacts } from '../../src/model/weights_io';
+import { artifactsFromFiles, detectorFromArtifacts } from '../../src/model/weights_io';
 import { TrainingClient } from '../../src/training/client';
 import { DEFAULT_SOLVER, DEFAULT_TRAIN_CONFIG } from '../../src/training/defaults';
 import { buildTrainJob, recipeFor, type JobRuntime } from '../../src/training/job_builder';
@@ -110,9 +110,9 @@ export async function runSmoke(images: SmokeImage[], heldOut: SmokeImage, classN
   const summary = await client.done;
   client.terminate();
   if (!files) throw new Error('the worker sent no model');
-  const parsed = JSON.parse(files.modelJson) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  const detector = await detectorFromArtifacts({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightsManifest[0].weights, weightData: files.weights });
-  const saved = tf.io.decodeWeights(files.weights, parsed.weightsManifest[0].weights);
+  const artifacts = artifactsFromFiles(files);
+  const detector = await detectorFromArtifacts(artifacts);
+  const saved = tf.io.decodeWeights(files.weights, artifacts.weightSpecs!);
   let weightsMatch = true;
   for (const [name, value] of detector.head.weights()) {
     const a = await value.data();

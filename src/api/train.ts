@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FastRcnnDetector } from '../model/detector';
-import { detectorFromArtifacts } from '../model/weights_io';
+import { artifactsFromFiles, detectorFromArtifacts } from '../model/weights_io';
 import { TrainingClient } from '../training/client';
 import { HEADER_BYTES } from '../data/image_decode';
 import { readImageHeader } from '../data/image_header';
@@ -142,11 +142,5 @@ async function runJob(job: TrainJob, options: TrainOptions) {
 }
 
 async function modelFromFiles(files: ModelFiles, backbone: () => Promise<tf.io.ModelArtifacts>): Promise<FastRcnnDetector> {
-  const json = JSON.parse(files.modelJson) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-    weightData: files.weights,
-  };
-  return detectorFromArtifacts(artifacts, { backboneSource: tf.io.fromMemory(await backbone()) });
+  return detectorFromArtifacts(artifactsFromFiles(files), { backboneSource: tf.io.fromMemory(await backbone()) });
 }

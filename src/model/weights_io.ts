@@ -43,6 +43,43 @@ export async function detectorArtifacts(detector: FastRcnnDetector): Promise<tf.
   return { modelTopology: topology, weightSpecs: specs, weightData: data, format: DETECTOR_FORMAT, generatedBy: 'frcnn-web' };
 }
 
+/**
+ * A saved detector as its two files, laid out as a tfjs http model so `loadDetector('<dir>/model.json')` reads it:
+ * `model.json` ({format, generatedBy, modelTopology, weightsManifest}) and `weights.bin`. What the trainer sends,
+ * the app stores and downloads, and the library's train() returns.
+ */
+export interface SavedModelFiles {
+  readonly modelJson: string;
+  readonly weights: ArrayBuffer;
+}
+
+interface SavedModelJson {
+  readonly format?: string;
+  readonly generatedBy?: string;
+  readonly modelTopology: object;
+  readonly weightsManifest: readonly { readonly paths?: readonly string[]; readonly weights: tf.io.WeightsManifestEntry[] }[];
+}
+
+/** The two files as in-memory ModelArtifacts (for detectorFromArtifacts, tf.io.fromMemory or a save handler). */
+export function artifactsFromFiles(files: SavedModelFiles): tf.io.ModelArtifacts {
+  const json = JSON.parse(files.modelJson) as SavedModelJson;
+  return {
+    modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
+    weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: files.weights,
+  };
+}
+
+/** ModelArtifacts (one weight buffer) as the two files: the inverse of artifactsFromFiles. */
+export function filesFromArtifacts(artifacts: tf.io.ModelArtifacts): SavedModelFiles {
+  const json: SavedModelJson = {
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    modelTopology: artifacts.modelTopology as object,
+    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+  };
+  return { modelJson: JSON.stringify(json), weights: artifacts.weightData as ArrayBuffer };
+}
+
 /** Saves to a URL-like destination ('indexeddb://x', 'downloads://x', 'localstorage://x') or any handler. */
 export async function saveDetector(detector: FastRcnnDetector, destination: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
   const handler = typeof destination === 'string' ? singleHandler(tf.io.getSaveHandlers(destination), destination) : destination;

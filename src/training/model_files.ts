@@ -9,7 +9,7 @@ import type { Backbone } from '../model/backbone';
 import type { DetectorConfig, DetectOptions, BboxNormalization, ScaleConfig } from '../model/defaults';
 import { FastRcnnDetector } from '../model/detector';
 import { RoiHead, type HeadShape } from '../model/heads';
-import { DETECTOR_FORMAT, detectorArtifacts, type SavedDetectorTopology } from '../model/weights_io';
+import { artifactsFromFiles, DETECTOR_FORMAT, detectorArtifacts, filesFromArtifacts, type SavedDetectorTopology } from '../model/weights_io';
 import { assertFiniteParams } from './nan_guard';
 import type { ModelFiles } from './protocol';
 
@@ -29,14 +29,7 @@ export async function exportModelFiles(head: RoiHead, backbone: Backbone, settin
   const detector = new FastRcnnDetector(settings, backbone, copy);
   try {
     await detector.compress(settings.svdRanks);
-    const artifacts = await detectorArtifacts(detector);
-    const json = {
-      format: artifacts.format,
-      generatedBy: artifacts.generatedBy,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    };
-    return { modelJson: JSON.stringify(json), weights: artifacts.weightData as ArrayBuffer };
+    return filesFromArtifacts(await detectorArtifacts(detector));
   } finally {
     detector.head.dispose();
   }
@@ -45,8 +38,7 @@ export async function exportModelFiles(head: RoiHead, backbone: Backbone, settin
 /** The config and a head holding the saved weights (no backbone is loaded). */
 export function importHead(files: ModelFiles, inChannels: number): { config: DetectorConfig; head: RoiHead } {
   const config = savedConfig(files);
-  const json = JSON.parse(files.modelJson) as { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  const decoded = tf.io.decodeWeights(files.weights, json.weightsManifest.flatMap((group) => group.weights));
+  const decoded = tf.io.decodeWeights(files.weights, artifactsFromFiles(files).weightSpecs!);
   const weights = new Map(Object.entries(decoded).filter(([name]) => name.startsWith('head/')).map(([name, t]) => [name.slice(5), t]));
   const shape: HeadShape = { inChannels, numClasses: config.classNames.length, head: config.head };
   const head = RoiHead.fromWeights(shape, weights);
@@ -63,8 +55,7 @@ export function savedConfig(files: ModelFiles): DetectorConfig {
 
 /** The fine-tuned backbone weights a saved model carries ('backbone/<graph constant>'), by graph constant name. */
 export function savedBackboneWeights(files: ModelFiles): Map<string, tf.Tensor> {
-  const json = JSON.parse(files.modelJson) as { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  const specs = json.weightsManifest.flatMap((group) => group.weights);
+  const specs = artifactsFromFiles(files).weightSpecs!;
   if (!specs.some((spec) => spec.name.startsWith('backbone/'))) return new Map();
   const decoded = tf.io.decodeWeights(files.weights, specs);
   const out = new Map<string, tf.Tensor>();

@@ -5,7 +5,10 @@
  * deleting never load a network (the library's createDetector loads the one in use: fast_rcnn_service.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DETECTOR_FORMAT, type SavedDetectorTopology } from '../../model/weights_io';
+import { artifactsFromFiles, DETECTOR_FORMAT, type SavedDetectorTopology } from '../../model/weights_io';
+
+/** The one converter of saved files to artifacts lives in model/weights_io.ts; re-exported for the Train tab's preview. */
+export { artifactsFromFiles } from '../../model/weights_io';
 import type { ModelFiles } from '../../training/protocol';
 import { missingAfterWrite } from '../../runtime/storage_errors';
 import { resolvePageUrl } from '../../api/model_files';
@@ -170,15 +173,6 @@ function readMeta(name: string): BrowserMeta | null {
   } catch {
     return null;
   }
-}
-
-/** The trainer's two files (a tfjs http-layout model.json + weights.bin) as in-memory ModelArtifacts. */
-export function artifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts {
-  const json = JSON.parse(files.modelJson) as { modelTopology: object; format?: string; generatedBy?: string; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  return {
-    modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
-    weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: files.weights,
-  };
 }
 
 /** About what the saved model takes in IndexedDB: its JSON plus its weights. */
