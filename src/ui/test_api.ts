@@ -73,6 +73,8 @@ export interface TrainSnapshot {
   readonly interrupted: { readonly checkpoint: number | null; readonly iterations: number } | null;
   readonly previewIteration: number | null;
   readonly previewDetections: number | null;
+  /** The best detection score on the held-out preview image. */
+  readonly previewBestScore: number | null;
   readonly mAP: number | null;
   /** The settings Start would run with (the recommended recipe with the user's overrides), null with nothing to train. */
   readonly settings: EffectiveSettings | null;
@@ -175,6 +177,7 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
         losses: s.losses.map((p) => p.total), firstIteration: s.losses[0]?.iteration ?? null,
         interrupted: s.interrupted,
         previewIteration: s.preview?.iteration ?? null, previewDetections: s.preview?.result.detections.length ?? null,
+        previewBestScore: s.preview ? Math.max(0, ...s.preview.result.detections.map((d) => d.score)) : null,
         mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs,
         settings: plan?.settings ?? null, overrides: s.settings.overrides,
         recipe: plan && {

@@ -1,7 +1,7 @@
 /**
- * Detections on a held-out image while training runs: each model snapshot the trainer exports replaces the head of
- * one page-side detector (the backbone is loaded once), which then runs on the held-out image with the proposals
- * the trainer computed for it. A lost GPU device is survived as in detect() (src/pipeline/device_recovery.ts): the
+ * Detections on a held-out image while training runs: each model snapshot the trainer exports replaces the head and
+ * the fine-tuned backbone weights of one page-side detector (the backbone graph is loaded once), which then runs on
+ * the held-out image with the proposals the trainer computed for it. A lost GPU device is survived as in detect() (src/pipeline/device_recovery.ts): the
  * backend restarts and the last snapshot is loaded again.
  */
 import type { Box } from '../../geometry/box';
@@ -10,7 +10,7 @@ import type { FastRcnnDetector } from '../../model/detector';
 import { detectorFromArtifacts } from '../../model/weights_io';
 import { readyForWork, withDeviceRecovery, type RecoveryHooks } from '../../pipeline/device_recovery';
 import { backendGeneration } from '../../runtime/device_loss';
-import { importHead } from '../../training/model_files';
+import { importHead, savedBackboneWeights } from '../../training/model_files';
 import type { ModelFiles } from '../../training/protocol';
 import { artifactsFromFiles } from '../models/model_registry';
 
@@ -38,6 +38,13 @@ export class PreviewDetector {
         const { config, head } = importHead(files, this.detector!.backbone.outputChannels);
         this.detector!.replaceHead(head);
         this.detector!.setBboxNormalization(config.bboxNormalization);
+        // the backbone layers that learn (the recipe's expanded_conv_12) change between snapshots too
+        const backbone = savedBackboneWeights(files);
+        try {
+          this.detector!.backbone.assignWeights(backbone);
+        } finally {
+          for (const t of backbone.values()) t.dispose();
+        }
       }
       return true;
     } finally {

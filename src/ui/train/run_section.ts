@@ -28,7 +28,8 @@ export function phaseText(state: TrainState): string {
     case 'exporting': return 'Writing the model…';
     case 'done': {
       const on = state.summary?.backend ? ` on ${state.summary.backend}` : '';
-      return `Done: ${state.summary?.iterations ?? 0} iterations in ${formatDuration(state.summary?.seconds ?? 0)}${on}.`;
+      const again = state.summary?.retrained ? `, then ${state.summary.retrained.iterations} on all ${state.summary.retrained.images} images,` : '';
+      return `Done: ${state.summary?.iterations ?? 0} iterations${again} in ${formatDuration(state.summary?.seconds ?? 0)}${on}.`;
     }
     case 'cancelled': return 'Cancelled.';
     case 'failed': return `Failed: ${state.error ?? 'unknown error'}`;

@@ -9,7 +9,7 @@ import type { Box } from '../../geometry/box';
 import { deleteCheckpoint } from '../../training/checkpoint_store';
 import { TrainingClient } from '../../training/client';
 import { buildTrainJob } from '../../training/job_builder';
-import type { TrainImageSpec, TrainJob } from '../../training/protocol';
+import type { DoneSummary, ModelFiles, TrainImageSpec, TrainJob } from '../../training/protocol';
 import type { AnnotateController } from '../annotate/annotate_controller';
 import { classNamesOf, type AnnotatedImage, type AnnotationSet } from '../annotate/annotation_set';
 import { scaleResultToImage } from '../../model/scale_result';
@@ -41,6 +41,9 @@ export class TrainController {
   /** The plan for the current images and settings, recomputed when either changes (or new proposals or rates). */
   private planned: { key: readonly unknown[]; plan: RunPlan | null } | null = null;
   private ratesVersion = 0;
+  /** A preview is being computed; the newest snapshot that arrived meanwhile waits here (the final one is never skipped). */
+  private previewing = false;
+  private pendingPreview: ModelFiles | null = null;
 
   constructor(
     readonly store: Store<TrainState>,
@@ -203,11 +206,11 @@ export class TrainController {
     });
     this.client = client;
     client.done.then((summary) => {
-      this.store.set({ running: false, paused: false, phase: summary.cancelled ? 'cancelled' : 'done', summary });
       if (!summary.cancelled) {
-        saveRates(summary.phaseSeconds, job);
+        saveRates(summary, job); // before the state changes, so the estimate shown after the run uses them
         this.ratesVersion += 1;
       }
+      this.store.set({ running: false, paused: false, phase: summary.cancelled ? 'cancelled' : 'done', summary });
       const kept = keptText(summary);
       const ended = summary.cancelled ? 'Fine-tuning cancelled.'
         : `Fine-tuning finished: ${summary.iterations} iterations in ${Math.round(summary.seconds)} s${kept ? `; ${kept[0].toLowerCase()}${kept.slice(1)}` : ''}.`;
@@ -271,7 +274,23 @@ export class TrainController {
     this.render();
   }
 
-  private async refreshPreview(files: Parameters<PreviewDetector['update']>[0]): Promise<void> {
+  private async refreshPreview(files: ModelFiles): Promise<void> {
+    if (this.previewing) {
+      this.pendingPreview = files;
+      return;
+    }
+    this.previewing = true;
+    try {
+      await this.showPreview(files);
+    } finally {
+      this.previewing = false;
+      const next = this.pendingPreview;
+      this.pendingPreview = null;
+      if (next) void this.refreshPreview(next);
+    }
+  }
+
+  private async showPreview(files: ModelFiles): Promise<void> {
     const { previewId, progress } = this.store.get();
     const proposals = previewId ? this.proposals.get(previewId) : undefined;
     if (!previewId || !proposals || !(await this.preview.update(files))) return;
@@ -322,13 +341,17 @@ function readRates(): MeasuredRates {
 }
 
 /** Remembers this machine's measured rates, so the next estimate is closer. */
-function saveRates(seconds: Partial<Record<string, number>>, job: TrainJob): void {
+function saveRates(summary: DoneSummary, job: TrainJob): void {
+  const seconds = summary.phaseSeconds;
   const rates: Partial<{ -readonly [K in keyof MeasuredRates]: number }> = {};
   const withProposals = [...job.train, ...(job.validation ?? []), ...job.test].filter((i) => !i.proposals).length;
   if (seconds.proposals && withProposals > 0) rates.proposalSeconds = seconds.proposals / withProposals;
-  if (seconds.training && job.config.solver.iterations > 0) {
-    rates.iterationSeconds = seconds.training / job.config.solver.iterations / iterationCostFactor(job.config.scale);
-  }
+  // the training phase holds both runs when the recipe trained again on train + validation
+  const iterations = summary.iterations + (summary.retrained?.iterations ?? 0);
+  if (seconds.training && iterations > 0) rates.iterationSeconds = seconds.training / iterations / iterationCostFactor(job.config.scale);
+  const evaluated = (summary.validation?.length ?? 0) * (job.validation?.length ?? 0) + (seconds.evaluating ? job.test.length : 0);
+  const evaluating = (seconds.validating ?? 0) + (seconds.evaluating ?? 0);
+  if (evaluating > 0 && evaluated > 0) rates.evaluationSeconds = evaluating / evaluated / (job.config.scale / 600) ** 2;
   if (seconds.exporting) rates.exportSeconds = seconds.exporting;
   localStorage.setItem(RATES_KEY, JSON.stringify({ ...readRates(), ...rates }));
 }
