@@ -35,6 +35,12 @@ export class TrainController {
   private readonly preview = new PreviewDetector();
   /** The held-out image's bitmap (possibly shrunk) and the original's size, which boxes are measured in. */
   private previewBitmap: { id: string; bitmap: ImageBitmap; width: number; height: number } | null = null;
+  /**
+   * Mid-run previews: each runs the whole detector on the page's backend, beside the worker on the same cores (about
+   * 5 s on 2 cores), so they are few: at each validation evaluation when the run validates (the curve and the preview
+   * then show the same weights), else every quarter of the run, and at half of a second run on train + validation.
+   * The final model is always previewed.
+   */
   private previewEvery = 10;
   private lastPreviewAt = 0;
   private active = false;
@@ -159,7 +165,7 @@ export class TrainController {
       runId, settings, iterations, trainIds: plan.train.map((i) => i.id), validationIds: plan.validation.map((i) => i.id), testIds: plan.test.map((i) => i.id),
       checkpoint: resumeFrom ?? null,
     });
-    this.previewEvery = Math.max(5, Math.round(iterations / 8));
+    this.previewEvery = images.validation.length > 0 ? Infinity : Math.max(5, Math.round(iterations / 4));
     this.lastPreviewAt = 0;
     this.store.set({ running: true, paused: false, phase: 'setup', phaseDone: 0, phaseTotal: 0, phaseDetail: null, progress: null, losses: [], validation: [],
       launched: { train: images.train.length, validation: images.validation.length, test: images.test.length, iterations }, retraining: false,
@@ -180,7 +186,10 @@ export class TrainController {
       onPhase: (phase, done, total, detail) => {
         // a training phase announced after iterations were reported: the second run, on train + validation images
         const again = phase === 'training' && done === 0 && this.store.get().losses.length > 0;
-        if (again) this.lastPreviewAt = 0;
+        if (again) {
+          this.lastPreviewAt = 0;
+          this.previewEvery = Math.max(5, Math.round(total / 2));
+        }
         this.store.set({ phase: phase as TrainState['phase'], phaseDone: done, phaseTotal: total, phaseDetail: detail ?? null, ...(again && { retraining: true, losses: [] }) });
       },
       onProposals: (id, boxes) => this.proposals.set(id, boxes),
@@ -198,7 +207,10 @@ export class TrainController {
       onPaused: () => this.store.set({ paused: true }),
       onResumed: () => this.store.set({ paused: false }),
       onEvaluation: (evaluation) => this.store.set({ evaluation }),
-      onValidation: (point) => this.store.set({ validation: [...this.store.get().validation, point] }),
+      onValidation: (point) => {
+        this.store.set({ validation: [...this.store.get().validation, point] });
+        if (point.iteration < job.config.solver.iterations && this.store.get().previewId) client.exportModel();
+      },
       onModel: (files) => {
         this.store.set({ files });
         void this.refreshPreview(files);
