@@ -22,6 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WireImage, WireJob } from './lib/wire_job';
+import { DEFAULT_PROPOSAL_MAX_SIDE } from '../src/proposals/modes';
 import { buildTrainJob, recipeFor, splitForValidation } from '../src/training/job_builder';
 import { describeRecipe, type RecipeOverrides } from '../src/training/recipe';
 import type { DoneSummary, EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../src/training/protocol';
@@ -115,7 +116,7 @@ const test = testSplit && !a['no-eval'] ? await load(testSplit) : undefined;
 const classNames = train.dataset.classNames;
 if (train.dataset.records.every((r) => r.objects.length === 0)) fail(`the training split (${trainSplit ?? 'all images'}) has no labelled boxes`);
 
-const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: a.proposals ?? 'fast', maxSide: overrides.proposalMaxSide ?? 500 });
+const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: a.proposals ?? 'fast', maxSide: overrides.proposalMaxSide ?? DEFAULT_PROPOSAL_MAX_SIDE });
 const wire = (loaded: typeof train) => wireImages(loaded.dataset, loaded.imagePaths, classNames, cache);
 const split = splitForValidation<WireImage>(wire(train), a['val-split'] === 'none' ? [] : val ? wire(val) : null, overrides.seed ?? 3);
 const sizes = new Map([...train.dataset.records, ...(val?.dataset.records ?? [])].map((r) => [r.imageFile, { width: r.width, height: r.height }]));
