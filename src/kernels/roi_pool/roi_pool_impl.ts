@@ -39,9 +39,13 @@ export function roundHalfAwayFromZero(v: number): number {
  * of it is the f32 product.
  */
 export function binEdges(first: number, last: number, pooled: number, limit: number): Int32Array {
+  return binEdgesInto(first, last, pooled, limit, new Int32Array(2 * pooled));
+}
+
+/** binEdges written into `edges` (length 2 * pooled), so a kernel allocates nothing per RoI. */
+export function binEdgesInto(first: number, last: number, pooled: number, limit: number, edges: Int32Array): Int32Array {
   const size = Math.max(last - first + 1, 1);
   const bin = f32(size / pooled);
-  const edges = new Int32Array(2 * pooled);
   for (let p = 0; p < pooled; p += 1) {
     const start = Math.floor(f32(p * bin)) + first;
     const end = Math.ceil(f32((p + 1) * bin)) + first;
@@ -82,6 +86,70 @@ export function roiBins(
     rows: binEdges(corner(2), corner(4), pooledHeight, h),
     cols: binEdges(corner(1), corner(3), pooledWidth, w),
   };
+}
+
+/**
+ * The forward values alone (no argmax: inference never needs it), written into `output` [R, PH, PW, C], every
+ * element of which is written (it may hold garbage, e.g. fresh wasm heap memory). The same values, bit for bit,
+ * as roiPoolForwardImpl: the same bins, the same visiting order, the same strict comparison from -FLT_MAX.
+ * Tight loops for the CPU backends: no allocation per RoI or bin, the bin's C maxima kept in a scratch row that
+ * stays in L1, the map read cell by cell with its C channels contiguous (NHWC).
+ */
+export function roiPoolForwardInto(
+  features: Float32Array,
+  shape: FeatureShape,
+  rois: NumericArray,
+  numRois: number,
+  pooledHeight: number,
+  pooledWidth: number,
+  spatialScale: number,
+  output: Float32Array,
+): Float32Array {
+  const [n, h, w, c] = shape;
+  const rows = new Int32Array(2 * pooledHeight);
+  const cols = new Int32Array(2 * pooledWidth);
+  const best = new Float32Array(c);
+  const scale = f32(spatialScale);
+  const perRoi = pooledHeight * pooledWidth * c;
+  for (let r = 0; r < numRois; r += 1) {
+    const row = r * ROI_COLUMNS;
+    const batch = Math.trunc(rois[row]);
+    const roiOut = r * perRoi;
+    if (!(batch >= 0 && batch < n)) {
+      output.fill(0, roiOut, roiOut + perRoi);
+      continue;
+    }
+    const corner = (i: number) => roundHalfAwayFromZero(f32(f32(rois[row + i]) * scale));
+    binEdgesInto(corner(2), corner(4), pooledHeight, h, rows);
+    binEdgesInto(corner(1), corner(3), pooledWidth, w, cols);
+    const plane = batch * h;
+    for (let ph = 0; ph < pooledHeight; ph += 1) {
+      const hs = rows[2 * ph];
+      const he = rows[2 * ph + 1];
+      for (let pw = 0; pw < pooledWidth; pw += 1) {
+        const out = roiOut + (ph * pooledWidth + pw) * c;
+        const ws = cols[2 * pw];
+        const we = cols[2 * pw + 1];
+        if (he <= hs || we <= ws) {
+          output.fill(0, out, out + c); // empty bin
+          continue;
+        }
+        best.fill(-FLT_MAX);
+        for (let y = hs; y < he; y += 1) {
+          const end = ((plane + y) * w + we) * c;
+          for (let base = ((plane + y) * w + ws) * c; base < end; base += c) {
+            for (let ch = 0; ch < c; ch += 1) {
+              const v = features[base + ch];
+              const b = best[ch];
+              best[ch] = v > b ? v : b;
+            }
+          }
+        }
+        output.set(best, out);
+      }
+    }
+  }
+  return output;
 }
 
 export interface RoiPoolResult {
