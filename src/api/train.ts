@@ -7,9 +7,13 @@
  * 3. the current model's head as the starting point when its classes are the dataset's (else a fresh head);
  * 4. run the job, relaying phases, iterations and validation points; an AbortSignal cancels it (the worker still
  *    exports the weights it has);
- * 5. the exported model files -> a FastRcnnDetector on the main thread.
+ * 5. the exported model files, which the caller turns into its detector's model (modelFromFiles: in the page, or in
+ *    the detection worker, src/api/detector_worker.ts).
+ * It needs no tfjs backend itself: the current model is read through `TrainStart`, so it runs in the page while the
+ * detector's weights live in the detection worker.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { DetectorConfig } from '../model/defaults';
 import type { FastRcnnDetector } from '../model/detector';
 import { artifactsFromFiles, detectorFromArtifacts } from '../model/weights_io';
 import { TrainingClient } from '../training/client';
@@ -18,27 +22,26 @@ import { readImageHeader } from '../data/image_header';
 import { DEFAULT_TRAIN_CONFIG } from '../training/defaults';
 import { buildTrainJob, recipeFor, splitForValidation } from '../training/job_builder';
 import type { RecipeOverrides } from '../training/recipe';
-import { exportModelFiles } from '../training/model_files';
+import { exportModelFiles, savedConfig } from '../training/model_files';
 import type { EvaluationSummary, ModelFiles, TrainJob } from '../training/protocol';
 import { datasetClassNames, datasetSpecs } from './dataset';
 import { DetectorError } from './errors';
 import type { DetectorDataset, TrainOptions, TrainResult } from './types';
 
-export interface TrainedModel {
-  readonly result: TrainResult;
-  /** The trained detector (the caller owns it); null when the worker sent no weights. */
-  readonly model: FastRcnnDetector | null;
-  /** Builds the trained detector again from its files (kept in memory), e.g. after the GPU device was lost. */
-  readonly reload: (() => Promise<FastRcnnDetector>) | null;
+/** The model a run may start from: its classes, and its weights as files (read only when the run starts from them). */
+export interface TrainStart {
+  readonly classNames: readonly string[];
+  files(): Promise<ModelFiles>;
 }
 
-/** Trains a head for `dataset` starting from `current`; `backbone` is the pretrained graph the model reloads. */
-export async function trainModel(
-  current: FastRcnnDetector,
-  backbone: () => Promise<tf.io.ModelArtifacts>,
-  dataset: DetectorDataset,
-  options: TrainOptions = {},
-): Promise<TrainedModel> {
+export interface TrainedFiles {
+  readonly result: TrainResult;
+  /** The trained detector's files; null when the worker sent no weights. */
+  readonly files: ModelFiles | null;
+}
+
+/** Trains a head for `dataset` starting from `current`. */
+export async function trainModel(current: TrainStart, dataset: DetectorDataset, options: TrainOptions = {}): Promise<TrainedFiles> {
   options.signal?.throwIfAborted();
   const classNames = datasetClassNames(dataset);
   if (classNames.length === 0) throw new DetectorError('dataset', 'train: the dataset has no labelled objects');
@@ -46,10 +49,10 @@ export async function trainModel(
   const validation = options.validation ? datasetSpecs(options.validation, classNames, 'train (validation set)') : null;
   const test = options.test ? datasetSpecs(options.test, classNames, 'train (test set)') : null;
   try {
-    const startFrom = (options.fromCurrentModel ?? true) && sameClasses(current.classNames, classNames) ? await currentFiles(current) : undefined;
+    const startFrom = (options.fromCurrentModel ?? true) && sameClasses(current.classNames, classNames) ? await current.files() : undefined;
     const split = splitForValidation(train.images, options.validation === null ? [] : validation?.images ?? null);
     const sizes = await imageSizes([...split.train, ...split.validation], options.signal);
-    const recipe = recipeFor({ classNames, images: split, sizes, overrides: overridesOf(options, startFrom ? current : null), budgetSeconds: options.budgetSeconds });
+    const recipe = recipeFor({ classNames, images: split, sizes, overrides: overridesOf(options, startFrom ? savedConfig(startFrom) : null), budgetSeconds: options.budgetSeconds });
     const job = buildTrainJob(classNames, { train: split.train, validation: split.validation, test: test?.images ?? [] }, recipe, {
       runId: `api-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
       backend: options.backend ?? 'wasm',
@@ -57,14 +60,12 @@ export async function trainModel(
       model: startFrom,
     });
     const { summary, evaluation, files } = await runJob(job, options);
-    const model = files ? await modelFromFiles(files, backbone) : null;
-    const reload = files ? () => modelFromFiles(files, backbone) : null;
     return {
       result: {
         iterations: summary.iterations, seconds: summary.seconds, cancelled: summary.cancelled, evaluation,
         validation: summary.validation ?? [], chosenIteration: summary.chosenIteration ?? summary.iterations, recipe: recipe.choices,
       },
-      model, reload,
+      files,
     };
   } finally {
     train.release();
@@ -74,7 +75,7 @@ export async function trainModel(
 }
 
 /** The caller's options as recipe overrides; a run that starts from the current model keeps its head's sizes. */
-function overridesOf(options: TrainOptions, startFrom: FastRcnnDetector | null): RecipeOverrides {
+function overridesOf(options: TrainOptions, startFrom: DetectorConfig | null): RecipeOverrides {
   if (options.inputScale !== undefined && !(options.inputScale >= 16)) throw new DetectorError('dataset', `inputScale must be at least 16 pixels, got ${options.inputScale}`);
   if (options.iterations !== undefined && !(options.iterations >= 1)) throw new DetectorError('dataset', `iterations must be at least 1, got ${options.iterations}`);
   return {
@@ -87,7 +88,7 @@ function overridesOf(options: TrainOptions, startFrom: FastRcnnDetector | null):
     proposalMode: options.proposalMode,
     proposalMaxSide: options.proposalMaxSide,
     maxProposals: options.maxProposals,
-    ...(startFrom && { head: startFrom.config.head }),
+    ...(startFrom && { head: startFrom.head }),
   };
 }
 
@@ -111,7 +112,8 @@ function sameClasses(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
-function currentFiles(model: FastRcnnDetector): Promise<ModelFiles> {
+/** A model's weights as the files a training run starts from (fc6/fc7 uncompressed). */
+export function currentFiles(model: FastRcnnDetector): Promise<ModelFiles> {
   const { classNames, input, bboxNormalization, detect } = model.config;
   return exportModelFiles(model.head, model.backbone, { classNames, input, bboxNormalization, detect, svdRanks: { fc6: null, fc7: null } });
 }
@@ -141,6 +143,7 @@ async function runJob(job: TrainJob, options: TrainOptions) {
   }
 }
 
-async function modelFromFiles(files: ModelFiles, backbone: () => Promise<tf.io.ModelArtifacts>): Promise<FastRcnnDetector> {
+/** The trained files as a detector on the current backend; `backbone` is the pretrained graph they name. */
+export async function modelFromFiles(files: ModelFiles, backbone: () => Promise<tf.io.ModelArtifacts>): Promise<FastRcnnDetector> {
   return detectorFromArtifacts(artifactsFromFiles(files), { backboneSource: tf.io.fromMemory(await backbone()) });
 }

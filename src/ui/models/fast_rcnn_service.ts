@@ -2,12 +2,12 @@
  * The page's DetectorService: a thin adapter over the library's detector (src/api/create_detector.ts) for the model
  * chosen in the Models tab, so the page detects exactly as the widget and detect() do (one pipeline,
  * src/pipeline/detect_pipeline.ts: the trainer's proposal stage, the network, the model's post-processing, results in
- * the original image's pixels, lost-GPU recovery). The page starts the tfjs backend itself (main.ts, through the
- * library's ensureBackend), so its detectors keep that backend ('keep').
+ * the original image's pixels, lost-GPU recovery). The detectors run in the library's detection worker, off the main
+ * thread; main.ts starts that worker's backend with the page's preference and hands the same preference here.
  */
 import { createDetector, type Detector } from '../../api/create_detector';
 import { DetectorError, errorMessage } from '../../api/errors';
-import type { DetectProgress } from '../../api/types';
+import type { BackendPreference, DetectProgress } from '../../api/types';
 import { DEFAULT_DETECT } from '../../model/defaults';
 import type { DetectionResult } from '../../model/detection_types';
 import type { DetectorService, DetectorStatus, DetectRequest } from '../detector_service';
@@ -19,6 +19,8 @@ export class FastRcnnService implements DetectorService {
   private current: DetectorStatus;
   private readonly listeners = new Set<(status: DetectorStatus) => void>();
   private loadToken = 0;
+  /** The backend the detection worker runs (the page's choice: `?backend=`, or the automatic one). */
+  private backendPreference: BackendPreference = 'auto';
 
   constructor(initialMessage: string) {
     this.current = { state: 'unavailable', message: initialMessage, modelName: null };
@@ -37,6 +39,10 @@ export class FastRcnnService implements DetectorService {
     return () => this.listeners.delete(listener);
   }
 
+  setBackendPreference(preference: BackendPreference): void {
+    this.backendPreference = preference;
+  }
+
   setUnavailable(message: string): void {
     this.setStatus({ state: 'unavailable', message, modelName: null });
   }
@@ -46,7 +52,7 @@ export class FastRcnnService implements DetectorService {
     const token = ++this.loadToken;
     this.setStatus({ state: 'loading', message: 'loading the model…', modelName: info.name });
     try {
-      const detector = await createDetector({ model: info.url, assetsBase: import.meta.env.BASE_URL, backend: 'keep' });
+      const detector = await createDetector({ model: info.url, assetsBase: import.meta.env.BASE_URL, backend: this.backendPreference });
       if (token !== this.loadToken) return detector.dispose();
       this.detector?.dispose();
       this.detector = detector;
