@@ -1,10 +1,45 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
+import type * as SelectBackend from '../src/runtime/select_backend';
 
-test.describe('when the page starts', () => {
-  test('it runs on WebGPU in the CI browser and says so', async ({ page }) => {
-    await page.goto('/');
-    await expect(page.getByTestId('backend.name')).toHaveText('webgpu');
-    await expect(page.getByTestId('backend.notice')).toBeHidden();
+/** Hides navigator.gpu before any script runs, as in a browser without WebGPU. */
+async function withoutWebGpu(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  });
+}
+
+// ?model=none throughout: these tests are about the backend, and loading a model would only add time.
+test.describe('when the page starts (headless Chromium here: WebGPU and WebGL on SwiftShader, 2 cores)', () => {
+  test('the automatic choice is wasm, the page says the WebGPU adapter is a software renderer, and remembers it', async ({ page }) => {
+    await page.goto('/?model=none');
+    await expect(page.getByTestId('backend.name')).toHaveText('wasm');
+    const reason = page.getByTestId('backend.reason');
+    await expect(reason).toHaveText('The WebGPU adapter is a software renderer (SwiftShader): using wasm, 2 threads.');
+    await expect(page.getByTestId('backend.notice')).toBeHidden(); // a deliberate choice, not a failure
+    await expect(page.getByTestId('backend.select')).toHaveValue('auto');
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('frcnn.backend.remembered') ?? 'null') as { name: string; fingerprint: string } | null);
+    expect(stored?.name).toBe('wasm');
+    expect(stored?.fingerprint).toContain('SwiftShader');
+
+    await test.step('the next visit uses the remembered choice and says so', async () => {
+      await page.reload();
+      await expect(page.getByTestId('backend.name')).toHaveText('wasm');
+      await expect(reason).toHaveText('Remembered from an earlier visit: the WebGPU adapter is a software renderer (SwiftShader): using wasm, 2 threads.');
+    });
+
+    await test.step('"Measure again" forgets it and chooses afresh (nothing to time here: wasm is the only non-software candidate)', async () => {
+      await page.getByTestId('backend.measure').click();
+      await expect(reason).toHaveText('The WebGPU adapter is a software renderer (SwiftShader): using wasm, 2 threads.');
+      await expect(page).toHaveURL(/\/\?model=none$/); // ?measure is dropped once measured, so a reload does not probe again
+    });
+
+    await test.step('the select switches the backend by reloading with ?backend=', async () => {
+      await page.getByTestId('backend.select').selectOption('cpu');
+      await expect(page).toHaveURL(/[?&]backend=cpu/);
+      await expect(page.getByTestId('backend.name')).toHaveText('cpu');
+      await expect(reason).toHaveText('Asked for cpu: using the CPU backend (plain JavaScript).');
+      await expect(page.getByTestId('backend.select')).toHaveValue('cpu');
+    });
   });
 
   test('a tfjs op runs on the webgpu backend', async ({ page }) => {
@@ -26,24 +61,50 @@ test.describe('when the page starts', () => {
     expect(result.gpuErrors).toEqual([]);
   });
 
-  test('without WebGPU it falls back and shows a plain-language notice', async ({ page }) => {
-    // Hide navigator.gpu before any script runs, as in a browser without WebGPU.
-    await page.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  test('the probe times the candidates it is given, takes the fastest, and returns plain data', async ({ page }) => {
+    await page.goto('/e2e/harness/index.html?backend=cpu');
+    const choice = await page.evaluate(async () => {
+      await window.harness.ready;
+      const { chooseBackend } = (await window.harness.load('/src/runtime/select_backend.ts')) as typeof SelectBackend;
+      const started = performance.now();
+      const result = await chooseBackend({ measure: ['wasm', 'cpu'] });
+      return { ...result, wallMs: performance.now() - started };
     });
-    await page.goto('/');
-    await expect(page.getByTestId('backend.name')).toHaveText(/^(webgl|cpu)$/);
-    const notice = page.getByTestId('backend.notice');
-    await expect(notice).toBeVisible();
-    await expect(notice).toContainText('WebGPU is not available');
+    expect(choice.basis).toBe('measured');
+    expect(choice.probe?.map((t) => t.name)).toEqual(['wasm', 'cpu']);
+    const [wasm, cpu] = choice.probe!;
+    for (const timing of [wasm, cpu]) {
+      expect(timing.error).toBeNull();
+      expect(timing.ms).toBeGreaterThan(0);
+      expect(timing.runs).toBeGreaterThanOrEqual(1);
+    }
+    // which one wins depends on the load (wasm usually, by 2-5x); the choice must be the measured winner
+    const [fastest, slower] = wasm.ms! <= cpu.ms! ? [wasm, cpu] : [cpu, wasm];
+    expect(choice.name).toBe(fastest.name);
+    expect(choice.skipped).toEqual([expect.objectContaining({ name: slower.name, error: expect.stringMatching(/^slower in the probe/) })]);
+    expect(choice.reason).toMatch(new RegExp(`^asked to measure wasm, cpu; measured ${fastest.name} [\\d.]+ ms, ${slower.name} [\\d.]+ ms: ${fastest.name} is the fastest: using `));
+    expect(choice.wallMs).toBeLessThan(10_000); // ~0.5 s on a quiet machine: a warm-up and at most 3 runs of ~50 MFLOP each
+    // plain data: it survives a worker boundary (structured clone) unchanged
+    expect(structuredClone(choice)).toEqual(choice);
+  });
+});
+
+test.describe('when WebGPU is missing', () => {
+  test('the automatic choice is wasm and the reason names what WebGL is', async ({ page }) => {
+    await withoutWebGpu(page);
+    await page.goto('/?model=none');
+    await expect(page.getByTestId('backend.name')).toHaveText('wasm');
+    await expect(page.getByTestId('backend.reason')).toContainText('WebGPU is not available (navigator.gpu is missing)');
+    await expect(page.getByTestId('backend.reason')).toContainText('SwiftShader');
+    await expect(page.getByTestId('backend.reason')).toContainText('using wasm, 2 threads');
   });
 });
 
 test.describe('when neither WebGPU nor WebGL is available', () => {
-  test('it runs on the CPU and says so', async ({ page }) => {
+  test('it runs on wasm and says there is no GPU', async ({ page }) => {
     // As in a browser with WebGPU off and WebGL blocklisted: no navigator.gpu, and no WebGL context on any canvas.
+    await withoutWebGpu(page);
     await page.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
       for (const proto of [HTMLCanvasElement.prototype, OffscreenCanvas.prototype] as { getContext: (type: string, ...rest: unknown[]) => unknown }[]) {
         const original = proto.getContext;
         proto.getContext = function (this: unknown, type: string, ...rest: unknown[]) {
@@ -52,10 +113,7 @@ test.describe('when neither WebGPU nor WebGL is available', () => {
       }
     });
     await page.goto('/?model=none');
-    await expect(page.getByTestId('backend.name')).toHaveText('cpu');
-    const notice = page.getByTestId('backend.notice');
-    await expect(notice).toBeVisible();
-    await expect(notice).toContainText('WebGPU is not available');
-    await expect(notice).toContainText('runs on the CPU');
+    await expect(page.getByTestId('backend.name')).toHaveText('wasm');
+    await expect(page.getByTestId('backend.reason')).toHaveText(/^There is no GPU: WebGPU is not available \(navigator.gpu is missing\) and WebGL is not available \(the browser gave no context/);
   });
 });

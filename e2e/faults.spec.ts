@@ -33,8 +33,9 @@ test.describe('when the WebGPU device is lost during detection', () => {
       await window.harness.ready;
       const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
       const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
-      const detector = await createDetector({ model: '/models/bccd/model.json' });
-      const sibling = await createDetector({ model: '/models/bccd/model.json' }); // shares the weights (one copy)
+      // WebGPU by name: the automatic choice would take wasm here (SwiftShader's WebGPU is a software renderer)
+      const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' });
+      const sibling = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' }); // shares the weights (one copy)
       const plain = (r: Awaited<ReturnType<typeof detector.detect>>) => r.objects.map((o) => ({ label: o.label, score: o.score }));
       // the undisturbed run, on the same device before it is lost: what the recovered run must give
       const reference = plain(await sibling.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 }));
@@ -78,7 +79,7 @@ test.describe('when the WebGPU device is lost and WebGPU cannot start again', ()
       await window.harness.ready;
       const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
       const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
-      const detector = await createDetector({ model: '/models/bccd/model.json' });
+      const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' });
       const before = await detector.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 });
       const reference = before.objects.map((o) => ({ label: o.label, score: o.score }));
       faults.loseDeviceForTesting();

@@ -12,7 +12,7 @@ import type { DetectOptions, DetectProgress } from '../pipeline/types';
 import type { EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../training/protocol';
 import type { RecipeChoice } from '../training/recipe';
 
-export type { BackendName } from '../runtime/select_backend';
+export type { BackendChoice, BackendName, ProbeTiming, RememberedBackend } from '../runtime/select_backend';
 export type { Detection, DetectionResult, ClassCandidate, ClassCandidates, StageTimesMs } from '../model/detection_types';
 export type { EvaluationSummary, MetricSummary, TrainBackend, TrainProgress } from '../training/protocol';
 export type { DetectOptions, DetectProgress, DetectStage, ProposalMode } from '../pipeline/types';
@@ -55,8 +55,10 @@ export interface DetectionOutput extends DetectionResult {
 /**
  * Where the tfjs backend comes from. The tfjs engine is one per page (shared by every copy of tfjs), so the
  * library picks it once, at the first detector, and every later detector reuses it:
- *  - 'auto' (default): WebGPU, then WebGL, then the CPU (src/runtime/select_backend.ts), set as the page's backend;
- *  - a name or an ordered list: the first of these that starts;
+ *  - 'auto' (default): chosen by capability and, where that is not clear-cut, a short timed probe
+ *    (src/runtime/select_backend.ts): a hardware WebGPU adapter runs WebGPU; a software one (SwiftShader,
+ *    llvmpipe, …) is not a GPU, so wasm runs instead; a hardware WebGL is timed against wasm;
+ *  - a name ('webgpu', 'wasm', 'webgl', 'cpu') or an ordered list: the first of these that starts;
  *  - 'keep': never call tf.setBackend; use whatever backend the host page already selected.
  */
 export type BackendPreference = 'auto' | 'keep' | BackendName | readonly BackendName[];

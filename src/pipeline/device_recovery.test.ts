@@ -19,7 +19,10 @@ function recording(weightsGone = false): { hooks: RecoveryHooks; calls: string[]
     },
     restart: (loss: DeviceLoss) => {
       calls.push(`restart: ${loss.message}`);
-      return Promise.resolve({ name: 'webgpu', skipped: [], notice: null, loss, recoveryNotice: 'restarted' } satisfies BackendRestart);
+      return Promise.resolve({
+        name: 'webgpu', reason: 'asked for webgpu: using WebGPU', threads: null, skipped: [], notice: null, basis: 'requested', probe: null, remember: null,
+        loss, recoveryNotice: 'restarted',
+      } satisfies BackendRestart);
     },
     onProgress: (p) => p.notice && calls.push(`notice: ${p.notice}`),
   };

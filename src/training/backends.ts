@@ -2,31 +2,21 @@
  * tfjs backends inside the training worker. The frozen prefix and the trainable head may run on different
  * backends (wasm is the fastest forward pass on a CPU-only machine but has no conv gradients), so the worker
  * switches between phases; tensors never cross: features go through typed arrays (feature_store.ts).
- * The wasm binaries are served by Vite from node_modules (no network): setWasmPaths with their asset URLs.
+ * Starting a backend (wasm's bundled binaries and threads included) is src/runtime/select_backend.ts's, shared with
+ * the page and the library.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { watchDevice } from '../runtime/device_loss';
-import { startWasmWithThreads } from '../runtime/wasm_threads';
+import { backendLabel, startBackend } from '../runtime/select_backend';
+import { wasmThreadsInUse } from '../runtime/wasm_backend';
 import type { TrainBackend } from './protocol';
-
-let wasmConfigured = false;
 
 /** Makes `name` the active backend; throws with the reason when it cannot start. */
 export async function useBackend(name: TrainBackend): Promise<void> {
-  if (name === 'wasm' && !wasmConfigured) {
-    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
-    wasmConfigured = true;
-  }
   if (tf.getBackend() === name) return;
   if (tf.findBackendFactory(name) == null) throw new Error(`the ${name} backend is not available in this worker`);
-  // wasm: every core when the page is cross-origin isolated, one otherwise
-  const started = name === 'wasm' ? await startWasmWithThreads(() => tf.setBackend(name)) : await tf.setBackend(name);
-  if (!started) throw new Error(`the ${name} backend failed to initialise`);
+  const error = await startBackend(name);
+  if (error !== null) throw new Error(`the ${name} backend failed to initialise: ${error}`);
   await tf.ready();
   watchDevice(); // a lost WebGPU device is then recognised (recovery.ts)
 }
@@ -34,7 +24,5 @@ export async function useBackend(name: TrainBackend): Promise<void> {
 /** The active backend in words for logs, with wasm's thread count ("wasm, 2 threads"). */
 export function describeBackend(): string {
   const name = tf.getBackend();
-  if (name !== 'wasm') return name;
-  const threads = getThreadsCount();
-  return `wasm, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return name === 'wasm' ? backendLabel('wasm', wasmThreadsInUse()) : name;
 }

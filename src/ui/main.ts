@@ -1,40 +1,33 @@
-/** Entry of the detector page: build the page, start the best tfjs backend and say which one runs. */
+/** Entry of the detector page: build the page, start the tfjs backend and say which one runs and why. */
 import { ensureBackend } from '../api/backend';
+import { errorMessage } from '../api/errors';
 import { onBackendRestart } from '../runtime/device_loss';
-import { DEFAULT_BACKEND_ORDER, type BackendChoice, type BackendName } from '../runtime/select_backend';
-import { useBackend } from '../training/backends';
 import { startApp } from './app';
+import { backendRequest, readRemembered, showBackendChoice, showBackendNotice, storeRemembered, wireBackendControls } from './backend_choice';
 import { byTestId } from './dom';
 
 /**
- * `?backend=wasm|webgpu|webgl|cpu` asks for one backend (wasm: tfjs's WebAssembly backend, the fastest on a machine
- * without a GPU; the page's tests use it). Without it: WebGPU, then WebGL, then the CPU. Chosen through the library
- * (src/api/backend.ts), whose detectors the page uses: they keep this backend and restart it after a lost GPU.
+ * `?backend=wasm|webgpu|webgl|cpu` asks for one backend (the page's tests use it); without it the library chooses
+ * (src/runtime/select_backend.ts): by what the GPU APIs report and, where that is not clear-cut, by a short probe.
+ * That automatic choice is remembered in this browser (backend_choice.ts); `?measure` (the "Measure again" button)
+ * probes afresh. The page's detectors keep this backend and restart it after a lost GPU.
  */
-async function chooseBackend(): Promise<BackendChoice> {
-  const requested = new URLSearchParams(location.search).get('backend');
-  if (requested === 'wasm') {
-    await useBackend('wasm');
-    return ensureBackend('keep');
-  }
-  return ensureBackend(DEFAULT_BACKEND_ORDER.includes(requested as BackendName) ? [requested as BackendName] : 'auto');
-}
-
 async function startBackend(): Promise<void> {
-  const name = byTestId('backend.name');
-  const notice = byTestId('backend.notice');
+  const request = backendRequest(location.search);
   try {
-    const choice = await chooseBackend();
-    name.textContent = choice.name;
-    document.documentElement.dataset.backend = choice.name;
-    if (choice.notice) {
-      notice.textContent = choice.notice;
-      notice.hidden = false;
+    const choice = await ensureBackend(request.preference, { remembered: readRemembered(), measure: request.measure });
+    storeRemembered(choice);
+    showBackendChoice(choice, request.preference);
+    if (request.measure) {
+      // measured once: a reload of this address should not probe again
+      const url = new URL(location.href);
+      url.searchParams.delete('measure');
+      history.replaceState(history.state, '', url);
     }
   } catch (error) {
-    name.textContent = 'none';
-    notice.textContent = `The detector cannot run in this browser: ${error instanceof Error ? error.message : String(error)}`;
-    notice.hidden = false;
+    byTestId('backend.name').textContent = 'none';
+    byTestId('backend.reason').textContent = 'No backend could start (see the notice).';
+    showBackendNotice(`The detector cannot run in this browser: ${errorMessage(error)}`);
   }
 }
 
@@ -42,10 +35,9 @@ async function startBackend(): Promise<void> {
 onBackendRestart((restart) => {
   byTestId('backend.name').textContent = restart.name;
   document.documentElement.dataset.backend = restart.name;
-  const notice = byTestId('backend.notice');
-  notice.textContent = restart.recoveryNotice;
-  notice.hidden = false;
+  showBackendNotice(restart.recoveryNotice);
 });
 
+wireBackendControls();
 const app = startApp();
 void startBackend().then(() => app.backendReady());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLayers, parseNumber, parseOptionalNumber, parseProposalMode } from './attributes';
+import { ATTRIBUTE_EFFECT, OBSERVED_ATTRIBUTES, parseBackend, parseLayers, parseNumber, parseOptionalNumber, parseProposalMode } from './attributes';
 
 describe('parseLayers', () => {
   it('defaults to detections and labels', () => {
@@ -29,5 +29,23 @@ describe('number attributes', () => {
     expect(parseProposalMode('dense')).toBe('dense');
     expect(parseProposalMode('QUALITY')).toBe('fast');
     expect(parseProposalMode(null)).toBe('fast');
+  });
+});
+
+describe('the backend attribute', () => {
+  it('is observed and, like the model, makes the element load its detector again', () => {
+    expect(OBSERVED_ATTRIBUTES).toContain('backend');
+    expect(ATTRIBUTE_EFFECT.backend).toBe('model');
+  });
+
+  it('takes auto, keep, a backend name or an ordered list; anything else is auto', () => {
+    expect(parseBackend(null)).toBe('auto');
+    expect(parseBackend('wasm')).toBe('wasm');
+    expect(parseBackend(' WebGPU ')).toBe('webgpu');
+    expect(parseBackend('keep')).toBe('keep');
+    expect(parseBackend('webgl, wasm')).toEqual(['webgl', 'wasm']);
+    expect(parseBackend('metal')).toBe('auto');
+    expect(parseBackend('webgl tpu')).toBe('auto');
+    expect(parseBackend('')).toBe('auto');
   });
 });

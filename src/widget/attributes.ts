@@ -3,10 +3,10 @@
  * (like <img width="abc">). What each attribute does is documented on the element's properties.
  */
 import type { LayerState } from '../render/scene';
-import type { ProposalMode } from '../api/types';
+import type { BackendName, BackendPreference, ProposalMode } from '../api/types';
 
 export const OBSERVED_ATTRIBUTES = [
-  'model', 'assets-base', 'src', 'score-threshold', 'iou-threshold', 'layers', 'max-proposals', 'proposal-mode', 'input-scale',
+  'model', 'assets-base', 'backend', 'src', 'score-threshold', 'iou-threshold', 'layers', 'max-proposals', 'proposal-mode', 'input-scale',
 ] as const;
 
 export type ObservedAttribute = (typeof OBSERVED_ATTRIBUTES)[number];
@@ -15,6 +15,7 @@ export type ObservedAttribute = (typeof OBSERVED_ATTRIBUTES)[number];
 export const ATTRIBUTE_EFFECT: Record<ObservedAttribute, 'model' | 'image' | 'detect' | 'redraw'> = {
   model: 'model',
   'assets-base': 'model',
+  backend: 'model', // the page's backend is chosen once, by the first detector: a later change only reloads the model
   src: 'image',
   'max-proposals': 'detect',
   'proposal-mode': 'detect',
@@ -65,4 +66,18 @@ export function parseOptionalNumber(value: string | null, min: number, max = Inf
 
 export function parseProposalMode(value: string | null): ProposalMode {
   return value === 'quality' || value === 'dense' ? value : 'fast';
+}
+
+const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+
+/**
+ * `backend`: 'auto' (default), 'keep', one of webgpu / wasm / webgl / cpu, or several in order ("webgl wasm");
+ * anything else is the default, as for every other attribute.
+ */
+export function parseBackend(value: string | null): BackendPreference {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === 'keep') return 'keep';
+  const names = text.split(/[\s,]+/).filter(Boolean);
+  if (names.length === 0 || !names.every((name) => BACKEND_NAMES.includes(name as BackendName))) return 'auto';
+  return names.length === 1 ? (names[0] as BackendName) : (names as BackendName[]);
 }

@@ -12,8 +12,8 @@ import { decodeImage, outputInImagePixels } from '../api/image_input';
 import type { ImageSize } from '../geometry/box';
 import type { DetectInput, DetectionOutput, DetectProgress, ProposalMode } from '../api/types';
 import {
-  ATTRIBUTE_EFFECT, DEFAULT_IOU_THRESHOLD, DEFAULT_SCORE_THRESHOLD, OBSERVED_ATTRIBUTES, parseLayers, parseNumber,
-  parseOptionalNumber, parseProposalMode, type ObservedAttribute,
+  ATTRIBUTE_EFFECT, DEFAULT_IOU_THRESHOLD, DEFAULT_SCORE_THRESHOLD, OBSERVED_ATTRIBUTES, parseBackend, parseLayers,
+  parseNumber, parseOptionalNumber, parseProposalMode, type ObservedAttribute,
 } from './attributes';
 import type { DetectionsEventDetail, ErrorEventDetail, FrcnnDetectorEventMap } from './events';
 import { progressText, resultText } from './status_text';
@@ -47,6 +47,14 @@ export class FastRcnnDetectorElement extends HTMLElement {
   /** `assets-base`: base URL of the default model and the pretrained backbone. Default: the page's origin root. */
   get assetsBase(): string | null { return this.getAttribute('assets-base'); }
   set assetsBase(value: string | null) { this.reflect('assets-base', value); }
+
+  /**
+   * `backend`: where the page's detectors run: 'auto' (default: a GPU when there is a real one, else wasm, timed
+   * where unclear), 'keep' (the host page's tfjs backend), webgpu / wasm / webgl / cpu, or several in order.
+   * One backend per page: the first detector on the page decides it.
+   */
+  get backend(): string | null { return this.getAttribute('backend'); }
+  set backend(value: string | null) { this.reflect('backend', value); }
 
   /** `src`: URL of the image to detect objects in (fetched, so cross-origin images need CORS). */
   get src(): string | null { return this.getAttribute('src'); }
@@ -187,6 +195,7 @@ export class FastRcnnDetectorElement extends HTMLElement {
     this.detector ??= createDetector({
       model: this.model ?? undefined,
       assetsBase: this.assetsBase ?? undefined,
+      backend: parseBackend(this.backend),
       onProgress: (progress) => this.progress(progress),
     });
     const pending = this.detector;
