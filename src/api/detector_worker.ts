@@ -115,6 +115,7 @@ async function startBackend(preference: BackendPreference | undefined, options?:
 async function testOp(op: WorkerTestOp): Promise<WorkerAnswers['test']> {
   switch (op) {
     case 'memory': {
+      if (!tf.getBackend()) return { numTensors: 0, numBytes: 0, models: loadedModels(), backend: '' }; // no backend started yet
       const { numTensors, numBytes } = tf.memory();
       return { numTensors, numBytes, models: loadedModels(), backend: tf.getBackend() };
     }
