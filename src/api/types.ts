@@ -77,6 +77,12 @@ export interface DetectorOptions {
   /** URL of the pretrained backbone graph; default: the path stored in the model, resolved against assetsBase. */
   readonly backboneUrl?: string;
   readonly backend?: BackendPreference;
+  /**
+   * Run the detector in a dedicated Web Worker (one per page, shared by every detector), so a detection never blocks
+   * the page; `backend` then picks the worker's backend. Default: true where Worker and OffscreenCanvas exist;
+   * `backend: 'keep'` always runs in the page (the host's tfjs).
+   */
+  readonly worker?: boolean;
   /** Model loading progress (the weights' download), 0..1. */
   readonly onProgress?: (progress: DetectProgress) => void;
 }
