@@ -1,6 +1,6 @@
 /**
  * `npx vite-node scripts/bench/cpu_path.ts -- [--backend wasm|cpu] [--image file.jpg] [--proposals 2000]
- *   [--repeats 5] [--parts backbone,roipool,detect] [--no-warm-up] [--json]`
+ *   [--repeats 5] [--parts backbone,roipool,detect,profile,svd] [--fc6-ranks 128,64,32] [--no-warm-up] [--json]`
  *
  * The CPU path of a detection (issue 17, part 3) in headless Chromium, one page load: the backbone through
  * src/model's interpreter against tf.GraphModel, RoI pooling of 2,000 RoIs, and detect()'s stage times for a
@@ -29,6 +29,7 @@ const options: CpuPathOptions = {
   warmUp: !argv.includes('--no-warm-up'),
   backend: backend as 'wasm' | 'cpu',
   parts: value('parts', 'backbone,roipool,detect').split(',') as CpuPathOptions['parts'],
+  fc6Ranks: value('fc6-ranks', '128,64,32').split(',').map(Number),
 };
 
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
@@ -48,6 +49,16 @@ if (argv.includes('--json')) {
     const b = result.backbone;
     const [i, g] = [med(b.interpreterMs), med(b.graphModelMs)];
     console.log(`backbone: interpreter ${f(i)} [${b.interpreterMs.map((x) => x.toFixed(0)).join(' ')}], tf.GraphModel ${f(g)} [${b.graphModelMs.map((x) => x.toFixed(0)).join(' ')}], ratio ${(i / g).toFixed(2)}; max |diff| ${b.maxAbsDiff.toExponential(2)} (max |value| ${b.maxAbs.toFixed(1)})`);
+  }
+  if (result.svd) {
+    for (const row of result.svd) {
+      console.log(`fc6 ${row.rank === null ? 'dense   ' : `rank ${String(row.rank).padEnd(3)}`}: fc stage ${f(med(row.fcMs))} [${row.fcMs.map((x) => x.toFixed(0)).join(' ')}], total ${f(med(row.totalMs))}`);
+    }
+  }
+  if (result.profile) {
+    const p = result.profile;
+    const rows = Object.entries(p.byKernel).sort((a, b) => b[1] - a[1]);
+    console.log(`backbone profile (tf.profile, wall ${f(p.wallMs)}): ${rows.map(([k, ms]) => `${k} x${p.count[k]} ${ms.toFixed(1)}`).join(', ')}`);
   }
   if (result.roiPool) {
     const r = result.roiPool;

@@ -24,7 +24,9 @@ export interface CpuPathOptions {
   /** Run the detector's warm-up (if it has one) before its first image. */
   readonly warmUp: boolean;
   /** Which parts to run. */
-  readonly parts: readonly ('backbone' | 'roipool' | 'detect')[];
+  readonly parts: readonly ('backbone' | 'roipool' | 'detect' | 'profile' | 'svd')[];
+  /** fc6 ranks timed by the 'svd' part (fc7 stays dense). */
+  readonly fc6Ranks?: readonly number[];
   readonly backend: 'wasm' | 'cpu';
 }
 
@@ -35,6 +37,10 @@ export interface CpuPathResult {
   readonly backbone?: { interpreterMs: number[]; graphModelMs: number[]; maxAbsDiff: number; maxAbs: number };
   readonly roiPool?: { ms: number[]; beforeMs: number[]; rois: number; mapShape: number[]; same: boolean };
   readonly detect?: { createMs: number; warmUpMs: number | null; first: StageTimesMs; warm: StageTimesMs[] };
+  /** Backbone kernel time by kernel name (tf.profile), ms, and the wall time of the profiled run. */
+  /** detect()'s fc stage and total per fc6 rank (null = dense), measured in turns. */
+  readonly svd?: { rank: number | null; fcMs: number[]; totalMs: number[] }[];
+  readonly profile?: { byKernel: Record<string, number>; count: Record<string, number>; wallMs: number };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -111,6 +117,40 @@ export async function runCpuPath(options: CpuPathOptions): Promise<CpuPathResult
       tf.dispose([a, b]);
       model.dispose();
       result.backbone = { interpreterMs, graphModelMs, maxAbsDiff, maxAbs };
+    }
+    if (options.parts.includes('svd')) {
+      const ranks = [null, ...(options.fc6Ranks ?? [128, 64, 32])];
+      const detectors = await Promise.all(ranks.map(async (rank) => {
+        const d = await FastRcnnDetector.create(config, { seed: 3 });
+        if (rank !== null) await d.compress({ fc6: rank });
+        await d.warmUp();
+        await d.detect(pixels, boxes);
+        return d;
+      }));
+      const rows = ranks.map((rank) => ({ rank, fcMs: [] as number[], totalMs: [] as number[] }));
+      for (let r = 0; r < options.repeats; r++) {
+        for (let i = 0; i < detectors.length; i++) {
+          const t = (await detectors[i].detect(pixels, boxes)).timesMs;
+          rows[i].fcMs.push(t.fc ?? 0);
+          rows[i].totalMs.push(t.total);
+        }
+      }
+      detectors.forEach((d) => d.dispose());
+      result.svd = rows;
+    }
+    if (options.parts.includes('profile')) {
+      tf.dispose(detector.backbone.forward(image));
+      const byKernel: Record<string, number> = {};
+      const count: Record<string, number> = {};
+      const t = performance.now();
+      const info = await tf.profile(() => detector.backbone.forward(image));
+      const wallMs = performance.now() - t;
+      for (const k of info.kernels) {
+        byKernel[k.name] = (byKernel[k.name] ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0);
+        count[k.name] = (count[k.name] ?? 0) + 1;
+      }
+      tf.dispose(info.result as tf.Tensor);
+      result.profile = { byKernel, count, wallMs };
     }
     if (options.parts.includes('roipool')) {
       const features = detector.featureMap(image);

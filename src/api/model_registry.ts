@@ -143,9 +143,19 @@ async function loadModel(request: ModelRequest, onProgress: ByteProgress): Promi
   }
   const backboneUrl = request.backboneUrl ?? resolveAssetUrl(topology.config.backbone.modelUrl, request.assetsBase);
   const backbone = await fetchArtifacts(backboneUrl, 'backbone', (f) => onProgress(0.5 + f / 2));
+  let detector: FastRcnnDetector;
   try {
-    return await detectorFromArtifacts(artifacts, { backboneSource: tf.io.fromMemory(backbone) });
+    detector = await detectorFromArtifacts(artifacts, { backboneSource: tf.io.fromMemory(backbone) });
   } catch (error) {
     throw new DetectorError('model-invalid', `the model at ${request.modelUrl} could not be assembled: ${errorMessage(error)}`, { cause: error });
   }
+  // 4. one small detection now (FastRcnnDetector.warmUp: weights packed, shaders compiled, code compiled), so the
+  // first image is not the slow one; once per load, shared by every user of the model
+  try {
+    await detector.warmUp();
+  } catch (error) {
+    disposeQuietly(detector);
+    throw error;
+  }
+  return detector;
 }

@@ -40,6 +40,16 @@ function comparable(result: DetectionResult): unknown {
 }
 
 describe('a detector with untrained heads', () => {
+  test('warmUp runs one small detection, leaves no tensor behind and changes no result', async () => {
+    const all = { scoreThreshold: 0, candidateScoreThreshold: -1 };
+    const before = await detector.detect(image, proposals, all);
+    const tensors = tf.memory().numTensors;
+    const ms = await detector.warmUp();
+    expect(ms).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(comparable(await detector.detect(image, proposals, all))).toEqual(comparable(before));
+  });
+
   test('test flips average every proposal over the image and its mirror, without leaking tensors', async () => {
     const all = { scoreThreshold: 0, candidateScoreThreshold: -1 };
     const before = tf.memory().numTensors;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { packBoxes, unpackBoxes, type Box, type PackedBoxes } from '../geometry/box';
 import { flipBoxes } from '../geometry/flip';
 import { Backbone } from './backbone';
-import type { BboxNormalization, DetectOptions, DetectorConfig } from './defaults';
+import type { BboxNormalization, DetectOptions, DetectorConfig, ScaleConfig } from './defaults';
 import type { DetectionResult } from './detection_types';
 import { FC_LAYERS, RoiHead, type PoolFunction } from './heads';
 import { selectDetections, type ScoredClassBoxes } from './postprocess';
@@ -27,6 +27,9 @@ export interface CreateOptions {
   /** The RoI pooling op (default: src/kernels roiPool). */
   readonly pool?: PoolFunction;
 }
+
+/** The warm-up image's side in pixels (FastRcnnDetector.warmUp). */
+const WARM_UP_SIDE = 96;
 
 export interface SvdReport {
   readonly layer: 'fc6' | 'fc7';
@@ -78,6 +81,27 @@ export class FastRcnnDetector {
 
   /** Detections for one image and its proposals (original-image pixels, [x1, y1, x2, y2]). */
   async detect(image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions> = {}): Promise<DetectionResult> {
+    return this.detectAt(this.settings.input, image, proposals, options);
+  }
+
+  /**
+   * One small detection, to be run once after loading, so that the first real image does not pay the one-time
+   * costs: on wasm XNNPACK packs each conv's weights when the conv first runs, on WebGPU each shader compiles,
+   * and the JavaScript of RoI pooling and post-processing gets compiled. A 96x96 image (a 6x6 map) with a few
+   * proposals, at that size (not scaled up to the model's 600 or 800 px), through the same path as detect():
+   * every stage, the model's test flips, one readback. Leaves no tensor behind. Returns its time in ms.
+   */
+  async warmUp(): Promise<number> {
+    const start = performance.now();
+    const side = WARM_UP_SIDE;
+    const data = new Uint8ClampedArray(side * side * 4);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 97) % 251; // not constant: no special case is taken
+    const boxes = new Float32Array([0, 0, side - 1, side - 1, 8, 8, 56, 40, 30, 20, 90, 90, 4, 50, 40, 95, 60, 10, 70, 30]);
+    await this.detectAt({ scales: [side], maxSize: side }, { width: side, height: side, data }, boxes, {});
+    return performance.now() - start;
+  }
+
+  private async detectAt(input: ScaleConfig, image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions>): Promise<DetectionResult> {
     const run = { ...this.settings.detect, ...options };
     const timer = new StageTimer();
     const boxes = proposals instanceof Float32Array || proposals instanceof Float64Array ? proposals : packBoxes(proposals as readonly Box[]);
@@ -85,7 +109,7 @@ export class FastRcnnDetector {
     const owned: tf.Tensor[] = [];
     try {
       // 1. the image at each pyramid level
-      const levels = pyramidLevels(size, this.settings.input);
+      const levels = pyramidLevels(size, input);
       const pixels = imageToTensor(image);
       owned.push(pixels);
       const scaled = levels.map((level) => resizeImage(pixels, level.scale));
