@@ -11,7 +11,7 @@
  * overlap by a cell, so each RoI reads twice its area); pmax does 4 at once in a quarter of the instructions.
  *
  * Needs C % 4 == 0 and WebAssembly SIMD; otherwise roiPoolForwardInto (plain JS) runs. The module's own memory
- * holds the map, a chunk of bins and their outputs (at most ~8 MB of outputs at a time), copied out per chunk.
+ * holds the map, a chunk of bins and their outputs (about 1 MB of outputs at a time), copied out per chunk.
  */
 import { binEdgesInto, roiPoolForwardInto, roundHalfAwayFromZero, ROI_COLUMNS, type FeatureShape } from './roi_pool_impl';
 
@@ -42,8 +42,8 @@ export function simdAvailable(channels: number): boolean {
   return channels % 4 === 0 && simdModule() !== null;
 }
 
-/** Outputs per chunk: about 8 MB of them. */
-const CHUNK_BYTES = 8 << 20;
+/** Outputs per chunk: about 1 MB of them, copied out while still in the cache. */
+const CHUNK_BYTES = 1 << 20;
 const align16 = (n: number) => (n + 15) & ~15;
 
 /**
