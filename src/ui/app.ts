@@ -11,6 +11,7 @@ import { CanvasStage } from './canvas/stage';
 import { DetectController } from './detect/detect_controller';
 import { detectPanel } from './detect/detect_panel';
 import { handleDetectKey } from './detect/detect_shortcuts';
+import { runProgressOverlay } from './detect/run_progress';
 import { createDetectStore } from './detect/detect_state';
 import type { DetectorService } from './detector_service';
 import { byTestId } from './dom';
@@ -45,6 +46,7 @@ export function startApp(): App {
   const models = new ModelsController(new ModelRegistry(), service, status);
   const detectStore = createDetectStore();
   const detect = new DetectController(detectStore, stage, detector, status);
+  frame.append(runProgressOverlay(detect)); // the stage, elapsed time and Cancel over the image while a detection runs
   detectStore.subscribe((state) => {
     empty.hidden = state.image != null;
     stage.setDescription(state.image ? `Image ${state.image.name} with ${detect.view()?.detections.length ?? 0} detections` : 'No image yet');
@@ -110,7 +112,7 @@ export function startApp(): App {
       event.preventDefault();
       return;
     }
-    const handled = tabs.current() === 'detect' ? handleDetectKey(event, detectStore)
+    const handled = tabs.current() === 'detect' ? handleDetectKey(event, detectStore, () => detect.cancel())
       : tabs.current() === 'annotate' ? annotate.handleKey(event) : false;
     if (handled) event.preventDefault();
   });

@@ -27,7 +27,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['L'], action: 'Show or hide labels' },
       { keys: ['['], action: 'Lower the score threshold' },
       { keys: [']'], action: 'Raise the score threshold' },
-      { keys: ['Esc'], action: 'Clear the selected detection' },
+      { keys: ['Esc'], action: 'Cancel the running detection, or clear the selected detection' },
     ],
   },
   {

@@ -19,5 +19,5 @@ declare global {
 }
 
 export { FastRcnnDetectorElement };
-export type { DetectionsEventDetail, ErrorEventDetail, FrcnnDetectorEventMap, ProgressEventDetail } from './events';
+export type { CancelEventDetail, DetectionsEventDetail, ErrorEventDetail, FrcnnDetectorEventMap, ProgressEventDetail } from './events';
 export * from '../index';

@@ -5,17 +5,26 @@
  *
  *   <frcnn-detector src="cells.jpg" score-threshold="0.6"></frcnn-detector>
  *   el.addEventListener('detections', (e) => console.log(e.detail.objects));
+ *
+ * While a detection runs the element shows its stage ("Running the network (wasm)…") and, after a second, the
+ * elapsed time and a Cancel button. `el.cancel()` does what that button does: the run stops (detect() rejects with
+ * an AbortError), the element says "Detection cancelled after 3 s." and dispatches `cancel` ({ stage, elapsedMs });
+ * the image stays, with the boxes of its last finished run if it had one, and a new detect() or src starts at once.
+ *
+ *   el.addEventListener('cancel', (e) => console.log(`stopped in ${e.detail.stage} after ${e.detail.elapsedMs} ms`));
+ *   stopButton.onclick = () => el.cancel();
  */
 import { createDetector, type Detector } from '../api/create_detector';
 import { DetectorError, errorMessage, isAbortError } from '../api/errors';
 import { decodeImage, outputInImagePixels } from '../api/image_input';
 import type { ImageSize } from '../geometry/box';
-import type { DetectInput, DetectionOutput, DetectProgress, ProposalMode } from '../api/types';
+import { cancelledText } from '../api/progress_text';
+import type { DetectInput, DetectionOutput, DetectProgress, DetectStage, ProposalMode } from '../api/types';
 import {
   ATTRIBUTE_EFFECT, DEFAULT_IOU_THRESHOLD, DEFAULT_SCORE_THRESHOLD, OBSERVED_ATTRIBUTES, parseBackend, parseLayers,
   parseNumber, parseOptionalNumber, parseProposalMode, type ObservedAttribute,
 } from './attributes';
-import type { DetectionsEventDetail, ErrorEventDetail, FrcnnDetectorEventMap } from './events';
+import type { CancelEventDetail, DetectionsEventDetail, ErrorEventDetail, FrcnnDetectorEventMap } from './events';
 import { progressText, resultText } from './status_text';
 import { WidgetView } from './widget_view';
 
@@ -28,6 +37,11 @@ export class FastRcnnDetectorElement extends HTMLElement {
   private imageSize: ImageSize | null = null;
   private image: ImageBitmap | null = null;
   private running: AbortController | null = null;
+  /** When the run in `running` started (performance.now()) and the stage it last reported. */
+  private runStartedAt = 0;
+  private runStage: DetectStage | null = null;
+  /** The status says a run was cancelled: late progress of a model load does not overwrite that. */
+  private showingCancel = false;
   /** Bumped by every new image or model, so a late answer of an older run is dropped. */
   private generation = 0;
   /** Set between a disconnect and the release it schedules: a reconnect in the same task (a move) keeps everything. */
@@ -104,6 +118,7 @@ export class FastRcnnDetectorElement extends HTMLElement {
       this.pendingRelease = null;
       this.running?.abort();
       this.running = null;
+      this.view.stopRun();
       this.dropDetector();
     }, 0);
   }
@@ -139,6 +154,24 @@ export class FastRcnnDetectorElement extends HTMLElement {
     return this.run(bitmap);
   }
 
+  /**
+   * Stops the detection in progress (also while its model loads), as the element's Cancel button does: detect()
+   * rejects with an AbortError, the status says "Detection cancelled", and a `cancel` event ({ stage, elapsedMs })
+   * follows. The image stays, with the boxes of its last finished run if any. Returns whether a run was stopped.
+   */
+  cancel(): boolean {
+    const controller = this.running;
+    if (controller === null) return false;
+    const elapsedMs = performance.now() - this.runStartedAt;
+    this.running = null;
+    controller.abort(new DOMException('the detection was cancelled', 'AbortError'));
+    this.view.stopRun();
+    this.view.setStatus(cancelledText(elapsedMs), 'cancelled');
+    this.showingCancel = true;
+    this.emit<CancelEventDetail>('cancel', { stage: this.runStage, elapsedMs });
+    return true;
+  }
+
   override addEventListener<K extends keyof FrcnnDetectorEventMap>(type: K, listener: (this: FastRcnnDetectorElement, event: FrcnnDetectorEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
   override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void {
@@ -152,6 +185,8 @@ export class FastRcnnDetectorElement extends HTMLElement {
   private clear(): Promise<void> {
     this.generation++;
     this.running?.abort();
+    this.running = null;
+    this.view.stopRun();
     this.setImage(null);
     this.view.setStatus('', 'idle');
     return Promise.resolve();
@@ -165,25 +200,40 @@ export class FastRcnnDetectorElement extends HTMLElement {
     this.view.setImage(bitmap);
   }
 
-  /** One detection run on the shown image; a newer run aborts this one. */
+  /**
+   * One detection run on the shown image, shown as running (stage, elapsed time, Cancel) until it ends; a newer
+   * run aborts this one silently, cancel() aborts it and says so.
+   */
   private async run(bitmap: ImageBitmap): Promise<DetectionOutput> {
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
     const generation = this.generation;
-    const detector = await this.ensureDetector();
-    const result = await this.reporting(detector.detect(bitmap, {
-      scoreThreshold: this.scoreThreshold, nmsIouThreshold: this.iouThreshold, maxProposals: this.maxProposals,
-      proposalMode: this.proposalMode, inputScale: this.inputScale, signal: controller.signal,
-      onProgress: (progress) => this.progress(progress),
-    }));
-    if (controller.signal.aborted || generation !== this.generation) throw new DOMException('superseded by a newer run', 'AbortError');
-    this.running = null;
-    this.view.setResult(result); // drawn over the bitmap, in its pixels
-    this.view.setStatus(resultText(result.objects), 'done');
-    const output = this.imageSize ? outputInImagePixels(result, this.imageSize) : result;
-    this.emit<DetectionsEventDetail>('detections', { objects: output.objects, result: output });
-    return output;
+    this.runStartedAt = performance.now();
+    this.runStage = null;
+    this.showingCancel = false;
+    this.view.startRun(this.runStartedAt, () => this.cancel());
+    try {
+      const detector = await this.ensureDetector();
+      controller.signal.throwIfAborted(); // cancelled while the model loaded
+      const result = await this.reporting(detector.detect(bitmap, {
+        scoreThreshold: this.scoreThreshold, nmsIouThreshold: this.iouThreshold, maxProposals: this.maxProposals,
+        proposalMode: this.proposalMode, inputScale: this.inputScale, signal: controller.signal,
+        onProgress: (progress) => {
+          if (!controller.signal.aborted) this.progress(progress, detector.backend);
+        },
+      }));
+      if (controller.signal.aborted || generation !== this.generation) throw new DOMException('superseded by a newer run', 'AbortError');
+      this.running = null;
+      this.view.setResult(result); // drawn over the bitmap, in its pixels
+      this.view.setStatus(resultText(result.objects), 'done');
+      const output = this.imageSize ? outputInImagePixels(result, this.imageSize) : result;
+      this.emit<DetectionsEventDetail>('detections', { objects: output.objects, result: output });
+      return output;
+    } finally {
+      if (this.running === controller) this.running = null; // failed
+      if (this.running === null) this.view.stopRun(); // else a newer run shows its own
+    }
   }
 
   /**
@@ -221,8 +271,10 @@ export class FastRcnnDetectorElement extends HTMLElement {
     previous?.then((d) => d.dispose(), () => undefined);
   }
 
-  private progress(progress: DetectProgress): void {
-    this.view.setStatus(progressText(progress), 'busy');
+  /** `backend`: where the network runs, named in its stage ("Running the network (wasm)…"). */
+  private progress(progress: DetectProgress, backend?: string): void {
+    if (this.running !== null) this.runStage = progress.stage;
+    if (!(this.showingCancel && this.running === null)) this.view.setStatus(progressText(progress, backend), 'busy');
     this.emit('progress', progress);
   }
 

@@ -11,6 +11,14 @@ export interface DetectionsEventDetail {
 
 export type ProgressEventDetail = DetectProgress;
 
+/** A run stopped by cancel() or the element's Cancel button (not one replaced by a newer image or model: those are silent). */
+export interface CancelEventDetail {
+  /** The stage the run was in; null before its first progress. */
+  readonly stage: DetectProgress['stage'] | null;
+  /** How long the run had lasted, in milliseconds. */
+  readonly elapsedMs: number;
+}
+
 export interface ErrorEventDetail {
   /** DetectorError's code, or 'unknown' for anything else. */
   readonly code: DetectorErrorCode | 'unknown';
@@ -18,9 +26,10 @@ export interface ErrorEventDetail {
   readonly sourceError: unknown;
 }
 
-/** The element's own events; 'error' and 'progress' replace the DOM's ErrorEvent and ProgressEvent types. */
-export interface FrcnnDetectorEventMap extends Omit<HTMLElementEventMap, 'error' | 'progress'> {
+/** The element's own events; 'error', 'progress' and 'cancel' replace the DOM's ErrorEvent, ProgressEvent and Event types. */
+export interface FrcnnDetectorEventMap extends Omit<HTMLElementEventMap, 'error' | 'progress' | 'cancel'> {
   detections: CustomEvent<DetectionsEventDetail>;
   progress: CustomEvent<ProgressEventDetail>;
+  cancel: CustomEvent<CancelEventDetail>;
   error: CustomEvent<ErrorEventDetail>;
 }

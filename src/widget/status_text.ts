@@ -1,17 +1,10 @@
 /** The one-line status the element shows (always set as textContent, never parsed as HTML). */
+import { stageText } from '../api/progress_text';
 import type { DetectedObject, DetectProgress } from '../api/types';
 
-const STAGE_TEXT: Record<DetectProgress['stage'], string> = {
-  backend: 'Starting the backend…',
-  model: 'Loading the model…',
-  proposals: 'Finding object proposals…',
-  network: 'Running the network…',
-};
-
-export function progressText(progress: DetectProgress): string {
-  if (progress.notice) return progress.notice;
-  const percent = progress.fraction === null || progress.fraction >= 1 ? '' : ` ${Math.round(progress.fraction * 100)}%`;
-  return `${STAGE_TEXT[progress.stage]}${percent}`;
+/** "Finding candidate regions… 40%", "Running the network (wasm)…": the app's words (api/progress_text.ts). */
+export function progressText(progress: DetectProgress, backend?: string | null): string {
+  return stageText(progress, backend);
 }
 
 /** "3 objects: rbc ×2, wbc" */

@@ -3,7 +3,12 @@
  * is the page's (src/render): detection_view (the model's post-processing again at the current thresholds, without
  * the network), scene (what to draw per layer) and renderer (boxes, labels via fillText). Text only ever goes in
  * through textContent.
+ *
+ * While a detection runs, the status line names its stage and, once the run has lasted PROGRESS_DELAY_MS, the
+ * elapsed time ("12 s", a role="timer" that screen readers do not read out every second) and a Cancel button
+ * appear beside it (parts `activity`, `elapsed`, `cancel`).
  */
+import { formatElapsed, showsProgress } from '../api/progress_text';
 import type { DetectionOutput } from '../api/types';
 import { detectionView, type ViewCandidate } from '../render/detection_view';
 import { renderScene } from '../render/renderer';
@@ -17,13 +22,21 @@ export interface DrawSettings {
   readonly layers: LayerState;
 }
 
-export type StatusState = 'idle' | 'busy' | 'done' | 'error';
+export type StatusState = 'idle' | 'busy' | 'done' | 'error' | 'cancelled';
 
 const PADDING = 4;
+/** How often the elapsed time is redrawn (it shows whole seconds). */
+const TICK_MS = 250;
 
 export class WidgetView {
   private readonly canvas: HTMLCanvasElement;
   private readonly status: HTMLElement;
+  private readonly activity: HTMLElement;
+  private readonly elapsed: HTMLElement;
+  private readonly cancelButton: HTMLButtonElement;
+  /** The run shown as running: its start (performance.now()) and what Cancel does. */
+  private run: { readonly startedAt: number; readonly onCancel: () => void } | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly resizeObserver = new ResizeObserver(() => this.requestDraw());
   private image: ImageBitmap | null = null;
   private result: DetectionOutput | null = null;
@@ -47,7 +60,27 @@ export class WidgetView {
     this.status.className = 'status';
     this.status.setAttribute('part', 'status');
     this.status.setAttribute('role', 'status');
-    frame.append(this.canvas, this.status);
+    this.activity = document.createElement('div');
+    this.activity.className = 'activity';
+    this.activity.setAttribute('part', 'activity');
+    this.activity.hidden = true;
+    this.elapsed = document.createElement('span');
+    this.elapsed.className = 'elapsed';
+    this.elapsed.setAttribute('part', 'elapsed');
+    this.elapsed.setAttribute('role', 'timer');
+    this.elapsed.setAttribute('aria-label', 'Elapsed time');
+    this.cancelButton = document.createElement('button');
+    this.cancelButton.type = 'button';
+    this.cancelButton.className = 'cancel';
+    this.cancelButton.setAttribute('part', 'cancel');
+    this.cancelButton.setAttribute('aria-label', 'Cancel detection');
+    this.cancelButton.textContent = 'Cancel';
+    this.cancelButton.addEventListener('click', () => this.run?.onCancel());
+    this.activity.append(this.elapsed, this.cancelButton);
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.append(this.status, this.activity);
+    frame.append(this.canvas, bar);
     adoptStyles(root);
     root.append(frame);
   }
@@ -55,12 +88,14 @@ export class WidgetView {
   connect(): void {
     this.resizeObserver.observe(this.host);
     this.requestDraw();
+    if (this.run) this.startRun(this.run.startedAt, this.run.onCancel); // moved while running: tick again
   }
 
   disconnect(): void {
     this.resizeObserver.disconnect();
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    this.stopTicking();
   }
 
   /** A new image; its old result is cleared. The view does not own the bitmap. */
@@ -78,6 +113,36 @@ export class WidgetView {
   setStatus(text: string, state: StatusState): void {
     this.status.textContent = text;
     this.status.dataset.state = state;
+  }
+
+  /** A run started at `startedAt` (performance.now()): after PROGRESS_DELAY_MS its elapsed time and Cancel show. */
+  startRun(startedAt: number, onCancel: () => void): void {
+    this.run = { startedAt, onCancel };
+    this.tick();
+    this.ticker ??= setInterval(() => this.tick(), TICK_MS);
+  }
+
+  /** The run ended (finished, failed, cancelled or replaced): no elapsed time, no Cancel. */
+  stopRun(): void {
+    this.run = null;
+    this.stopTicking();
+  }
+
+  private tick(): void {
+    if (!this.run) return;
+    const ms = performance.now() - this.run.startedAt;
+    const shown = showsProgress(ms);
+    this.activity.hidden = !shown;
+    if (shown) this.elapsed.textContent = formatElapsed(ms);
+  }
+
+  private stopTicking(): void {
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
+    if (!this.run) {
+      this.activity.hidden = true;
+      this.elapsed.textContent = '';
+    }
   }
 
   requestDraw(): void {

@@ -3,7 +3,14 @@
  * the user's thresholds, layers and focus into the stage's scene. A slider that moves runs the model's
  * post-processing again on the result's candidates (render/detection_view.ts), so the page draws what detect()
  * reports at those thresholds.
+ *
+ * While a detection runs, the status line names its stage ("Running the network (wasm)…") and, after a second,
+ * the stage shows over the image with the elapsed time and a Cancel button (run_progress.ts). Cancel (or Escape,
+ * detect_shortcuts.ts) aborts the run's signal: the run's answer is dropped whenever it comes, the boxes shown stay
+ * those of the last finished run on this image (none for a newly opened image), and a new run can start at once.
+ * A new image replaces a run in flight the same way, without a "cancelled" message.
  */
+import { cancelledText, stageText } from '../../api/progress_text';
 import type { DetectionResult } from '../../model/detection_types';
 import { detectionView, type DetectionView } from '../../render/detection_view';
 import { hitTest } from '../../render/hit_test';
@@ -16,9 +23,19 @@ import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
 import type { DetectState } from './detect_state';
 
+/** The backend the page's detector runs on, as main.ts publishes it (`<html data-backend>`); null before it starts. */
+function pageBackend(): string | null {
+  return document.documentElement.dataset.backend ?? null;
+}
+
 export class DetectController {
   private viewCache: { result: DetectionResult; score: number; iou: number; view: DetectionView } | null = null;
-  private abort: AbortController | null = null;
+  /** The run in flight, for Cancel. */
+  private current: AbortController | null = null;
+  /** The stage of the run in flight in words ("Running the network (wasm)…"). */
+  private stageWords = '';
+  /** "Opened “x” (w × h)." until the first run on that image has said its stage after it. */
+  private openedMessage = '';
   private active = true;
 
   constructor(
@@ -26,6 +43,7 @@ export class DetectController {
     private readonly stage: CanvasStage,
     private readonly detector: DetectorService,
     private readonly status: StatusLine,
+    private readonly backendName: () => string | null = pageBackend,
   ) {
     store.subscribe((state, previous) => this.onChange(state, previous));
     detector.onStatus(() => this.onDetectorStatus());
@@ -53,18 +71,40 @@ export class DetectController {
       this.status.error(`${imageErrorMessage(error, name)} The current image stays.`);
       return false;
     }
+    this.dropRun(); // a run on the previous image is cancelled, silently: the new image's run replaces it
     this.store.get().image?.bitmap.close();
-    this.store.set({ image, result: null, run: 'idle', hoverKey: null, selectedKey: null, progress: null });
+    this.store.set({ image, result: null, run: 'idle', hoverKey: null, selectedKey: null, progress: null, runStartedAt: null });
     const shrunk = image.bitmap.width < image.width ? ` It is shown and detected at ${image.bitmap.width} × ${image.bitmap.height}; boxes are in the original's pixels.` : '';
-    this.status.info(`Opened “${name}” (${image.width} × ${image.height}).${shrunk}`);
+    this.openedMessage = `Opened “${name}” (${image.width} × ${image.height}).${shrunk}`;
+    this.status.info(this.openedMessage);
     void this.runDetection();
     return true;
   }
 
   /** Show a result computed elsewhere (the trainer's preview, or a test fixture through the test API). */
   showResult(result: DetectionResult): void {
-    this.abort?.abort(); // a run still in flight must not replace what is shown
-    this.store.set({ result, run: 'done', progress: null, hoverKey: null, selectedKey: null });
+    this.dropRun(); // a run still in flight must not replace what is shown
+    this.store.set({ result, run: 'done', progress: null, runStartedAt: null, hoverKey: null, selectedKey: null });
+  }
+
+  /** The stage of the run in flight, in words; '' when none runs. */
+  runStage(): string {
+    return this.current ? this.stageWords : '';
+  }
+
+  /**
+   * Stops the run in flight (the Cancel button, Escape): its answer is dropped, the result shown stays the one
+   * from before the run, and the status says so. Returns whether there was a run to stop.
+   */
+  cancel(): boolean {
+    const { run, runStartedAt } = this.store.get();
+    if (!this.current || run !== 'running') return false;
+    const elapsedMs = performance.now() - (runStartedAt ?? performance.now());
+    this.dropRun();
+    this.store.set({ run: 'cancelled', progress: null, runStartedAt: null });
+    const kept = this.store.get().result ? ' The boxes shown are from the last finished run.' : '';
+    this.status.info(`${cancelledText(elapsedMs)}${kept} “Detect again” runs it again.`);
+    return true;
   }
 
   async runDetection(): Promise<void> {
@@ -75,24 +115,51 @@ export class DetectController {
       this.store.set({ run: 'unavailable' });
       return;
     }
-    this.abort?.abort();
+    this.dropRun();
     const abort = new AbortController();
-    this.abort = abort;
-    this.store.set({ run: 'running', progress: null });
+    this.current = abort;
+    const opened = this.openedMessage ? `${this.openedMessage} ` : '';
+    this.openedMessage = '';
+    const say = (text: string): void => {
+      if (abort.signal.aborted || text === this.stageWords) return;
+      this.stageWords = text;
+      this.status.busy(`${opened}${text}`); // the stage only, not its percentage: the line is read aloud
+    };
+    this.stageWords = '';
+    this.store.set({ run: 'running', progress: null, runStartedAt: performance.now() });
+    say('Detecting objects…');
     try {
       const found = await this.detector.detect(image.bitmap, {
         scoreThreshold, nmsIouThreshold, signal: abort.signal,
-        onProgress: (progress) => this.store.set({ progress }),
+        onProgress: (progress) => {
+          if (abort.signal.aborted) return;
+          say(stageText({ ...progress, fraction: null }, this.backendName()));
+          this.store.set({ progress });
+        },
       });
       if (abort.signal.aborted || this.store.get().image !== image) return;
+      this.endRun(abort);
       const result = scaleResultToImage(found, image); // the bitmap may be a shrunk copy
-      this.store.set({ result, run: 'done', progress: null, hoverKey: null, selectedKey: null });
+      this.store.set({ result, run: 'done', progress: null, runStartedAt: null, hoverKey: null, selectedKey: null });
       this.status.info(`Found ${this.view()?.detections.length ?? 0} objects in ${Math.round(result.timesMs.total)} ms.`);
     } catch (error) {
       if (abort.signal.aborted) return;
-      this.store.set({ run: 'failed', progress: null });
+      this.endRun(abort);
+      this.store.set({ run: 'failed', progress: null, runStartedAt: null });
       this.status.error(`Detection failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** Aborts the run in flight, if any (the caller sets the run's new state). */
+  private dropRun(): void {
+    const current = this.current;
+    this.current = null;
+    current?.abort(new DOMException('the detection was cancelled', 'AbortError'));
+  }
+
+  /** The run of `abort` finished by itself. */
+  private endRun(abort: AbortController): void {
+    if (this.current === abort) this.current = null;
   }
 
   /** The detections at the current thresholds (memoised: post-processing runs again only when they change). */

@@ -1,4 +1,5 @@
 /** The Detect tab's side panel: image, detector status, display controls, detections, details and timing. */
+import { stageText } from '../../api/progress_text';
 import { section } from '../controls';
 import { h } from '../dom';
 import type { DetectorService } from '../detector_service';
@@ -49,7 +50,7 @@ function detectorSection(options: DetectPanelOptions): HTMLElement {
     const fraction = state.progress?.fraction;
     if (fraction == null) progress.removeAttribute('value');
     else progress.value = fraction;
-    progress.setAttribute('aria-valuetext', state.progress?.stage === 'proposals' ? 'Finding proposals' : 'Running the network');
+    progress.setAttribute('aria-valuetext', state.progress ? stageText(state.progress) : 'Detecting objects…');
   };
   controller.store.subscribe(render);
   options.detector().onStatus(render);

@@ -5,13 +5,16 @@ import type { DetectProgress } from '../detector_service';
 import type { LoadedImage } from '../image_input';
 import { Store } from '../state/store';
 
-export type RunState = 'idle' | 'running' | 'done' | 'failed' | 'unavailable';
+/** 'cancelled': the user stopped the run (Cancel or Escape); the result is what it was before the run. */
+export type RunState = 'idle' | 'running' | 'done' | 'failed' | 'unavailable' | 'cancelled';
 
 export interface DetectState {
   readonly image: LoadedImage | null;
   readonly result: DetectionResult | null;
   readonly run: RunState;
   readonly progress: DetectProgress | null;
+  /** performance.now() when the run in flight started; null when none runs. */
+  readonly runStartedAt: number | null;
   readonly layers: LayerState;
   readonly scoreThreshold: number;
   readonly nmsIouThreshold: number;
@@ -31,6 +34,7 @@ export function createDetectStore(): Store<DetectState> {
     result: null,
     run: 'idle',
     progress: null,
+    runStartedAt: null,
     layers: DEFAULT_LAYERS,
     scoreThreshold: DEFAULT_SCORE_THRESHOLD,
     nmsIouThreshold: DEFAULT_NMS_IOU,

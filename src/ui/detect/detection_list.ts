@@ -38,6 +38,7 @@ function summaryText(state: DetectState, detections: readonly ViewCandidate[] | 
   if (state.run === 'running') return 'Detecting…';
   if (state.run === 'unavailable') return 'No detector is loaded yet, so nothing was detected.';
   if (state.run === 'failed') return 'Detection failed.';
+  if (state.run === 'cancelled' && detections == null) return 'Detection cancelled; nothing was detected.';
   if (detections == null) return '';
   if (detections.length === 0) return 'No object scores above the threshold.';
   const counts = new Map<string, number>();

@@ -1,0 +1,111 @@
+/**
+ * The widget's progress (issue 17, item 4): while <frcnn-detector backend="wasm"> detects objects in a 640 × 480
+ * BCCD photo (2,000 proposals at the model's scale: seconds on wasm), its shadow root shows the stage in words,
+ * after a second the ticking elapsed time and a Cancel button (accessible name "Cancel detection"); the button and
+ * el.cancel() stop the run in the network stage: detect() rejects with an AbortError, a `cancel` event says in which
+ * stage and after how long, no `detections` event ever comes for it, the status says "Detection cancelled", and the
+ * next detection runs.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { CancelEventDetail } from '../src/widget/events';
+
+const SAMPLE = 'samples/BloodImage_00007.jpg';
+
+/** A widget of our own on the embed page, on wasm, recording its events and detect()'s outcomes (window.__w). */
+async function addWidget(page: Page): Promise<void> {
+  await page.routeWebSocket(/.*/, () => {}); // other engineers edit files meanwhile: no HMR reload mid-test
+  await page.goto('/embed.html');
+  await page.waitForFunction(() => customElements.get('frcnn-detector') !== undefined);
+  await page.evaluate(() => {
+    const widget = document.createElement('frcnn-detector');
+    widget.id = 'progress';
+    widget.setAttribute('backend', 'wasm');
+    const w = { events: [] as { type: string; detail: unknown }[], outcomes: [] as string[] };
+    Object.assign(window, { __w: w });
+    for (const type of ['detections', 'cancel', 'error'] as const) {
+      widget.addEventListener(type, (event) => w.events.push({ type, detail: type === 'cancel' ? (event as CustomEvent).detail : null }));
+    }
+    document.body.prepend(widget); // at the top, in view
+  });
+}
+
+/** Starts widget.detect(SAMPLE) (2,000 proposals at scale 600 unless `small`); its outcome lands in __w.outcomes. */
+function startDetect(page: Page, small = false): Promise<void> {
+  return page.evaluate(({ sample, small }) => {
+    const widget = document.getElementById('progress') as HTMLElementTagNameMap['frcnn-detector'];
+    if (small) {
+      widget.maxProposals = 50;
+      widget.inputScale = 160;
+    }
+    const w = (window as unknown as { __w: { outcomes: string[] } }).__w;
+    void widget.detect(sample).then(
+      (output) => w.outcomes.push(`resolved ${output.backend}`),
+      (error: unknown) => w.outcomes.push(error instanceof DOMException ? error.name : String(error)),
+    );
+  }, { sample: SAMPLE, small });
+}
+
+function recorded(page: Page): Promise<{ events: { type: string; detail: unknown }[]; outcomes: string[] }> {
+  return page.evaluate(() => (window as unknown as { __w: { events: { type: string; detail: unknown }[]; outcomes: string[] } }).__w);
+}
+
+test('the widget shows the stage and the elapsed time while it detects; Cancel and cancel() stop the run', async ({ page }) => {
+  test.setTimeout(90_000);
+  await addWidget(page);
+  const widget = page.locator('#progress');
+  const status = widget.locator('p[part=status]');
+  const elapsed = widget.locator('[part=elapsed]');
+  const cancel = widget.getByRole('button', { name: 'Cancel detection' });
+
+  await test.step('the stage in words, then the ticking elapsed time and Cancel', async () => {
+    await startDetect(page);
+    await expect(status).toHaveText(/^(Starting the backend…|Loading the model…( \d+%)?|Finding candidate regions…( \d+%)?)$/);
+    await expect(elapsed).toBeVisible({ timeout: 5_000 });
+    await expect(elapsed).toHaveText(/^[1-9]\d* s$/);
+    await expect(elapsed).toHaveAttribute('role', 'timer');
+    await expect(cancel).toBeInViewport();
+    await expect(status).toHaveText('Running the network (wasm)…', { timeout: 30_000 });
+    const shown = await elapsed.textContent();
+    await expect(elapsed).not.toHaveText(shown!, { timeout: 3_000 }); // it ticks
+  });
+
+  await test.step('Cancel in the network stage: AbortError, a cancel event, the status says so', async () => {
+    await cancel.click();
+    await expect(status).toHaveText(/^Detection cancelled after \d+ s\.$/);
+    await expect(status).toHaveAttribute('data-state', 'cancelled');
+    await expect(elapsed).toBeHidden();
+    await expect(cancel).toBeHidden();
+    await expect.poll(async () => (await recorded(page)).outcomes).toEqual(['AbortError']);
+    const { events } = await recorded(page);
+    expect(events.map((e) => e.type)).toEqual(['cancel']);
+    const detail = events[0].detail as CancelEventDetail;
+    expect(detail.stage).toBe('network');
+    expect(detail.elapsedMs).toBeGreaterThan(1000);
+  });
+
+  await test.step('the cancelled run never completes', async () => {
+    // uncancelled, its network stage would end within a few seconds of the cancel: no `detections` may come
+    for (let waited = 0; waited < 5_000; waited += 500) {
+      expect((await recorded(page)).events.map((e) => e.type)).toEqual(['cancel']);
+      await expect(status).toHaveText(/^Detection cancelled after \d+ s\.$/);
+      await page.waitForTimeout(500);
+    }
+  });
+
+  await test.step('el.cancel() stops a new run too; cancel() with nothing running returns false', async () => {
+    await startDetect(page);
+    await expect(elapsed).toBeVisible({ timeout: 5_000 });
+    expect(await page.evaluate(() => (document.getElementById('progress') as HTMLElementTagNameMap['frcnn-detector']).cancel())).toBe(true);
+    await expect(status).toHaveText(/^Detection cancelled after \d+ s\.$/);
+    await expect.poll(async () => (await recorded(page)).outcomes).toEqual(['AbortError', 'AbortError']);
+    expect(await page.evaluate(() => (document.getElementById('progress') as HTMLElementTagNameMap['frcnn-detector']).cancel())).toBe(false);
+  });
+
+  await test.step('the next detection runs to the end', async () => {
+    await startDetect(page, true);
+    await expect.poll(async () => (await recorded(page)).outcomes, { timeout: 30_000 }).toEqual(['AbortError', 'AbortError', 'resolved wasm']);
+    expect((await recorded(page)).events.map((e) => e.type)).toEqual(['cancel', 'cancel', 'detections']);
+    await expect(status).toHaveText(/^(No objects found|\d+ objects?: .+)$/);
+    await expect(elapsed).toBeHidden();
+  });
+});
