@@ -200,6 +200,9 @@ function report(summary: LatencySummary, args: Args, elapsedMs: number): string 
       ? ['', `auto chose ${auto.backend ?? 'nothing'}: warm median ${fmt(auto.warmMedianMs)} ms${auto.fastest !== null ? `; fastest named backend in this run ${auto.fastest} ${fmt(auto.fastestWarmMedianMs)} ms (auto ÷ fastest ${fmt(auto.toFastest, 2)})` : ''}`]
       : []),
     `longest main-thread block during detections: ${fmt(summary.maxMainThreadBlockMs)} ms${summary.maxMainThreadBlockBackend !== null ? ` (${summary.maxMainThreadBlockBackend})` : ''}`,
+    ...rows
+      .filter((row) => row.longestFrameScripts.length > 0)
+      .map((row) => `  ${label(row)}: longest animation frame ${fmt(row.maxLongFrameMs)} ms, its scripts: ${row.longestFrameScripts.map((script) => `${fmt(script.durationMs)} ms ${script.invoker} ${script.source}`).join('; ')}`),
   ].join('\n');
 }
 

@@ -72,7 +72,23 @@ export interface LatencyPageResult {
   /** The page's backend the probe ran on, in words ('wasm, 2 threads'). */
   readonly matMulBackend: string | null;
   /** Longest gap between animation frames that overlaps a detection, and the longest long-animation-frame entry. */
-  readonly mainThread: { readonly maxRafGapMs: number; readonly maxLongFrameMs: number | null; readonly frames: number };
+  readonly mainThread: MainThreadSummary;
+}
+
+export interface MainThreadSummary {
+  readonly maxRafGapMs: number;
+  /** null where the browser has no long-animation-frame entries. */
+  readonly maxLongFrameMs: number | null;
+  /** The longest long animation frame's scripts, longest first (what blocked the page, where Chromium says). */
+  readonly longestFrameScripts?: readonly LongFrameScript[];
+  readonly frames: number;
+}
+
+export interface LongFrameScript {
+  readonly durationMs: number;
+  /** e.g. 'DedicatedWorkerGlobalScope.onmessage', 'Promise.then', 'FrameRequestCallback'. */
+  readonly invoker: string;
+  readonly source: string;
 }
 
 /** Runs the whole measurement for one backend in this (fresh) page. */
@@ -228,7 +244,7 @@ async function probeMatMul(backend: string, maxSize: number): Promise<{ backend:
 class MainThreadMonitor {
   private frames: number[] = [];
   private windows: [number, number][] = [];
-  private longFrames: { start: number; duration: number }[] = [];
+  private longFrames: { start: number; duration: number; scripts: LongFrameScript[] }[] = [];
   private observer: PerformanceObserver | null = null;
   private running = false;
   private supportsLongFrames = false;
@@ -244,7 +260,7 @@ class MainThreadMonitor {
     if (PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame')) {
       this.supportsLongFrames = true;
       this.observer = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) this.longFrames.push({ start: entry.startTime, duration: entry.duration });
+        for (const entry of list.getEntries()) this.record(entry);
       });
       this.observer.observe({ type: 'long-animation-frame', buffered: false });
     }
@@ -265,21 +281,35 @@ class MainThreadMonitor {
     await new Promise((resolve) => requestAnimationFrame(resolve));
     this.running = false;
     if (this.observer !== null) {
-      for (const entry of this.observer.takeRecords()) this.longFrames.push({ start: entry.startTime, duration: entry.duration });
+      for (const entry of this.observer.takeRecords()) this.record(entry);
       this.observer.disconnect();
     }
   }
 
-  summary(): LatencyPageResult['mainThread'] {
+  private record(entry: PerformanceEntry): void {
+    // PerformanceLongAnimationFrameTiming.scripts (not in TypeScript's DOM types yet)
+    const scripts = ((entry as PerformanceEntry & { scripts?: { duration: number; invoker?: string; sourceURL?: string; sourceFunctionName?: string; sourceCharPosition?: number }[] }).scripts ?? [])
+      .map((script) => ({
+        durationMs: script.duration,
+        invoker: script.invoker ?? '',
+        source: `${script.sourceFunctionName || '(anonymous)'} ${script.sourceURL ?? ''}${script.sourceCharPosition !== undefined && script.sourceCharPosition >= 0 ? `:${script.sourceCharPosition}` : ''}`.trim(),
+      }))
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 3);
+    this.longFrames.push({ start: entry.startTime, duration: entry.duration, scripts });
+  }
+
+  summary(): MainThreadSummary {
     const overlaps = (from: number, to: number) => this.windows.some(([a, b]) => from < b && to > a);
     let maxRafGapMs = 0;
     for (let i = 1; i < this.frames.length; i++) {
       if (overlaps(this.frames[i - 1], this.frames[i])) maxRafGapMs = Math.max(maxRafGapMs, this.frames[i] - this.frames[i - 1]);
     }
-    const long = this.longFrames.filter((f) => overlaps(f.start, f.start + f.duration));
+    const long = this.longFrames.filter((f) => overlaps(f.start, f.start + f.duration)).sort((a, b) => b.duration - a.duration);
     return {
       maxRafGapMs,
-      maxLongFrameMs: this.supportsLongFrames ? Math.max(0, ...long.map((f) => f.duration)) : null,
+      maxLongFrameMs: this.supportsLongFrames ? (long[0]?.duration ?? 0) : null,
+      longestFrameScripts: long[0]?.scripts ?? [],
       frames: this.frames.length,
     };
   }

@@ -4,7 +4,7 @@
  * the network's share, the stage medians, and the physical-limit estimate (the network's FLOPs over the best
  * matMul rate of the same backend in the same page) with the ratios to it.
  */
-import type { ImageTiming, LatencyPageResult } from '../bench_latency_page';
+import type { ImageTiming, LatencyPageResult, LongFrameScript } from '../bench_latency_page';
 
 export const STAGES = ['proposals', 'preprocess', 'backbone', 'roiPool', 'heads', 'postprocess'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -63,6 +63,8 @@ export interface LatencyRow {
   readonly maxMainThreadBlockMs: number | null;
   readonly maxRafGapMs: number | null;
   readonly maxLongFrameMs: number | null;
+  /** The scripts of the longest long animation frame during a detection, longest first (Chromium's attribution). */
+  readonly longestFrameScripts: readonly LongFrameScript[];
   /** Why fewer images ran than asked (2-image rule, time cap), or null. */
   readonly note: string | null;
   readonly perImage: readonly ImageTiming[];
@@ -103,6 +105,7 @@ export function latencyRow(result: LatencyPageResult, imagesAsked: number): Late
     maxMainThreadBlockMs: anyDetection ? Math.max(block.maxRafGapMs, block.maxLongFrameMs ?? 0) : null,
     maxRafGapMs: anyDetection ? block.maxRafGapMs : null,
     maxLongFrameMs: anyDetection ? block.maxLongFrameMs : null,
+    longestFrameScripts: block.longestFrameScripts ?? [],
     note: result.cut,
     perImage: images,
   };
@@ -114,7 +117,7 @@ export function skippedRow(backend: string, imagesAsked: number, why: string): L
     backend, ran: null, status: `skipped: ${why}`, images: 0, imagesAsked, readyMs: null, firstMs: null, warmMedianMs: null,
     bccdWarmMedianMs: null, raccoonWarmMedianMs: null, networkMedianMs: null, stagesMs: null, gflop: null,
     matMulGflops: null, matMulOn: null, limitMs: null, networkToLimit: null, endToEndToLimit: null, maxMainThreadBlockMs: null,
-    maxRafGapMs: null, maxLongFrameMs: null, note: null, perImage: [],
+    maxRafGapMs: null, maxLongFrameMs: null, longestFrameScripts: [], note: null, perImage: [],
   };
 }
 
