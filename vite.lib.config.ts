@@ -55,7 +55,9 @@ export default defineConfig({
       fileName: (_format, entryName) => `${entryName}.js`,
     },
     rollupOptions: {
-      output: { chunkFileNames: 'frcnn-core-[hash].js' },
+      // assets in assets/ with a content hash, as the workers' are: the page's and the workers' copies of the tfjs
+      // .wasm files then share one file each instead of shipping twice
+      output: { chunkFileNames: 'frcnn-core-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
     },
   },
 });
