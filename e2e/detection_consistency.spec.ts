@@ -44,12 +44,15 @@ function pageDetections(page: Page): Promise<Found[]> {
   return page.evaluate(() => (window.frcnnTestApi!.parts.detections as () => Found[])());
 }
 
-/** The library's detect() on the sample, in the page (its backend, and the app's copy of the weights). */
+/**
+ * The library's detect() on the sample, run in the page itself (`worker: false`, its own wasm backend and copy of the
+ * weights), while the app and the widget detect in the detection worker: the two threads' paths must agree.
+ */
 function libraryDetections(page: Page, { score, iou }: Thresholds): Promise<Found[]> {
   return page.evaluate(async ({ url, score, iou }) => {
     const path = '/src/api/create_detector.ts';
     const { createDetector } = (await import(/* @vite-ignore */ path)) as typeof Api;
-    const detector = await createDetector({ backend: 'keep' });
+    const detector = await createDetector({ backend: 'wasm', worker: false });
     try {
       const { objects } = await detector.detect(url, { scoreThreshold: score, nmsIouThreshold: iou });
       return objects.map((o) => ({ className: o.label, score: o.score, box: [o.box.xmin, o.box.ymin, o.box.xmax, o.box.ymax] }));
@@ -147,7 +150,7 @@ test.describe("npm run eval's worker path on the same model and image", () => {
       const { createDetector } = (await load('/src/api/create_detector.ts')) as typeof Api;
       const { TrainingClient } = (await load('/src/training/client.ts')) as typeof Client;
       const { buildEvaluationJob } = (await load('/src/training/job_builder.ts')) as typeof JobBuilder;
-      const detector = await createDetector({ backend: 'keep' });
+      const detector = await createDetector({ backend: 'wasm' });
       const out = await detector.detect(url, { scoreThreshold: 0.05 });
       detector.dispose();
       const proposals = Float32Array.from(out.proposals.flat());

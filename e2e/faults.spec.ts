@@ -2,12 +2,13 @@
  * Faults the detector and the trainer must survive (issue 9, items 3 and 4): a lost WebGPU device during
  * detection (WebGPU restarted, or WebGL when it cannot) and during training, a NaN loss, and a reload in the
  * middle of training. Kept small for SwiftShader: detection at input scale 320 over a few supplied proposals,
- * training a tiny head for a few iterations.
+ * training a tiny head for a few iterations. Detection runs in the page's detection worker (issue 17), so the device
+ * that dies is the worker's: the faults are planted there through the worker's test hooks.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { resolve } from 'node:path';
 import type * as Api from '../src/api/create_detector';
-import type * as DeviceLossModule from '../src/runtime/device_loss';
+import type * as WorkerDetectorModule from '../src/api/worker_detector';
 import type { SmokeImage } from './harness/training_smoke';
 import type * as Drills from './harness/training_drills';
 import type { DrillJob } from './harness/training_drills';
@@ -26,13 +27,14 @@ function expectSameDetections(actual: Scored, reference: Scored): void {
 }
 
 test.describe('when the WebGPU device is lost during detection', () => {
+  // SwiftShader compiles every shader on each new device (load, warm-up, the run, the restart): minutes when loaded
   test('the detector restarts WebGPU, reloads the weights and finishes the run with the same detections', async ({ page }) => {
-    test.setTimeout(80_000);
+    test.setTimeout(300_000);
     await page.goto('/e2e/harness/index.html?backend=webgpu');
     const outcome = await page.evaluate(async ({ sample, proposals }) => {
       await window.harness.ready;
       const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
-      const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
+      const { detectionWorkerForTesting } = (await window.harness.load('/src/api/worker_detector.ts')) as typeof WorkerDetectorModule;
       // WebGPU by name: the automatic choice would take wasm here (SwiftShader's WebGPU is a software renderer)
       const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' });
       const sibling = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' }); // shares the weights (one copy)
@@ -40,15 +42,18 @@ test.describe('when the WebGPU device is lost during detection', () => {
       // the undisturbed run, on the same device before it is lost: what the recovered run must give
       const reference = plain(await sibling.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 }));
       const notices: string[] = [];
-      let lostMidRun = false;
-      // the device dies as the network stage starts: the weights uploaded at load time are gone
+      const stages: string[] = [];
+      // the device dies in the worker as the network stage starts: the weights uploaded at load time are gone
+      const armed = await detectionWorkerForTesting('lose-device-at-network');
       const result = await detector.detect(sample, {
         proposals, inputScale: 320, scoreThreshold: 0,
         onProgress: (p) => {
-          if (p.stage === 'network' && !lostMidRun) lostMidRun = faults.loseDeviceForTesting();
+          stages.push(p.stage);
           if (p.notice) notices.push(p.notice);
         },
       });
+      // the restart ('backend' stage) came after the network stage had begun: the device was lost mid-run
+      const lostMidRun = armed === true && stages.includes('network') && stages.indexOf('network') < stages.lastIndexOf('backend');
       const backend = detector.backend;
       // the sibling's weights died with the device too; it must pick up the reloaded copy, not run on dead ones
       const siblingResult = await sibling.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 });
@@ -74,16 +79,17 @@ test.describe('when the WebGPU device is lost during detection', () => {
 
 test.describe('when the WebGPU device is lost and WebGPU cannot start again', () => {
   test('detection falls back to WebGL, says so, and gives the same detections', async ({ page }) => {
+    test.setTimeout(300_000);
     await page.goto('/e2e/harness/index.html?backend=webgpu');
     const outcome = await page.evaluate(async ({ sample, proposals }) => {
       await window.harness.ready;
       const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
-      const faults = (await window.harness.load('/src/runtime/device_loss.ts')) as typeof DeviceLossModule;
+      const { detectionWorkerForTesting } = (await window.harness.load('/src/api/worker_detector.ts')) as typeof WorkerDetectorModule;
       const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' });
       const before = await detector.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0 });
       const reference = before.objects.map((o) => ({ label: o.label, score: o.score }));
-      faults.loseDeviceForTesting();
-      GPU.prototype.requestAdapter = () => Promise.resolve(null); // the GPU is gone for good
+      await detectionWorkerForTesting('lose-device');
+      await detectionWorkerForTesting('no-adapter'); // the GPU is gone for good, for the worker's WebGPU
       await new Promise((r) => setTimeout(r, 50)); // device.lost resolves: noticed before the next run
       const notices: string[] = [];
       const result = await detector.detect(sample, { proposals, inputScale: 320, scoreThreshold: 0, onProgress: (p) => p.notice && notices.push(p.notice) });

@@ -261,18 +261,23 @@ class DetectionWorker {
 
   private fail(error: DetectorError): void {
     this.failure = error;
-    if (shared === this) shared = null; // the next detector starts a fresh worker
+    if (pageScope[WORKER_KEY] === this) delete pageScope[WORKER_KEY]; // the next detector starts a fresh worker
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
     this.worker.terminate();
   }
 }
 
-let shared: DetectionWorker | null = null;
+/**
+ * The worker is page state, kept on globalThis (as tfjs keeps its engine): two copies of the library on one page (the
+ * widget's bundle beside the app's, a test's module copy) still share one worker and one copy of each model.
+ */
+const WORKER_KEY = Symbol.for('frcnn-web.detection-worker');
+const pageScope = globalThis as { [WORKER_KEY]?: DetectionWorker };
 
 function pageWorker(): DetectionWorker {
-  shared ??= new DetectionWorker();
-  return shared;
+  pageScope[WORKER_KEY] ??= new DetectionWorker();
+  return pageScope[WORKER_KEY];
 }
 
 function abortReason(signal: AbortSignal): unknown {

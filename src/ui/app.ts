@@ -13,6 +13,7 @@ import { detectPanel } from './detect/detect_panel';
 import { handleDetectKey } from './detect/detect_shortcuts';
 import { runProgressOverlay } from './detect/run_progress';
 import { createDetectStore } from './detect/detect_state';
+import type { BackendPreference } from '../api/types';
 import type { DetectorService } from './detector_service';
 import { byTestId } from './dom';
 import { isTyping, setupHelpDialog } from './help_dialog';
@@ -30,8 +31,8 @@ import { setupTabs, type TabId } from './tabs';
 import { installTestApi, shouldInstallTestApi } from './test_api';
 
 export interface App {
-  /** The tfjs backend is chosen: models can load now. */
-  backendReady(): void;
+  /** The tfjs backend is chosen (in the detection worker, with `preference`): models can load now. */
+  backendReady(preference?: BackendPreference): void;
 }
 
 export function startApp(): App {
@@ -124,7 +125,8 @@ export function startApp(): App {
   }
 
   return {
-    backendReady() {
+    backendReady(preference) {
+      if (preference !== undefined) service.setBackendPreference(preference);
       void models.start();
     },
   };

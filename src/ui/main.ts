@@ -1,7 +1,7 @@
 /** Entry of the detector page: build the page, start the tfjs backend and say which one runs and why. */
-import { ensureBackend } from '../api/backend';
 import { errorMessage } from '../api/errors';
-import { onBackendRestart } from '../runtime/device_loss';
+import type { BackendPreference } from '../api/types';
+import { ensureWorkerBackend, onWorkerBackendRestart } from '../api/worker_detector';
 import { startApp } from './app';
 import { backendRequest, readRemembered, showBackendChoice, showBackendNotice, storeRemembered, wireBackendControls } from './backend_choice';
 import { byTestId } from './dom';
@@ -10,12 +10,13 @@ import { byTestId } from './dom';
  * `?backend=wasm|webgpu|webgl|cpu` asks for one backend (the page's tests use it); without it the library chooses
  * (src/runtime/select_backend.ts): by what the GPU APIs report and, where that is not clear-cut, by a short probe.
  * That automatic choice is remembered in this browser (backend_choice.ts); `?measure` (the "Measure again" button)
- * probes afresh. The page's detectors keep this backend and restart it after a lost GPU.
+ * probes afresh. The backend runs in the library's detection worker, where the page's detectors run (off the main
+ * thread): they keep it and restart it after a lost GPU. Resolves with the preference the detectors are created with.
  */
-async function startBackend(): Promise<void> {
+async function startBackend(): Promise<BackendPreference> {
   const request = backendRequest(location.search);
   try {
-    const choice = await ensureBackend(request.preference, { remembered: readRemembered(), measure: request.measure });
+    const choice = await ensureWorkerBackend(request.preference, { remembered: readRemembered(), measure: request.measure });
     storeRemembered(choice);
     showBackendChoice(choice, request.preference);
     if (request.measure) {
@@ -29,10 +30,11 @@ async function startBackend(): Promise<void> {
     byTestId('backend.reason').textContent = 'No backend could start (see the notice).';
     showBackendNotice(`The detector cannot run in this browser: ${errorMessage(error)}`);
   }
+  return request.preference;
 }
 
-/** A lost GPU device restarted the backend (src/runtime/device_loss.ts): say so, and where the detector runs now. */
-onBackendRestart((restart) => {
+/** A lost GPU device restarted the worker's backend (src/runtime/device_loss.ts): say so, and where the detector runs now. */
+onWorkerBackendRestart((restart) => {
   byTestId('backend.name').textContent = restart.name;
   document.documentElement.dataset.backend = restart.name;
   showBackendNotice(restart.recoveryNotice);
@@ -40,4 +42,4 @@ onBackendRestart((restart) => {
 
 wireBackendControls();
 const app = startApp();
-void startBackend().then(() => app.backendReady());
+void startBackend().then((preference) => app.backendReady(preference));
