@@ -55,6 +55,7 @@ test('a running detection shows its stage and elapsed time; Cancel and Escape st
     await expect(page.getByTestId('detect.stage')).toHaveText('Finding candidate regions…');
     await expect(cancel).toBeInViewport(); // over the image, not below the fold
     await expect(again).toBeDisabled();
+    await expect(detectPanel.model).toHaveText('bccd: detecting…'); // not "ready" while it works
     const first = await elapsed.textContent();
     await expect(elapsed).not.toHaveText(first!, { timeout: 3_000 }); // it ticks
     expect((await api.detect()).run).toBe('running');
@@ -66,6 +67,7 @@ test('a running detection shows its stage and elapsed time; Cancel and Escape st
     await expect(elapsed).toBeHidden();
     await expect(cancel).toBeHidden();
     await expect(again).toBeEnabled();
+    await expect(detectPanel.model).toContainText('bccd: ready');
     await expect(detectPanel.summary).toHaveText('Detection cancelled; nothing was detected.');
     // uncancelled, a first run on wasm would end within a few seconds of this point: its answer must not show
     for (let waited = 0; waited < 6_000; waited += 500) {

@@ -43,7 +43,9 @@ function detectorSection(options: DetectPanelOptions): HTMLElement {
     const status = options.detector().status();
     const state = controller.store.get();
     line.dataset.state = status.state;
-    line.textContent = status.modelName ? `${status.modelName}: ${status.message}` : status.message;
+    // while it detects, the detector is busy rather than "ready"; the stage shows over the image and in the status line
+    const message = status.state === 'ready' && state.run === 'running' ? 'detecting…' : status.message;
+    line.textContent = status.modelName ? `${status.modelName}: ${message}` : message;
     rerun.disabled = status.state !== 'ready' || !state.image || state.run === 'running';
     annotate.disabled = !state.image;
     progress.hidden = state.run !== 'running';
