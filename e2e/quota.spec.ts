@@ -61,7 +61,8 @@ test.describe('when the browser storage is full', () => {
       const outcome = await page.evaluate(async () => {
         const url = '/src/api/create_detector.ts';
         const { createDetector } = (await import(/* @vite-ignore */ url)) as typeof CreateDetector;
-        const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'keep' });
+        // the weights come from the detection worker; the page writes them (tf.io) and checks they were stored
+        const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'wasm' });
         try {
           await detector.save('indexeddb://library-full');
           return 'saved';

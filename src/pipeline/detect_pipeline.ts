@@ -52,6 +52,8 @@ export async function runDetection(image: DecodedInput, network: NetworkSource, 
     restart: network.restart && ((loss) => network.restart!(loss)),
     onProgress: report,
   });
+  // the network cannot stop midway (it checks nothing), so a cancel that came during it ends the run here
+  options.signal?.throwIfAborted();
   report({ stage: 'network', fraction: 1 });
   const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
   return scaleResultToImage({ ...result, timesMs }, image); // the bitmap may be shrunk
