@@ -89,6 +89,11 @@ test.describe('when the user fine-tunes on a tiny set', () => {
       await keepScreenshot(page, 'train-done');
     });
 
+    await test.step('the final model is previewed on the held-out image (a detector in the detection worker)', async () => {
+      await expect.poll(async () => (await api.train()).previewIteration, { timeout: 60_000 }).toBe(10);
+      expect((await api.train()).previewDetections).not.toBeNull();
+    });
+
     await test.step('save the model: it is listed and detects from now on', async () => {
       await trainPanel.modelName.fill('tiny-bccd');
       await trainPanel.save.click();
