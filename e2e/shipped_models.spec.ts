@@ -63,13 +63,13 @@ test.describe('the shipped models', () => {
   for (const c of CASES) {
     test(`${c.model} keeps its VOC07 mAP above ${c.floor} on ${c.ids.length} of its test images`, async ({ page, api }) => {
       await page.routeWebSocket(/.*/, () => {}); // no HMR reload while other files change
-      await page.goto('/?backend=wasm&model=none'); // the app page, for its wasm backend; the test loads its own model
+      await page.goto('/?backend=wasm&model=none'); // the app page (its detection worker on wasm); the test loads its own model
       await api.ready();
       const classes = JSON.parse(readFileSync(join('public', 'models', c.model, 'model.json'), 'utf8')).modelTopology.config.classNames as string[];
       const result = await page.evaluate(async ({ model, dataset }) => {
         const path = '/src/api/create_detector.ts';
         const { createDetector } = (await import(/* @vite-ignore */ path)) as typeof Api;
-        const detector = await createDetector({ model, backend: 'keep' });
+        const detector = await createDetector({ model, backend: 'wasm' });
         try {
           const summary = await detector.evaluate(dataset);
           return { backend: detector.backend, mAP: summary.metric.voc07.mAP, perClass: summary.metric.voc07.perClass };

@@ -10,7 +10,7 @@ export { createDetector, type Detector } from './api/create_detector';
 export { DetectorError, type DetectorErrorCode } from './api/errors';
 export { DEFAULT_MODEL_PATH } from './api/model_files';
 export type {
-  BackendName, BackendPreference, BoxObject, ClassCandidate, ClassCandidates, DetectedObject, DetectInput, Detection,
+  BackendChoice, BackendName, BackendPreference, BoxObject, ClassCandidate, ClassCandidates, DetectedObject, DetectInput, Detection,
   DetectionOutput, DetectionResult, DetectOptions, DetectorDataset, DetectorOptions, DetectProgress, DetectStage,
   EvaluateOptions, EvaluationSummary, LabelledImage, LabelledObject, MetricSummary, ProposalMode, StageTimesMs,
   TrainBackend, TrainOptions, TrainProgress, TrainProgressEvent, TrainResult,

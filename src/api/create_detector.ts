@@ -12,7 +12,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { createPageDetector } from './page_detector';
 import type {
-  DetectInput, DetectionOutput, DetectOptions, DetectorDataset, DetectorOptions,
+  BackendChoice, DetectInput, DetectionOutput, DetectOptions, DetectorDataset, DetectorOptions,
   EvaluateOptions, EvaluationSummary, TrainOptions, TrainResult,
 } from './types';
 import { createWorkerDetector, detectionWorkerSupported } from './worker_detector';
@@ -22,6 +22,8 @@ export interface Detector {
   readonly classNames: readonly string[];
   /** The tfjs backend the detector runs on ('webgpu', 'wasm', 'cpu', …); it changes when a lost GPU could not restart. */
   readonly backend: string;
+  /** How that backend was chosen (its name, why, what was skipped): of the detection worker, or of the page. */
+  readonly backendChoice: BackendChoice;
   /** Where the weights came from: the model URL, or 'trained in this page' after train(). */
   readonly source: string;
   /** Proposals, then the network, for one image. */

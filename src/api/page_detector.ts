@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { FastRcnnDetector } from '../model/detector';
 import { detectorArtifacts, saveDetector } from '../model/weights_io';
 import { runDetection, type DecodedInput, type NetworkSource } from '../pipeline/detect_pipeline';
-import { backendGeneration } from '../runtime/device_loss';
+import { backendGeneration, onBackendRestart } from '../runtime/device_loss';
+import type { BackendChoice } from '../runtime/select_backend';
 import { savedConfig } from '../training/model_files';
 import type { ModelFiles } from '../training/protocol';
 import { ensureBackend, recoverBackend } from './backend';
@@ -34,21 +35,21 @@ export const TRAINED_HERE = 'trained in this page';
 export async function createPageDetector(options: DetectorOptions = {}): Promise<PageDetector> {
   const report = options.onProgress ?? (() => undefined);
   report({ stage: 'backend', fraction: null });
-  await ensureBackend(options.backend);
+  const choice = await ensureBackend(options.backend);
   const request = modelRequest(options);
   report({ stage: 'model', fraction: 0 });
   const lease = await acquireModel(request, (fraction) => report({ stage: 'model', fraction }));
   report({ stage: 'model', fraction: 1 });
-  return new PageDetector({ lease }, request, request.modelUrl);
+  return new PageDetector({ lease }, request, request.modelUrl, choice);
 }
 
 /** A detector with its own weights, built from saved files (a training snapshot); the backbone they name is fetched. */
 export async function pageDetectorFromFiles(files: ModelFiles, options: DetectorOptions, source: string): Promise<PageDetector> {
-  await ensureBackend(options.backend);
+  const choice = await ensureBackend(options.backend);
   const request = modelRequest(options);
   const backbone = () => fetchArtifacts(backboneUrlOf(request, savedConfig(files).backbone.modelUrl), 'backbone');
   const model = await modelFromFiles(files, backbone);
-  return new PageDetector({ model, reload: () => modelFromFiles(files, backbone) }, request, source);
+  return new PageDetector({ model, reload: () => modelFromFiles(files, backbone) }, request, source, choice);
 }
 
 /** Resolved URLs of what `options` asks for (the registry's key). */
@@ -78,11 +79,14 @@ export class PageDetector implements Detector {
   private reloadOwn: (() => Promise<FastRcnnDetector>) | null;
   /** backendGeneration() when this detector's own model was built. */
   private ownGeneration = backendGeneration();
+  private readonly unsubscribe: () => void;
 
-  constructor(weights: Weights, private readonly request: ModelRequest, public source: string) {
+  constructor(weights: Weights, private readonly request: ModelRequest, public source: string, public backendChoice: BackendChoice) {
     this.lease = 'lease' in weights ? weights.lease : null;
     this.model = 'lease' in weights ? weights.lease.model : weights.model;
     this.reloadOwn = 'lease' in weights ? null : weights.reload;
+    // a restart after a lost GPU (by any detector of this thread) is the backend this one runs on from then on
+    this.unsubscribe = onBackendRestart((restart) => (this.backendChoice = restart));
   }
 
   get backend(): string {
@@ -143,6 +147,7 @@ export class PageDetector implements Detector {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.unsubscribe();
     if (this.running === 0) this.freeCurrent();
   }
 

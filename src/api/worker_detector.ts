@@ -38,7 +38,7 @@ export async function createWorkerDetector(options: DetectorOptions = {}): Promi
   const wire: WorkerModelOptions = { model: request.modelUrl, assetsBase: request.assetsBase, backboneUrl: request.backboneUrl, backend: options.backend };
   const worker = pageWorker();
   const { id, value } = await worker.call('create', { options: wire }, [], options.onProgress);
-  return new WorkerDetector(worker, id, value, wire);
+  return new WorkerDetector(worker, id, value);
 }
 
 /**
@@ -58,7 +58,7 @@ export async function createWorkerDetectorFromFiles(files: ModelFiles, options: 
   const wire: WorkerModelOptions = { model: request.modelUrl, assetsBase: request.assetsBase, backboneUrl: request.backboneUrl, backend: options.backend };
   const worker = pageWorker();
   const { id, value } = await worker.call('create', { options: wire, files: copyFiles(files), source }, [], options.onProgress);
-  return new WorkerDetector(worker, id, value, wire);
+  return new WorkerDetector(worker, id, value);
 }
 
 /** Hears every backend restart in the worker after a lost GPU device (the page's backend line); returns an unsubscribe. */
@@ -74,18 +74,21 @@ export async function detectionWorkerForTesting(op: WorkerTestOp): Promise<Worke
 export class WorkerDetector implements Detector {
   classNames: readonly string[];
   source: string;
-  /** How the worker's backend was chosen when this detector was created (its name, what was skipped and why). */
-  readonly backendChoice: BackendChoice;
+  /** How the worker's backend was chosen (its name, why, what was skipped); a restart after a lost GPU replaces it. */
+  backendChoice: BackendChoice;
   private backendName: string;
   private disposed = false;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly worker: DetectionWorker, private readonly id: number, created: CreatedDetector, private readonly wire: WorkerModelOptions) {
+  constructor(private readonly worker: DetectionWorker, private readonly id: number, created: CreatedDetector) {
     this.classNames = created.classNames;
     this.source = created.source;
     this.backendName = created.backend;
     this.backendChoice = created.backendChoice;
-    this.unsubscribe = worker.onRestart((restart) => (this.backendName = restart.name));
+    this.unsubscribe = worker.onRestart((restart) => {
+      this.backendName = restart.name;
+      this.backendChoice = restart;
+    });
   }
 
   /** The worker's tfjs backend ('wasm', 'webgpu', …); it changes when a lost GPU could not restart. */
@@ -142,11 +145,6 @@ export class WorkerDetector implements Detector {
     const { value } = await this.worker.call('use-files', { detector: this.id, files: copyFiles(files), source });
     this.classNames = value.classNames;
     this.source = value.source;
-  }
-
-  /** The backend preference this detector was created with (for a sibling made from files). */
-  get backendPreference(): DetectorOptions['backend'] {
-    return this.wire.backend;
   }
 
   dispose(): void {
