@@ -96,17 +96,25 @@ export class FastRcnnDetector {
    */
   async warmUp(): Promise<number> {
     const start = performance.now();
-    const side = WARM_UP_SIDE;
-    const data = new Uint8ClampedArray(side * side * 4);
+    // wasm: a 4:3 image at the model's own scale (XNNPACK also builds per-size state, and the heap grows, on a
+    // size's first run; a 4:3 photo then runs warm from its first image); elsewhere 96x96 (shaders compile per
+    // program, not per size, on WebGPU, and a full-size pass would cost seconds on SwiftShader or plain JS)
+    const full = tf.getBackend() === 'wasm';
+    const height = full ? this.settings.input.scales[0] : WARM_UP_SIDE;
+    const width = full ? Math.min(Math.round((height * 4) / 3), this.settings.input.maxSize) : WARM_UP_SIDE;
+    const data = new Uint8ClampedArray(width * height * 4);
     for (let i = 0; i < data.length; i++) data[i] = (i * 97) % 251; // not constant: no special case is taken
     // enough proposals, each a candidate of every class (thresholds below any probability), for the
     // post-processing's loops (decoding, NMS, box voting) to be compiled as the optimiser does for hot code
     const boxes = new Float32Array(4 * WARM_UP_PROPOSALS);
+    const [sx, sy] = [width / WARM_UP_SIDE, height / WARM_UP_SIDE];
     for (let i = 0; i < WARM_UP_PROPOSALS; i++) {
-      const [x, y] = [(i * 37) % (side - 8), (i * 53) % (side - 8)];
-      boxes.set([x, y, Math.min(side - 1, x + 8 + (i % 7) * 9), Math.min(side - 1, y + 8 + (i % 5) * 11)], 4 * i);
+      const [x, y] = [(i * 37) % (WARM_UP_SIDE - 8), (i * 53) % (WARM_UP_SIDE - 8)];
+      const [x2, y2] = [Math.min(WARM_UP_SIDE - 1, x + 8 + (i % 7) * 9), Math.min(WARM_UP_SIDE - 1, y + 8 + (i % 5) * 11)];
+      boxes.set([x * sx, y * sy, x2 * sx, y2 * sy], 4 * i);
     }
-    await this.detectAt({ scales: [side], maxSize: side }, { width: side, height: side, data }, boxes, { scoreThreshold: -1, candidateScoreThreshold: -1 });
+    const input = { scales: [height], maxSize: Math.max(width, height) };
+    await this.detectAt(input, { width, height, data }, boxes, { scoreThreshold: -1, candidateScoreThreshold: -1 });
     return performance.now() - start;
   }
 
