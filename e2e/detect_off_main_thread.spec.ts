@@ -4,7 +4,7 @@
  * longest long-animation-frame (PerformanceObserver) while one detection runs, on wasm (`?backend=wasm`), in the app
  * (a sample through the Detect tab) and in the widget (embed.html). With the old main-thread path (`worker: false`)
  * these pages freeze for seconds during the network stage, and the cancel test's abort cannot even fire until the
- * network is done.
+ * network is done. Also: save() writes the worker's weights from the page, and they load back in the worker.
  */
 import type { Page } from '@playwright/test';
 import type * as Api from '../src/api/create_detector';
@@ -184,5 +184,35 @@ test.describe('when a detection is cancelled in the network stage', () => {
     expect(outcome.choice.reason.length).toBeGreaterThan(0);
     expect(outcome.next).toBeGreaterThan(0);
     expect(outcome.pageTensors).toBe(0); // the detector's tensors are the worker's
+  });
+});
+
+test.describe('when a detector in the worker is saved', () => {
+  test('save() writes the worker\'s weights from the page, and a detector loads them back in the worker', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.routeWebSocket(/.*/, () => {});
+    await page.goto('/e2e/harness/index.html?backend=cpu');
+    const outcome = await page.evaluate(async () => {
+      await window.harness.ready;
+      const { tf } = window.harness;
+      const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
+      const sample = '/samples/BloodImage_00007.jpg';
+      const fast = { maxProposals: 200, inputScale: 320 } as const;
+      const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'wasm' });
+      const before = await detector.detect(sample, fast);
+      await detector.save('indexeddb://worker-save'); // a download (downloads://) goes the same way: tf.io in the page
+      const stored = Object.keys(await tf.io.listModels());
+      const reloaded = await createDetector({ model: 'indexeddb://worker-save', backend: 'wasm' }); // read in the worker
+      const after = await reloaded.detect(sample, fast);
+      detector.dispose();
+      reloaded.dispose();
+      await tf.io.removeModel('indexeddb://worker-save');
+      const plain = (r: typeof before) => r.objects.map((o) => [o.label, o.score.toFixed(5)].join(' '));
+      return { stored, before: plain(before), after: plain(after), source: reloaded.source };
+    });
+    expect(outcome.stored).toContain('indexeddb://worker-save');
+    expect(outcome.source).toBe('indexeddb://worker-save');
+    expect(outcome.before.length).toBeGreaterThan(0);
+    expect(outcome.after).toEqual(outcome.before);
   });
 });
