@@ -50,6 +50,25 @@ describe('a detector with untrained heads', () => {
     expect(comparable(await detector.detect(image, proposals, all))).toEqual(comparable(before));
   });
 
+  test('a signal aborted while the network runs stops it between stages, without leaking tensors', async () => {
+    const all = { scoreThreshold: 0, candidateScoreThreshold: -1 };
+    const before = tf.memory().numTensors;
+    const stages: string[] = [];
+    const controller = new AbortController();
+    // a cancel arrives as a task (a worker message, a timer): the network must yield to see it
+    setTimeout(() => controller.abort(new DOMException('cancelled', 'AbortError')), 0);
+    const run = detector.detect(image, proposals, all, controller.signal).then(
+      () => stages.push('finished'),
+      (error: unknown) => stages.push((error as Error).name),
+    );
+    await run;
+    expect(stages).toEqual(['AbortError']);
+    expect(tf.memory().numTensors).toBe(before);
+    // not aborted: the same call finishes
+    const done = await detector.detect(image, proposals, all, new AbortController().signal);
+    expect(done.candidatesPerClass.length).toBe(classNames.length);
+  });
+
   test('test flips average every proposal over the image and its mirror, without leaking tensors', async () => {
     const all = { scoreThreshold: 0, candidateScoreThreshold: -1 };
     const before = tf.memory().numTensors;

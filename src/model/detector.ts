@@ -81,9 +81,13 @@ export class FastRcnnDetector {
     return tf.tidy(() => this.head.reduce(this.backbone.forward(images)));
   }
 
-  /** Detections for one image and its proposals (original-image pixels, [x1, y1, x2, y2]). */
-  async detect(image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions> = {}): Promise<DetectionResult> {
-    return this.detectAt(this.settings.input, image, proposals, options);
+  /**
+   * Detections for one image and its proposals (original-image pixels, [x1, y1, x2, y2]). `signal` is checked
+   * between the stages (after preprocessing, the backbone, RoI pooling and the fc head), so a cancelled run stops
+   * within one stage rather than at the end of the network.
+   */
+  async detect(image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions> = {}, signal?: AbortSignal): Promise<DetectionResult> {
+    return this.detectAt(this.settings.input, image, proposals, options, signal);
   }
 
   /**
@@ -118,8 +122,11 @@ export class FastRcnnDetector {
     return performance.now() - start;
   }
 
-  private async detectAt(input: ScaleConfig, image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions>): Promise<DetectionResult> {
+  private async detectAt(
+    input: ScaleConfig, image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions>, signal?: AbortSignal,
+  ): Promise<DetectionResult> {
     const run = { ...this.settings.detect, ...options };
+    const checkpoint = () => stopIfAborted(signal);
     const timer = new StageTimer();
     const boxes = proposals instanceof Float32Array || proposals instanceof Float64Array ? proposals : packBoxes(proposals as readonly Box[]);
     const size = imageSize(image);
@@ -132,16 +139,19 @@ export class FastRcnnDetector {
       const scaled = levels.map((level) => resizeImage(pixels, level.scale));
       owned.push(...scaled);
       await timer.end('preprocess', scaled.at(-1));
+      await checkpoint();
       const views: ScoredClassBoxes[] = [];
       for (const flip of testViews(run)) {
         // 2. one shared feature map per level (of the image, or of a mirrored view: test_flips.ts), stacked as a batch
         const features = stackLevels(scaled.map((level) => tf.tidy(() => this.featureMap(flipImage(level, flip)))));
         owned.push(features);
         await timer.end('backbone', features);
+        await checkpoint();
         // 3-4. RoI pooling (each RoI from the level where its area is closest to 224²), then the fc head
         const viewBoxes = flipBoxes(boxes, flip, size);
-        const { probs, deltas } = await this.classifyRois(features, viewBoxes, levels.map((level) => level.scale), timer, owned);
+        const { probs, deltas } = await this.classifyRois(features, viewBoxes, levels.map((level) => level.scale), timer, owned, checkpoint);
         timer.mark('fc');
+        await checkpoint();
         // 5. decode and clip (mirrored back to the image)
         views.push(viewClassBoxes(viewBoxes, flip, { probabilities: probs, deltas }, this.settings.bboxNormalization, size, run));
       }
@@ -167,7 +177,9 @@ export class FastRcnnDetector {
     }
   }
 
-  private async classifyRois(features: tf.Tensor4D, boxes: PackedBoxes, scales: number[], timer: StageTimer, owned: tf.Tensor[]) {
+  private async classifyRois(
+    features: tf.Tensor4D, boxes: PackedBoxes, scales: number[], timer: StageTimer, owned: tf.Tensor[], checkpoint: () => Promise<void>,
+  ) {
     const count = boxes.length / 4;
     if (count === 0) {
       timer.mark('roiPool');
@@ -177,6 +189,7 @@ export class FastRcnnDetector {
     const pooled = this.head.poolRois(features, rois, 1 / this.backbone.config.featureStride);
     owned.push(rois, pooled);
     await timer.end('roiPool', pooled);
+    await checkpoint();
     const { clsScore, bboxPred } = this.head.forward(pooled, { training: false });
     const probabilities = tf.softmax(clsScore);
     owned.push(clsScore, bboxPred, probabilities);
@@ -232,4 +245,15 @@ function stackLevels(maps: tf.Tensor4D[]): tf.Tensor4D {
   ) as tf.Tensor4D;
   tf.dispose(maps);
   return stacked;
+}
+
+/**
+ * Throws the signal's reason when it was aborted. It first yields to the event loop, because a cancel arrives as
+ * a message (the detection worker's) or a timer, and a read-back on wasm resolves without ever leaving the
+ * microtask queue: without this the abort would only be seen after the whole network.
+ */
+async function stopIfAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  signal.throwIfAborted();
 }

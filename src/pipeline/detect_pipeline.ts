@@ -44,7 +44,7 @@ export async function runDetection(image: DecodedInput, network: NetworkSource, 
   report({ stage: 'network', fraction: null });
   const run = () => {
     const model = network.model();
-    return networkAt(model, options.inputScale).detect(bitmap, proposals, postprocessOptions(options, model.config.detect));
+    return networkAt(model, options.inputScale).detect(bitmap, proposals, postprocessOptions(options, model.config.detect), options.signal);
   };
   const result = await withDeviceRecovery(run, {
     weightsGone: () => network.weightsGone(),
