@@ -86,6 +86,10 @@ test.describe('when the user annotates an image', () => {
     await keepScreenshot(page, 'annotate-boxes');
 
     await test.step('autosave keeps the work across a reload', async () => {
+      // a change just made is not yet saved, and the page must not say it is (it said so for 400 ms)
+      await page.getByTestId('stage.overlay').focus();
+      await page.keyboard.press('Shift+ArrowLeft');
+      expect(await annotatePanel.save.textContent()).not.toBe('All changes saved in this browser.');
       await expect(annotatePanel.save).toHaveText('All changes saved in this browser.');
       await page.reload();
       await api.ready();

@@ -290,6 +290,8 @@ export class AnnotateController {
     if (!this.persistence) return;
     window.clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => void this.saveNow(), AUTOSAVE_MS);
+    // never "All changes saved" while a change waits for its save: a user may close the tab on that word
+    if (this.store.get().save !== 'unsaved') this.store.set({ save: 'unsaved' });
   }
 
   async saveNow(): Promise<void> {
@@ -299,7 +301,9 @@ export class AnnotateController {
     this.store.set({ save: 'saving' });
     try {
       await this.persistence.save(set, this.blobs, currentId);
-      this.store.set({ save: 'saved' });
+      // a change made while this save ran is not in it: its own save is scheduled and the status stays 'unsaved'
+      const now = this.store.get();
+      if (now.set === set && now.currentId === currentId) this.store.set({ save: 'saved' });
     } catch (error) {
       this.store.set({ save: 'error' });
       this.status.error(`Autosave failed: ${storageErrorMessage(error)}. Your annotations are kept in this tab: export them (COCO or VOC) before closing it.`);

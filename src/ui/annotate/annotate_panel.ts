@@ -12,6 +12,7 @@ export function annotatePanel(controller: AnnotateController): HTMLElement {
 
 const SAVE_TEXT: Record<AnnotateState['save'], string> = {
   idle: 'Changes are saved in this browser as you work.',
+  unsaved: 'Unsaved changes: saving in a moment…',
   saving: 'Saving…',
   saved: 'All changes saved in this browser.',
   error: 'Autosave failed: export your work to keep it.',

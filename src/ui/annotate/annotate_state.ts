@@ -3,7 +3,7 @@ import { Store } from '../state/store';
 import { EMPTY_SET, type AnnotationSet } from './annotation_set';
 import { createEditor, type EditorState } from './editor';
 
-export type SaveStatus = 'idle' | 'saving' | 'saved' | 'error';
+export type SaveStatus = 'idle' | 'unsaved' | 'saving' | 'saved' | 'error';
 
 export interface AnnotateState {
   readonly set: AnnotationSet;
