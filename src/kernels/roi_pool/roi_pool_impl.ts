@@ -73,19 +73,25 @@ export function roiBins(
   pooledWidth: number,
   spatialScale: number,
 ): RoiBins {
+  const rows = new Int32Array(2 * pooledHeight);
+  const cols = new Int32Array(2 * pooledWidth);
+  return { batch: roiBinsInto(rois, r, shape, spatialScale, rows, cols), rows, cols };
+}
+
+/**
+ * roiBins written into `rows` (length 2 * PH) and `cols` (length 2 * PW), so a kernel allocates nothing per RoI.
+ * Returns the image index, or -1 when the row names no image of the batch (`rows` and `cols` are then untouched).
+ */
+export function roiBinsInto(rois: NumericArray, r: number, shape: FeatureShape, spatialScale: number, rows: Int32Array, cols: Int32Array): number {
   const [n, h, w] = shape;
   const row = r * ROI_COLUMNS;
   const batch = Math.trunc(rois[row]);
-  if (!(batch >= 0 && batch < n)) {
-    return { batch: -1, rows: new Int32Array(2 * pooledHeight), cols: new Int32Array(2 * pooledWidth) };
-  }
+  if (!(batch >= 0 && batch < n)) return -1;
   const scale = f32(spatialScale);
   const corner = (i: number) => roundHalfAwayFromZero(f32(f32(rois[row + i]) * scale));
-  return {
-    batch,
-    rows: binEdges(corner(2), corner(4), pooledHeight, h),
-    cols: binEdges(corner(1), corner(3), pooledWidth, w),
-  };
+  binEdgesInto(corner(2), corner(4), rows.length / 2, h, rows);
+  binEdgesInto(corner(1), corner(3), cols.length / 2, w, cols);
+  return batch;
 }
 
 /**
@@ -105,23 +111,18 @@ export function roiPoolForwardInto(
   spatialScale: number,
   output: Float32Array,
 ): Float32Array {
-  const [n, h, w, c] = shape;
+  const [, h, w, c] = shape;
   const rows = new Int32Array(2 * pooledHeight);
   const cols = new Int32Array(2 * pooledWidth);
   const best = new Float32Array(c);
-  const scale = f32(spatialScale);
   const perRoi = pooledHeight * pooledWidth * c;
   for (let r = 0; r < numRois; r += 1) {
-    const row = r * ROI_COLUMNS;
-    const batch = Math.trunc(rois[row]);
+    const batch = roiBinsInto(rois, r, shape, spatialScale, rows, cols);
     const roiOut = r * perRoi;
-    if (!(batch >= 0 && batch < n)) {
+    if (batch < 0) {
       output.fill(0, roiOut, roiOut + perRoi);
       continue;
     }
-    const corner = (i: number) => roundHalfAwayFromZero(f32(f32(rois[row + i]) * scale));
-    binEdgesInto(corner(2), corner(4), pooledHeight, h, rows);
-    binEdgesInto(corner(1), corner(3), pooledWidth, w, cols);
     const plane = batch * h;
     for (let ph = 0; ph < pooledHeight; ph += 1) {
       const hs = rows[2 * ph];

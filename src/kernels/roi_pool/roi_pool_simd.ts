@@ -13,7 +13,7 @@
  * Needs C % 4 == 0 and WebAssembly SIMD; otherwise roiPoolForwardInto (plain JS) runs. The module's own memory
  * holds the map, a chunk of bins and their outputs (about 1 MB of outputs at a time), copied out per chunk.
  */
-import { binEdgesInto, roiPoolForwardInto, roundHalfAwayFromZero, ROI_COLUMNS, type FeatureShape } from './roi_pool_impl';
+import { roiBinsInto, roiPoolForwardInto, type FeatureShape } from './roi_pool_impl';
 
 const MODULE_BASE64 =
   'AGFzbQEAAAABCgFgBn9/f39/fwADAgEABQMBAAEHEQIGbWVtb3J5AgAEcG9vbAAACugDAeUDAgp/BHsgAkUEQA8LA0AgASgCBCEHIAEoAgghCCADIQ4gB0UgCEVyBEBBACEJA0AgDiAJav0MAAAAAAAAAAAAAAAAAAAAAP0LBAAgCUEQaiEJIAkgBEkNAAsFIAggBGwhD0EAIQkCQANAIAlBwABqIARLDQH9DP//f////3////9/////f/8hECAQIREgECESIBAhEyAAIAEoAgBqIAlqIQogByENA0AgCiELIAogD2ohDANAIBAgC/0ABAD96wEhECARIAv9AAQQ/esBIREgEiAL/QAEIP3rASESIBMgC/0ABDD96wEhEyALIARqIQsgCyAMSQ0ACyAKIAVqIQogDUEBayENIA0NAAsgDiAJaiAQ/QsEACAOIAlqIBH9CwQQIA4gCWogEv0LBCAgDiAJaiAT/QsEMCAJQcAAaiEJDAALCwJAA0AgCSAETw0B/Qz//3////9/////f////3//IRAgACABKAIAaiAJaiEKIAchDQNAIAohCyAKIA9qIQwDQCAQIAv9AAQA/esBIRAgCyAEaiELIAsgDEkNAAsgCiAFaiEKIA1BAWshDSANDQALIA4gCWogEP0LBAAgCUEQaiEJDAALCwsgAUEMaiEBIAMgBGohAyAGQQFqIQYgBiACSQ0ACws=';
@@ -60,7 +60,7 @@ export function roiPoolForwardFast(
   spatialScale: number,
   output: Float32Array,
 ): Float32Array {
-  const [n, h, w, c] = shape;
+  const [, h, w, c] = shape;
   const wasm = c % 4 === 0 ? simdModule() : null;
   if (wasm === null) return roiPoolForwardInto(features, shape, rois, numRois, pooledHeight, pooledWidth, spatialScale, output);
   const cBytes = 4 * c;
@@ -75,8 +75,6 @@ export function roiPoolForwardFast(
   const bins = new Int32Array(memory.buffer, binsPtr, 3 * binsPerChunk);
   const rows = new Int32Array(2 * pooledHeight);
   const cols = new Int32Array(2 * pooledWidth);
-  const scale = Math.fround(spatialScale);
-  const corner = (row: number, i: number) => roundHalfAwayFromZero(Math.fround(Math.fround(rois[row + i]) * scale));
   let pending = 0; // bins in the chunk
   let written = 0; // bins already copied to output
   const flush = () => {
@@ -86,13 +84,8 @@ export function roiPoolForwardFast(
     pending = 0;
   };
   for (let r = 0; r < numRois; r += 1) {
-    const row = r * ROI_COLUMNS;
-    const batch = Math.trunc(rois[row]);
-    const valid = batch >= 0 && batch < n;
-    if (valid) {
-      binEdgesInto(corner(row, 2), corner(row, 4), pooledHeight, h, rows);
-      binEdgesInto(corner(row, 1), corner(row, 3), pooledWidth, w, cols);
-    }
+    const batch = roiBinsInto(rois, r, shape, spatialScale, rows, cols);
+    const valid = batch >= 0;
     for (let ph = 0; ph < pooledHeight; ph += 1) {
       const hs = rows[2 * ph];
       const height = valid ? rows[2 * ph + 1] - hs : 0;
