@@ -9,10 +9,10 @@
  *   page: decode -> transfer bitmap ─────► worker: PageDetector.detectDecoded -> runDetection ─► plain result
  *   signal.abort() -> reject at once, 'cancel' ─► the run's AbortSignal in the worker
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { saveArtifacts } from '../model/weights_io';
 import type { BackendRestart } from '../runtime/device_loss';
 import type { BackendChoice } from '../runtime/select_backend';
-import { missingAfterWrite } from '../runtime/storage_errors';
 import type { ModelFiles } from '../training/protocol';
 import type { BackendOptions } from './backend';
 import type { Detector } from './create_detector';
@@ -163,18 +163,6 @@ export class WorkerDetector implements Detector {
 /** A copy whose weights can be transferred (the caller keeps its files). */
 function copyFiles(files: ModelFiles): ModelFiles {
   return { modelJson: files.modelJson, weights: files.weights.slice(0) };
-}
-
-/** tfjs's save to a URL-like destination or a handler, in the page (downloads need the DOM), as saveDetector does. */
-async function saveArtifacts(artifacts: tf.io.ModelArtifacts, destination: string | tf.io.IOHandler): Promise<void> {
-  const handler = typeof destination === 'string' ? tf.io.getSaveHandlers(destination)[0] : destination;
-  if (handler === undefined) throw new Error(`no tfjs IOHandler for ${String(destination)}`);
-  if (handler.save === undefined) throw new Error('this IOHandler cannot save');
-  const result = await handler.save(artifacts);
-  // tfjs's IndexedDB saver resolves before its transaction commits, so a commit the quota aborts passes as a success
-  if (typeof destination === 'string' && destination.startsWith('indexeddb://') && !(destination in (await tf.io.listModels()))) {
-    throw await missingAfterWrite(`the model “${destination}”`, result.modelArtifactsInfo.weightDataBytes ?? 0);
-  }
 }
 
 type RequestOf<K> = Omit<Extract<ToDetectionWorker, { type: K }>, 'type' | 'id'>;

@@ -82,9 +82,14 @@ export function filesFromArtifacts(artifacts: tf.io.ModelArtifacts): SavedModelF
 
 /** Saves to a URL-like destination ('indexeddb://x', 'downloads://x', 'localstorage://x') or any handler. */
 export async function saveDetector(detector: FastRcnnDetector, destination: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
+  return saveArtifacts(await detectorArtifacts(detector), destination);
+}
+
+/** Saves a detector's artifacts (detectorArtifacts: here, or serialised in the detection worker) as saveDetector does. */
+export async function saveArtifacts(artifacts: tf.io.ModelArtifacts, destination: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
   const handler = typeof destination === 'string' ? singleHandler(tf.io.getSaveHandlers(destination), destination) : destination;
   if (handler.save === undefined) throw new Error('this IOHandler cannot save');
-  const result = await handler.save(await detectorArtifacts(detector));
+  const result = await handler.save(artifacts);
   // tfjs's IndexedDB saver resolves before its transaction commits, so a commit the quota aborts passes as a success
   if (typeof destination === 'string' && destination.startsWith('indexeddb://') && !(destination in (await tf.io.listModels()))) {
     throw await missingAfterWrite(`the model “${destination}”`, result.modelArtifactsInfo.weightDataBytes ?? 0);
