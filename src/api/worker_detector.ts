@@ -34,10 +34,8 @@ export function detectionWorkerSupported(): boolean {
 
 /** Loads `options.model` in the page's detection worker (started on first use). */
 export async function createWorkerDetector(options: DetectorOptions = {}): Promise<WorkerDetector> {
-  const request = modelRequest(options);
-  const wire: WorkerModelOptions = { model: request.modelUrl, assetsBase: request.assetsBase, backboneUrl: request.backboneUrl, backend: options.backend };
   const worker = pageWorker();
-  const { id, value } = await worker.call('create', { options: wire }, [], options.onProgress);
+  const { id, value } = await worker.call('create', { options: wireOptions(options) }, [], options.onProgress);
   return new WorkerDetector(worker, id, value);
 }
 
@@ -54,10 +52,8 @@ export async function ensureWorkerBackend(preference?: BackendPreference, option
  * backbone they name is resolved against `options.assetsBase`.
  */
 export async function createWorkerDetectorFromFiles(files: ModelFiles, options: DetectorOptions, source: string): Promise<WorkerDetector> {
-  const request = modelRequest(options);
-  const wire: WorkerModelOptions = { model: request.modelUrl, assetsBase: request.assetsBase, backboneUrl: request.backboneUrl, backend: options.backend };
   const worker = pageWorker();
-  const { id, value } = await worker.call('create', { options: wire, files: copyFiles(files), source }, [], options.onProgress);
+  const { id, value } = await worker.call('create', { options: wireOptions(options), files: copyFiles(files), source }, [], options.onProgress);
   return new WorkerDetector(worker, id, value);
 }
 
@@ -158,6 +154,12 @@ export class WorkerDetector implements Detector {
   private assertLive(): void {
     if (this.disposed) throw new DetectorError('disposed', 'this detector was disposed');
   }
+}
+
+/** The model URLs resolved against this page (the worker's own URL differs) and the backend preference. */
+function wireOptions(options: DetectorOptions): WorkerModelOptions {
+  const request = modelRequest(options);
+  return { model: request.modelUrl, assetsBase: request.assetsBase, backboneUrl: request.backboneUrl, backend: options.backend };
 }
 
 /** A copy whose weights can be transferred (the caller keeps its files). */
