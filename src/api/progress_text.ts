@@ -7,6 +7,9 @@ import type { DetectProgress } from '../pipeline/types';
 /** A run shorter than this shows no elapsed time and no Cancel button, so fast runs do not flicker. */
 export const PROGRESS_DELAY_MS = 1000;
 
+/** How often a shown elapsed time is redrawn (it shows whole seconds), in the app and the widget. */
+export const PROGRESS_TICK_MS = 250;
+
 const STAGE_WORDS: Record<DetectProgress['stage'], string> = {
   backend: 'Starting the backend',
   model: 'Loading the model',

@@ -8,7 +8,7 @@
  * elapsed time ("12 s", a role="timer" that screen readers do not read out every second) and a Cancel button
  * appear beside it (parts `activity`, `elapsed`, `cancel`).
  */
-import { formatElapsed, showsProgress } from '../api/progress_text';
+import { formatElapsed, PROGRESS_TICK_MS, showsProgress } from '../api/progress_text';
 import type { DetectionOutput } from '../api/types';
 import { detectionView, type ViewCandidate } from '../render/detection_view';
 import { renderScene } from '../render/renderer';
@@ -25,8 +25,6 @@ export interface DrawSettings {
 export type StatusState = 'idle' | 'busy' | 'done' | 'error' | 'cancelled';
 
 const PADDING = 4;
-/** How often the elapsed time is redrawn (it shows whole seconds). */
-const TICK_MS = 250;
 
 export class WidgetView {
   private readonly canvas: HTMLCanvasElement;
@@ -119,7 +117,7 @@ export class WidgetView {
   startRun(startedAt: number, onCancel: () => void): void {
     this.run = { startedAt, onCancel };
     this.tick();
-    this.ticker ??= setInterval(() => this.tick(), TICK_MS);
+    this.ticker ??= setInterval(() => this.tick(), PROGRESS_TICK_MS);
   }
 
   /** The run ended (finished, failed, cancelled or replaced): no elapsed time, no Cancel. */

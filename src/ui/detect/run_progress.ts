@@ -4,12 +4,10 @@
  * the run has lasted PROGRESS_DELAY_MS, so fast runs do not flicker; the status line under the image (read aloud)
  * names each stage from the start. Escape does what Cancel does (detect_shortcuts.ts).
  */
-import { formatElapsed, showsProgress } from '../../api/progress_text';
+import { formatElapsed, PROGRESS_TICK_MS, showsProgress } from '../../api/progress_text';
 import { h } from '../dom';
 import type { DetectController } from './detect_controller';
 
-/** How often the elapsed time is redrawn (it shows whole seconds). */
-const TICK_MS = 250;
 
 export function runProgressOverlay(controller: DetectController): HTMLElement {
   const stage = h('span', { class: 'run-stage', testid: 'detect.stage' });
@@ -23,7 +21,7 @@ export function runProgressOverlay(controller: DetectController): HTMLElement {
   const render = (): void => {
     const { run, runStartedAt } = controller.store.get();
     const running = run === 'running' && runStartedAt !== null;
-    if (running && !ticker) ticker = window.setInterval(render, TICK_MS);
+    if (running && !ticker) ticker = window.setInterval(render, PROGRESS_TICK_MS);
     if (!running && ticker) {
       window.clearInterval(ticker);
       ticker = 0;
