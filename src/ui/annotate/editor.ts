@@ -71,6 +71,8 @@ export type EditorAction =
   | { readonly type: 'chooseClass'; readonly classId: number }
   | { readonly type: 'addClass'; readonly name: string }
   | { readonly type: 'renameClass'; readonly classId: number; readonly name: string }
+  /** Boxes from elsewhere (accepted suggestions), with the class list they need: one undo step; the last is selected. */
+  | { readonly type: 'addBoxes'; readonly classes: readonly AnnotationClass[]; readonly boxes: readonly { classId: number; box: Box }[] }
   | { readonly type: 'undo' }
   | { readonly type: 'redo' }
   /** A different image: its boxes, a fresh history. */
@@ -99,6 +101,7 @@ export function reduce(state: EditorState, action: EditorAction): EditorState {
     case 'chooseClass': return chooseClass(state, action.classId);
     case 'addClass': return addClass(state, action.name);
     case 'renameClass': return renameClass(state, action.classId, action.name);
+    case 'addBoxes': return addBoxes(state, action.classes, action.boxes);
     case 'undo': return undo(state);
     case 'redo': return redo(state);
     case 'load': return { ...state, doc: { ...state.doc, boxes: action.boxes }, imageSize: action.imageSize, selectedId: null,
@@ -240,6 +243,15 @@ function renameClass(state: EditorState, classId: number, raw: string): EditorSt
   if (!name || state.doc.classes.some((c) => c.name === name && c.id !== classId)) return state;
   const classes = state.doc.classes.map((c) => (c.id === classId ? { ...c, name } : c));
   return commit(state, { ...state.doc, classes });
+}
+
+function addBoxes(state: EditorState, classes: readonly AnnotationClass[], added: readonly { classId: number; box: Box }[]): EditorState {
+  if (added.length === 0 && classes === state.doc.classes) return state;
+  const boxes = added.map((b, i) => ({ id: `b${state.nextBoxNumber + i}`, classId: b.classId, box: b.box }));
+  const doc = { classes, boxes: [...state.doc.boxes, ...boxes] };
+  const last = boxes.at(-1);
+  return { ...commit(state, doc), nextBoxNumber: state.nextBoxNumber + boxes.length, tool: 'select', interaction: { kind: 'idle' },
+    selectedId: last?.id ?? state.selectedId, activeClassId: last?.classId ?? state.activeClassId };
 }
 
 function undo(state: EditorState): EditorState {
