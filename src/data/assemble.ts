@@ -39,6 +39,8 @@ export interface AssembledDataset {
   readonly layout: LayoutKind;
   /** record.imageFile -> path of its image among the input files. */
   readonly imagePaths: Map<string, string>;
+  /** record.imageFile -> the annotation file it was read from (for the report's rows). */
+  readonly annotationFiles: ReadonlyMap<string, string>;
   /** Every split found (name -> image files), resolved against the whole dataset. */
   readonly splits: Map<string, string[]>;
   readonly report: DatasetReport;
@@ -88,11 +90,11 @@ export function assembleDataset(files: readonly DatasetFile[], options: Assemble
   }
   if (records.length === 0) {
     const why = kept.filter((i) => i.severity === 'rejected').slice(0, 3).map((i) => `${i.file}: ${i.message}`);
-    throw new DatasetError(`empty dataset: no usable image${why.length > 0 ? ` (${why.join('; ')})` : ''}`);
+    throw new DatasetError(`empty dataset: no usable image${why.length > 0 ? ` (${why.join('; ')})` : ''}`, undefined, undefined, kept);
   }
   const imagePaths = new Map(records.filter((r) => matched.imagePaths.has(r.imageFile))
     .map((r) => [r.imageFile, matched.imagePaths.get(r.imageFile)!]));
-  return { dataset: { classNames: classes.classNames, records }, layout, imagePaths, splits,
+  return { dataset: { classNames: classes.classNames, records }, layout, imagePaths, annotationFiles: matched.annotationFiles, splits,
     report: buildReport(records, kept) };
 }
 

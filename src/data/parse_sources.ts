@@ -66,14 +66,17 @@ function parseEach(
     } catch (e) {
       if (!(e instanceof DatasetError)) throw e;
       errors.push(e);
-      issues.push(issueAt({ file: f.path, line: e.line }, 'rejected', 'bad-file', e.message, { objects: 0 }));
+      issues.push(issueAt({ file: f.path, line: e.line }, 'rejected', 'bad-file', e.reason, { objects: 0 }));
       continue;
     }
     for (const record of result.records) sources.push({ record, file: f.path, stemHint: stemHint(f) });
     issues.push(...result.issues);
     if (result.classNames) classNames = [...new Set([...(classNames ?? []), ...result.classNames])];
   }
-  if (sources.length === 0 && errors.length > 0) throw errors[0];
+  if (sources.length === 0 && errors.length > 0) {
+    // every file failed: the first one's message, and every file's issue for the report
+    throw new DatasetError(errors[0].reason, errors[0].file, errors[0].line, issues);
+  }
   return { sources, issues, classNames };
 }
 

@@ -57,6 +57,8 @@ function readSize(root: XmlElement, where: Where, issues: DatasetIssue[]): { wid
   return { width: 0, height: 0 };
 }
 
+const CORNERS = ['xmin', 'ymin', 'xmax', 'ymax'] as const;
+
 function readObject(el: XmlElement, where: Where, objects: ObjectCollector, issues: DatasetIssue[]): void {
   const className = childText(el, 'name') ?? '';
   const bndbox = childElement(el, 'bndbox');
@@ -65,7 +67,7 @@ function readObject(el: XmlElement, where: Where, objects: ObjectCollector, issu
     issues.push(issueAt(where, 'rejected', 'missing-field', `object has no ${missing}`));
     return;
   }
-  const raw = ['xmin', 'ymin', 'xmax', 'ymax'].map((k) => childText(bndbox, k) ?? '');
+  const raw = CORNERS.map((k) => childText(bndbox, k) ?? '');
   // 1-based inclusive -> continuous: subtract 1 from the min corner only.
   const box = [
     addToDecimalText(raw[0], -1),
@@ -73,9 +75,14 @@ function readObject(el: XmlElement, where: Where, objects: ObjectCollector, issu
     parseStrictNumber(raw[2]),
     parseStrictNumber(raw[3]),
   ];
-  if (box.some((v) => v === undefined)) {
-    const msg = `bndbox (xmin, ymin, xmax, ymax) = (${raw.map((r) => `'${r}'`).join(', ')}) is not numeric`;
-    issues.push(issueAt({ ...where, line: bndbox.line }, 'rejected', 'non-numeric', msg));
+  const bad = box.findIndex((v) => v === undefined);
+  if (bad >= 0) {
+    // name the first field at fault and its own line: "<xmax> is 'abc'" is what the user fixes
+    const field = CORNERS[bad];
+    const msg = `<${field}> is '${raw[bad]}', not a number: the ${className} box (xmin, ymin, xmax, ymax) = ` +
+      `(${raw.map((r) => `'${r}'`).join(', ')}) was not imported`;
+    const line = childElement(bndbox, field)?.line ?? bndbox.line;
+    issues.push(issueAt({ ...where, line, element: `${where.element}.bndbox.${field}` }, 'rejected', 'non-numeric', msg));
     return;
   }
   const difficult = readFlag(el, 'difficult', where, issues) ?? false;

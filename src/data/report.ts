@@ -6,19 +6,25 @@
  * `objects` on an issue says how many input boxes it accounts for (1 for a rejected box, N for a rejected image).
  */
 import type { Box } from '../geometry/box';
+import { pluralize } from './plural';
 import type { DetectionRecord } from './record';
 
 /** Unusable input (not XML, no annotations, missing CSV columns...): the message says what to fix. */
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
+  /** The message without the "file:line: " in front (for a report row that names the file already). */
+  readonly reason: string;
   constructor(
     message: string,
     /** The file at fault, when there is one. */
     readonly file?: string,
     /** 1-based line in that file, when known. */
     readonly line?: number,
+    /** Every file's issue behind a dataset that could not be read at all (each bad file, not only the first). */
+    readonly issues: readonly DatasetIssue[] = [],
   ) {
     super(file === undefined ? message : `${file}${line === undefined ? '' : `:${line}`}: ${message}`);
+    this.reason = message;
   }
 }
 
@@ -67,6 +73,8 @@ export interface DatasetIssue {
   readonly file: string;
   /** 1-based line, when the format has lines (CSV, YOLO, XML). */
   readonly line?: number;
+  /** The text of that line (trimmed, shortened), when the reader had the file's text: what the user looks for. */
+  readonly source?: string;
   /** Where inside the file: "object[3]", "annotations[12] (id 57)", "row 4". */
   readonly element?: string;
   /** The image the issue is about, when known (used to restrict a report to a split). */
@@ -130,10 +138,10 @@ export function formatReport(report: DatasetReport, maxPerKind = 5): string {
     .map(([c, n]) => `${c} ${n}`)
     .join(', ');
   const lines = [
-    `read ${report.images} images (${report.unlabelledImages} unlabelled), ${report.objects} objects ` +
-      `(${report.difficultObjects} difficult): ${classes || 'no objects'}`,
-    `repaired ${report.repaired.length}, rejected ${report.rejected.length} (${report.rejectedObjects} boxes), ` +
-      `warnings ${report.warnings.length}`,
+    `read ${pluralize(report.images, 'image')} (${report.unlabelledImages} unlabelled), ` +
+      `${pluralize(report.objects, 'object')} (${report.difficultObjects} difficult): ${classes || 'no objects'}`,
+    `repaired ${report.repaired.length}, rejected ${report.rejected.length} ` +
+      `(${pluralize(report.rejectedObjects, 'box', 'boxes')}), warnings ${report.warnings.length}`,
   ];
   for (const [title, list] of [
     ['repaired', report.repaired],

@@ -1,0 +1,139 @@
+/**
+ * The import report by file: one row per input file (image or annotation) saying what became of it (read,
+ * repaired, rejected, or warned about) with every issue about it, so nothing given is dropped without a row.
+ * Built from the same `DatasetIssue`s as `buildReport`; the page shows the rows (src/ui/annotate/import_report.ts)
+ * and exports them as text.
+ */
+import { pluralize } from './plural';
+import { stem } from './paths';
+import type { DetectionRecord } from './record';
+import { formatIssue, type DatasetIssue, type IssueSeverity } from './report';
+
+/** What became of a file: the worst of its issues, or 'read' when it has none. */
+export type FileOutcome = 'read' | IssueSeverity;
+
+export interface FileReportRow {
+  /** The file's path as given (or the folder / dataset an issue is about: 'images/', '.'). */
+  readonly file: string;
+  readonly outcome: FileOutcome;
+  /** What was read from it: "image, 2 boxes", "1 box for raccoon-2.jpg", "not imported". */
+  readonly summary: string;
+  readonly issues: readonly DatasetIssue[];
+}
+
+/** What an import knew about its files, after every check. */
+export interface FileFacts {
+  readonly files: readonly { readonly path: string; readonly isImage: boolean }[];
+  /** The records imported (after the image checks). */
+  readonly records: readonly DetectionRecord[];
+  /** record.imageFile -> the image's path among the files (also for records taken out later). */
+  readonly imagePaths: ReadonlyMap<string, string>;
+  /** record.imageFile -> the annotation file it came from. */
+  readonly annotationFiles: ReadonlyMap<string, string>;
+  readonly issues: readonly DatasetIssue[];
+}
+
+const RANK: Record<FileOutcome, number> = { read: 0, repaired: 1, warning: 2, rejected: 3 };
+
+export function fileReportRows(facts: FileFacts): FileReportRow[] {
+  const paths = new Set(facts.files.map((f) => f.path));
+  const issuesOf = new Map<string, DatasetIssue[]>();
+  for (const issue of facts.issues) {
+    // image-level issues may name the image as the records do; the row is the image file's
+    const key = paths.has(issue.file) ? issue.file : facts.imagePaths.get(issue.file) ?? issue.file;
+    issuesOf.set(key, [...(issuesOf.get(key) ?? []), issue]);
+  }
+  const recordOfImage = new Map<string, DetectionRecord>();
+  for (const r of facts.records) {
+    const path = facts.imagePaths.get(r.imageFile);
+    if (path !== undefined) recordOfImage.set(path, r);
+  }
+  const recordsOfAnnotation = new Map<string, DetectionRecord[]>();
+  for (const r of facts.records) {
+    const file = facts.annotationFiles.get(r.imageFile);
+    if (file !== undefined) recordsOfAnnotation.set(file, [...(recordsOfAnnotation.get(file) ?? []), r]);
+  }
+  const rejectedFiles = facts.issues.filter((i) => i.kind === 'bad-file');
+  const rows: FileReportRow[] = [];
+  for (const { path, isImage } of facts.files) {
+    let issues = issuesOf.get(path) ?? [];
+    let summary: string;
+    if (isImage) {
+      const record = recordOfImage.get(path);
+      issues = issues.map((i) => (i.kind === 'unlabelled-image' ? explainUnlabelled(i, path, rejectedFiles) : i));
+      summary = record === undefined ? 'not imported' : record.unlabelled ? 'image, unlabelled'
+        : `image, ${pluralize(record.objects.length, 'box', 'boxes')}`;
+      if (record === undefined && issues.length === 0) issues = [notUsed(path, issuesOf)];
+    } else {
+      summary = annotationSummary(recordsOfAnnotation.get(path) ?? [], issues);
+    }
+    rows.push(row(path, summary, issues));
+  }
+  for (const [key, issues] of issuesOf) {
+    if (!paths.has(key)) rows.push(row(key, key === '.' || key.endsWith('/') ? 'folder' : 'not among the files', issues));
+  }
+  return rows;
+}
+
+function row(file: string, summary: string, issues: readonly DatasetIssue[]): FileReportRow {
+  const outcome = issues.reduce<FileOutcome>((worst, i) => (RANK[i.severity] > RANK[worst] ? i.severity : worst), 'read');
+  return { file, outcome, summary, issues };
+}
+
+function annotationSummary(records: readonly DetectionRecord[], issues: readonly DatasetIssue[]): string {
+  const boxes = pluralize(records.reduce((n, r) => n + r.objects.length, 0), 'box', 'boxes');
+  if (records.length === 1) return `${boxes} for ${records[0].imageFile}`;
+  if (records.length > 1) return `${pluralize(records.length, 'image')}, ${boxes}`;
+  return issues.some((i) => i.severity === 'rejected' || i.kind === 'ignored-file') ? 'not used' : 'read';
+}
+
+/** An image kept unlabelled because its own annotation file could not be read says so, with that file's fault. */
+function explainUnlabelled(issue: DatasetIssue, path: string, rejected: readonly DatasetIssue[]): DatasetIssue {
+  const cause = rejected.find((r) => stem(r.file).toLowerCase() === stem(path).toLowerCase());
+  if (cause === undefined) return issue;
+  const at = `${cause.file}${cause.line === undefined ? '' : ` line ${cause.line}`}`;
+  return { ...issue, message: `its annotation file ${at} was rejected (${cause.message}): kept as unlabelled, so its boxes are missing` };
+}
+
+/** An image that became no record and has no issue of its own: the folder's issue, else a plain "not used". */
+function notUsed(path: string, issuesOf: ReadonlyMap<string, readonly DatasetIssue[]>): DatasetIssue {
+  const dir = path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : '.';
+  const why = issuesOf.get(dir)?.[0]?.message ?? 'no annotation used it and it was not added as an unlabelled image';
+  return { severity: 'warning', kind: 'ignored-file', message: `not used: ${why}`, file: path };
+}
+
+const SOURCE_CHARS = 160;
+
+/** Each issue with a line gets that line's text from `textOf(file)` (when the text is known). */
+export function withSourceLines(issues: readonly DatasetIssue[], textOf: (file: string) => string | undefined): DatasetIssue[] {
+  const lines = new Map<string, string[] | undefined>();
+  return issues.map((issue) => {
+    if (issue.line === undefined || issue.source !== undefined) return issue;
+    if (!lines.has(issue.file)) lines.set(issue.file, textOf(issue.file)?.split(/\r\n|\r|\n/));
+    const text = lines.get(issue.file)?.[issue.line - 1]?.trim();
+    if (!text) return issue;
+    return { ...issue, source: text.length > SOURCE_CHARS ? `${text.slice(0, SOURCE_CHARS)}…` : text };
+  });
+}
+
+/** Counts of rows by outcome, for the panel's title and the text's first line. */
+export function outcomeCounts(rows: readonly FileReportRow[]): Record<FileOutcome, number> {
+  const counts: Record<FileOutcome, number> = { read: 0, repaired: 0, warning: 0, rejected: 0 };
+  for (const r of rows) counts[r.outcome]++;
+  return counts;
+}
+
+/** The rows as plain text (the panel's "Download report"): one block per file, its issues indented. */
+export function formatFileReport(rows: readonly FileReportRow[], title: string): string {
+  const c = outcomeCounts(rows);
+  const lines = [title, `${pluralize(rows.length, 'file')}: ${c.read} read, ${c.repaired} repaired, ${c.rejected} rejected, ` +
+    `${pluralize(c.warning, 'warning')}`, ''];
+  for (const r of rows) {
+    lines.push(`${r.outcome.toUpperCase().padEnd(8)} ${r.file}: ${r.summary}`);
+    for (const i of r.issues) {
+      lines.push(`    ${i.severity}: ${formatIssue(i)}`);
+      if (i.source !== undefined) lines.push(`        > ${i.source}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
