@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { packBoxes, unpackBoxes, type Box, type PackedBoxes } from '../geometry/box';
 import { flipBoxes } from '../geometry/flip';
 import { Backbone } from './backbone';
+import { classifyRois } from './classify_rois';
 import type { BboxNormalization, DetectOptions, DetectorConfig, ScaleConfig } from './defaults';
 import type { DetectionResult } from './detection_types';
 import { FC_LAYERS, RoiHead, type PoolFunction } from './heads';
@@ -147,13 +148,21 @@ export class FastRcnnDetector {
         owned.push(features);
         await timer.end('backbone', features);
         await checkpoint();
-        // 3-4. RoI pooling (each RoI from the level where its area is closest to 224²), then the fc head
+        // 3-4. RoI pooling (each RoI from the level where its area is closest to 224²), then the fc head: the head
+        // path the trainer's evaluation runs too (classify_rois.ts)
         const viewBoxes = flipBoxes(boxes, flip, size);
-        const { probs, deltas } = await this.classifyRois(features, viewBoxes, levels.map((level) => level.scale), timer, owned, checkpoint);
+        const scales = levels.map((level) => level.scale);
+        const rois = projectRois(viewBoxes, assignLevels(viewBoxes, scales), scales);
+        if (rois.length === 0) timer.mark('roiPool');
+        const afterPool = async (pooled: tf.Tensor4D) => {
+          await timer.end('roiPool', pooled);
+          await checkpoint();
+        };
+        const readback = await classifyRois(this.head, features, rois, this.backbone.config.featureStride, { afterPool });
         timer.mark('fc');
         await checkpoint();
         // 5. decode and clip (mirrored back to the image)
-        views.push(viewClassBoxes(viewBoxes, flip, { probabilities: probs, deltas }, this.settings.bboxNormalization, size, run));
+        views.push(viewClassBoxes(viewBoxes, flip, readback, this.settings.bboxNormalization, size, run));
       }
       // 6. average the views, per-class NMS
       const found = selectDetections(boxes, averageViews(views), this.classNames, run);
@@ -175,26 +184,6 @@ export class FastRcnnDetector {
     } finally {
       tf.dispose(owned);
     }
-  }
-
-  private async classifyRois(
-    features: tf.Tensor4D, boxes: PackedBoxes, scales: number[], timer: StageTimer, owned: tf.Tensor[], checkpoint: () => Promise<void>,
-  ) {
-    const count = boxes.length / 4;
-    if (count === 0) {
-      timer.mark('roiPool');
-      return { probs: new Float32Array(0), deltas: new Float32Array(0) };
-    }
-    const rois = tf.tensor2d(projectRois(boxes, assignLevels(boxes, scales), scales), [count, 5]);
-    const pooled = this.head.poolRois(features, rois, 1 / this.backbone.config.featureStride);
-    owned.push(rois, pooled);
-    await timer.end('roiPool', pooled);
-    await checkpoint();
-    const { clsScore, bboxPred } = this.head.forward(pooled, { training: false });
-    const probabilities = tf.softmax(clsScore);
-    owned.push(clsScore, bboxPred, probabilities);
-    const [probs, deltas] = await Promise.all([probabilities.data(), bboxPred.data()]);
-    return { probs: probs as Float32Array, deltas: deltas as Float32Array };
   }
 
   /** Truncated SVD of fc6 and/or fc7 (paper §3.1), in place, without retraining; null leaves a layer as is. */

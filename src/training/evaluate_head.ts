@@ -1,18 +1,19 @@
 /**
  * Runs the head being trained over every proposal of each cached test image (and its mirrored views when the
- * post-processing asks for test flips, src/model/test_flips.ts), with the model's own post-processing
- * (src/model/postprocess.ts), and scores the detections (detect_eval.ts).
+ * post-processing asks for test flips, src/model/test_flips.ts) by detection's own head path (classify_rois.ts)
+ * and post-processing (src/model/postprocess.ts), and scores the detections (detect_eval.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BboxNormalization, DetectOptions } from '../model/defaults';
 import type { RoiHead } from '../model/heads';
 import { flipBoxes, type Flip } from '../geometry/flip';
+import { classifyRois } from '../model/classify_rois';
 import { selectDetections, type HeadReadback } from '../model/postprocess';
+import { projectRois } from '../model/pyramid';
 import { averageViews, testViews, viewClassBoxes } from '../model/test_flips';
 import { packDetections, summarizeVoc, type ImageDetections } from './detect_eval';
 import type { FeatureStore } from './feature_store';
 import type { EvaluationSummary, TrainImageSpec } from './protocol';
-import { headOutputs } from './trainer';
 
 /** RoIs per forward pass at test time (bounds the pooled tensor: 512·7·7·128 floats = 12.8 MB). */
 const TEST_CHUNK = 512;
@@ -40,32 +41,25 @@ export async function detectCached(ctx: EvalContext, key: string, proposals: Flo
   return packDetections(found.detections);
 }
 
-/** Softmax probabilities and deltas of every proposal (already mirrored by `flip`) on one cached view. */
+/**
+ * Softmax probabilities and deltas of every proposal (already mirrored by `flip`) on one cached view, through the
+ * detector's own head path (model/classify_rois.ts), TEST_CHUNK RoIs at a time.
+ */
 async function headOnCachedView(ctx: EvalContext, key: string, flip: Flip, proposals: Float32Array): Promise<HeadReadback> {
-  const p = proposals.length / 4;
-  const k1 = ctx.classNames.length + 1;
-  const probabilities = new Float32Array(p * k1);
-  const deltas = new Float32Array(p * 4 * k1);
   const cached = ctx.store.get(key, flip);
-  const scale = cached.scale;
-  const features = ctx.suffix ? tf.tidy(() => ctx.suffix!(cached.features)) : cached.features;
-  if (ctx.suffix) cached.features.dispose();
+  let reduced: tf.Tensor4D;
   try {
-    for (let start = 0; start < p; start += TEST_CHUNK) {
-      const end = Math.min(p, start + TEST_CHUNK);
-      const rois = proposals.slice(4 * start, 4 * end).map((v) => v * scale);
-      const [prob, delta] = tf.tidy(() => {
-        const out = headOutputs(ctx.head, [{ features, rois }], ctx.featureStride, false);
-        return [tf.softmax(out.logits), out.deltas];
-      });
-      probabilities.set(await prob.data(), start * k1);
-      deltas.set(await delta.data(), start * 4 * k1);
-      tf.dispose([prob, delta]);
-    }
+    reduced = tf.tidy(() => ctx.head.reduce(ctx.suffix ? ctx.suffix(cached.features) : cached.features));
   } finally {
-    features.dispose();
+    cached.features.dispose();
   }
-  return { probabilities, deltas };
+  try {
+    // one map, so every RoI is on level 0 of a one-level pyramid at the cached scale
+    const rois = projectRois(proposals, new Int32Array(proposals.length / 4), [cached.scale]);
+    return await classifyRois(ctx.head, reduced, rois, ctx.featureStride, { chunk: TEST_CHUNK });
+  } finally {
+    reduced.dispose();
+  }
 }
 
 export async function evaluateHead(
