@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exportCocoJson, toCoco } from './export_coco';
-import { exportVocFiles, exportVocXml } from './export_voc';
+import { exportVocFiles, exportVocXml, vocPixelBox } from './export_voc';
 import { parseCocoJson } from './parse_coco';
 import { parseVocXml } from './parse_voc';
 import type { DetectionRecord } from './record';
@@ -12,14 +12,17 @@ import { datasetArb, recordArb } from './testing/arbitraries';
 const BCCD = fileURLToPath(new URL('../../../shared/datasets/bccd/Annotations/', import.meta.url));
 
 describe('VOC export', () => {
-  it('writes 1-based inclusive corners: [x1 + 1, y1 + 1, x2, y2]', () => {
+  it('writes integer 1-based inclusive corners: [round(x1) + 1, round(y1) + 1, round(x2), round(y2)]', () => {
     const xml = exportVocXml({ imageFile: 'a&b.jpg', width: 10, height: 8, objects: [
-      { className: 'cat', box: [0, 0.1, 10, 8], difficult: true, truncated: false },
+      { className: 'cat', box: [0, 0.4, 10, 7.6], difficult: true, truncated: false },
+      { className: 'dot', box: [9.8, 3.2, 9.9, 3.3], difficult: false }, // thinner than a pixel, at the border
     ] });
     expect(xml).toContain('<filename>a&amp;b.jpg</filename>');
-    expect(xml).toMatch(/<xmin>1<\/xmin>\s*<ymin>1.1<\/ymin>\s*<xmax>10<\/xmax>\s*<ymax>8<\/ymax>/);
+    expect(xml).toMatch(/<xmin>1<\/xmin>\s*<ymin>1<\/ymin>\s*<xmax>10<\/xmax>\s*<ymax>8<\/ymax>/);
+    expect(xml).toMatch(/<xmin>10<\/xmin>\s*<ymin>4<\/ymin>\s*<xmax>10<\/xmax>\s*<ymax>4<\/ymax>/);
     expect(xml).toContain('<difficult>1</difficult>');
     expect(xml).toContain('<truncated>0</truncated>');
+    expect(xml).not.toMatch(/<[xy](min|max)>[^<]*\./);
   });
 
   it('round-trips every BCCD annotation exactly', () => {
@@ -29,15 +32,44 @@ describe('VOC export', () => {
     }
   });
 
-  it('parse ∘ export = identity for generated records (fractional corners, odd names, unknown sizes)', () => {
+  it('parse ∘ export = identity for generated records with integer corners (odd names, unknown sizes)', () => {
     fc.assert(
-      fc.property(recordArb(['a', 'b&<c>', ' ]]> x'.trim()], { truncated: true }), (record) => {
+      fc.property(recordArb(['a', 'b&<c>', ' ]]> x'.trim()], { truncated: true, coordinates: 'integer' }), (record) => {
         const { records, issues } = parseVocXml(exportVocXml(record), 'x.xml');
         expect(records).toEqual([record]);
         expect(issues.filter((i) => i.severity === 'rejected')).toEqual([]);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('export ∘ parse ∘ export = export for any corners; each corner moves by at most half a pixel (one if sub-pixel)', () => {
+    fc.assert(
+      fc.property(recordArb(['a', 'b'], { truncated: true, coordinates: 'any' }), (record) => {
+        // two boxes that round to the same pixels come back as one and a rejected duplicate (see the next test)
+        const pixels = record.objects.map((o) => `${o.className}|${vocPixelBox(o.box, record.width, record.height).join()}`);
+        fc.pre(new Set(pixels).size === pixels.length);
+        const first = exportVocXml(record);
+        const { records, issues } = parseVocXml(first, 'x.xml');
+        expect(issues.filter((i) => i.severity === 'rejected')).toEqual([]);
+        expect(exportVocXml(records[0])).toBe(first);
+        records[0].objects.forEach((o, i) => {
+          const want = record.objects[i];
+          expect({ ...o, box: [] }).toEqual({ ...want, box: [] });
+          const thin = want.box[2] - want.box[0] < 1 || want.box[3] - want.box[1] < 1;
+          o.box.forEach((v, k) => expect(Math.abs(v - want.box[k])).toBeLessThanOrEqual(thin ? 1 : 0.5));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('two boxes that round to the same pixels are one box and a rejected duplicate on import, not a silent loss', () => {
+    const xml = exportVocXml({ imageFile: 'a.jpg', width: 10, height: 10, objects: [
+      { className: 'a', box: [1, 1, 5, 5], difficult: false }, { className: 'a', box: [1.2, 1, 5, 5.3], difficult: false }] });
+    const { records, issues } = parseVocXml(xml, 'a.xml');
+    expect(records[0].objects.map((o) => o.box)).toEqual([[1, 1, 5, 5]]);
+    expect(issues.map((i) => `${i.severity}:${i.kind}`)).toEqual(['rejected:duplicate']);
   });
 
   it('writes one Annotations/<stem>.xml per labelled record and refuses colliding stems', () => {

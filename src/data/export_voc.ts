@@ -1,12 +1,15 @@
 /**
- * DetectionRecord -> Pascal VOC annotation XML, the inverse of parse_voc.ts:
- *   [xmin, ymin, xmax, ymax] = [x1 + 1, y1 + 1, x2, y2]       (1-based inclusive corners)
- * The +1 is done on decimal text, so parseVocXml(exportVocXml(r)) gives r back exactly, fractional corners too.
+ * DetectionRecord -> Pascal VOC annotation XML, the inverse of parse_voc.ts, in the VOC convention: integer
+ * 1-based inclusive pixel corners (many VOC readers reject fractions):
+ *   [xmin, ymin, xmax, ymax] = [round(x1) + 1, round(y1) + 1, round(x2), round(y2)]
+ * A box thinner than a pixel after rounding is widened to one pixel, inside the image. So parseVocXml(export(r))
+ * gives r back exactly when its corners are integers, and export ∘ parse ∘ export = export for any corners (each
+ * corner moved by at most half a pixel, or one for a sub-pixel box).
  * Limits of the round trip: names are trimmed on read (so edge whitespace is lost), 'truncated' is written only
  * when the record has it, and an unlabelled record would come back as an annotated, empty image (so
  * exportVocFiles leaves unlabelled records out).
  */
-import { formatWithOffset } from './decimal';
+import type { Box } from '../geometry/box';
 import { stem } from './paths';
 import type { Dataset, DetectionRecord } from './record';
 import { DatasetError } from './report';
@@ -18,8 +21,30 @@ export interface VocExportOptions {
   readonly database?: string;
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// '\r' as a reference: an XML reader turns a raw CR into '\n'
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 const num = (v: number) => String(v);
+
+/** Continuous [x1, y1, x2, y2] -> whole pixels [x1, y1, x2, y2] (not yet 1-based), at least one pixel wide and tall. */
+export function vocPixelBox(box: Box, width: number, height: number): Box {
+  const [x1, x2] = pixelSpan(box[0], box[2], width);
+  const [y1, y2] = pixelSpan(box[1], box[3], height);
+  return [x1, y1, x2, y2];
+}
+
+function pixelSpan(lo: number, hi: number, extent: number): [number, number] {
+  let a = Math.round(lo) + 0;
+  let b = Math.round(hi) + 0;
+  if (extent > 0) {
+    a = Math.min(Math.max(a, 0), extent);
+    b = Math.min(Math.max(b, 0), extent);
+  }
+  if (b > a) return [a, b];
+  // thinner than a pixel: the pixel holding its centre, inside the image
+  let p = Math.floor((lo + hi) / 2) + 0;
+  if (extent > 0) p = Math.min(Math.max(p, 0), extent - 1);
+  return [p, p + 1];
+}
 
 export function exportVocXml(record: DetectionRecord, options: VocExportOptions = {}): string {
   const lines = [
@@ -32,7 +57,7 @@ export function exportVocXml(record: DetectionRecord, options: VocExportOptions 
     '\t<segmented>0</segmented>',
   ];
   for (const o of record.objects) {
-    const [x1, y1, x2, y2] = o.box;
+    const [x1, y1, x2, y2] = vocPixelBox(o.box, record.width, record.height);
     lines.push(
       '\t<object>',
       `\t\t<name>${escapeXml(o.className)}</name>`,
@@ -40,8 +65,8 @@ export function exportVocXml(record: DetectionRecord, options: VocExportOptions 
       ...(o.truncated === undefined ? [] : [`\t\t<truncated>${o.truncated ? 1 : 0}</truncated>`]),
       `\t\t<difficult>${o.difficult ? 1 : 0}</difficult>`,
       '\t\t<bndbox>',
-      `\t\t\t<xmin>${formatWithOffset(x1, 1)}</xmin>`,
-      `\t\t\t<ymin>${formatWithOffset(y1, 1)}</ymin>`,
+      `\t\t\t<xmin>${num(x1 + 1)}</xmin>`,
+      `\t\t\t<ymin>${num(y1 + 1)}</ymin>`,
       `\t\t\t<xmax>${num(x2)}</xmax>`,
       `\t\t\t<ymax>${num(y2)}</ymax>`,
       '\t\t</bndbox>',

@@ -7,12 +7,13 @@ const kinds = (issues: DatasetIssue[]) => issues.map((i) => `${i.severity}:${i.k
 const HEADER = 'filename,width,height,class,xmin,ymin,xmax,ymax';
 
 describe('readCsvRows', () => {
-  it('reads quoted fields, "" escapes, newlines in quotes, CRLF, CR and a BOM, with row start lines', () => {
-    const rows = readCsvRows('\ufeffa,"b,c","say ""hi"""\r\n"multi\r\nline",x\r"last"', 'f.csv');
+  it('reads quoted fields, "" escapes, newlines in quotes, CRLF, CR and LF mixed and a BOM, with row start lines', () => {
+    const rows = readCsvRows('\ufeffa,"b,c","say ""hi"""\r\n"multi\r\nline",x\r"last"\n\nz', 'f.csv');
     expect(rows).toEqual([
       { fields: ['a', 'b,c', 'say "hi"'], line: 1 },
-      { fields: ['multi\r\nline', 'x'], line: 2 },
+      { fields: ['multi\nline', 'x'], line: 2 }, // line ends are made '\n', inside quotes too
       { fields: ['last'], line: 4 },
+      { fields: ['z'], line: 6 },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from './report';
-import { childElement, childText, decodeEntities, readXml } from './xml_reader';
+import { childElement, childText, decodeEntities, MAX_DEPTH, readXml } from './xml_reader';
 
 const fails = (text: string) => {
   try {
@@ -38,19 +38,20 @@ describe('readXml', () => {
     expect(decodeEntities('&#0; &#xD800; &#x110000;')).toBe('&#0; &#xD800; &#x110000;');
   });
 
+  // the messages are fast-xml-parser's XMLValidator's, with the file and line in front
   it.each([
-    ['filename,xmin\na.jpg,1', /text before the root/],
+    ['filename,xmin\na.jpg,1', /char 'f' is not expected/],
     ['', /no root element/],
-    ['<a><b></a>', /does not match <b>/],
-    ['<a>', /<a> is never closed/],
-    ['<a></a><b></b>', /more than one root/],
-    ['<a></a>trailing', /text after the root/],
-    ['</a>', /without a start tag/],
-    ['<a x=1></a>', /malformed attribute/],
-    ['<a><!-- open', /unterminated comment/],
-    ['<a><![CDATA[ open', /unterminated CDATA/],
-    ['<a', /unterminated start tag/],
-    ['< a></a>', /expected an element name/],
+    ['<a><b></a>', /Expected closing tag 'b' \(opened in line 1, col 4\) instead of closing tag 'a'/],
+    ['<a>', /Unclosed tag 'a'/],
+    ['<a></a><b></b>', /Multiple possible root nodes/],
+    ['<a></a>trailing', /Extra text at the end/],
+    ['</a>', /Closing tag 'a' has not been opened/],
+    ['<a x=1></a>', /Attribute 'x' is without value/],
+    ['<a><!-- open', /Unclosed tag 'a'/],
+    ['<a><![CDATA[ open', /Unclosed tag 'a'/],
+    ['<a', /Unclosed tag 'a'/],
+    ['< a></a>', /Invalid space after '<'/],
   ])('rejects %j', (text, message) => {
     expect(fails(text).message).toMatch(message);
   });
@@ -61,9 +62,18 @@ describe('readXml', () => {
     expect(e.message).toMatch(/^f\.xml:3: /);
   });
 
-  it('handles deep nesting without recursion', () => {
-    const depth = 100_000;
-    const root = readXml('<a>'.repeat(depth) + '</a>'.repeat(depth), 'f.xml');
-    expect(root.name).toBe('a');
+  it(`reads nesting up to ${MAX_DEPTH} levels; deeper is a DatasetError, not a stack overflow`, () => {
+    const ok = readXml('<a>'.repeat(MAX_DEPTH) + '</a>'.repeat(MAX_DEPTH), 'f.xml');
+    let depth = 1;
+    for (let el = ok; el.children.length > 0; el = el.children[0]) depth++;
+    expect(depth).toBe(MAX_DEPTH);
+    const deep = 100_000;
+    expect(() => readXml('<a>'.repeat(deep) + '</a>'.repeat(deep), 'f.xml')).toThrow(/nested deeper than 100 levels/);
+  });
+
+  it('keeps a stray & and unknown entities, and gives CRLF files the right lines', () => {
+    const root = readXml('<a>\r\n<b>x & y &foo;</b>\r\n<c/>\r\n</a>', 'f.xml');
+    expect(childText(root, 'b')).toBe('x & y &foo;');
+    expect(root.children.map((c) => c.line)).toEqual([2, 3]);
   });
 });

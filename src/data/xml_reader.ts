@@ -1,12 +1,15 @@
 /**
- * A small, strict-enough XML reader for annotation files (VOC). DOMParser does not exist in Node or in workers, and
- * VOC needs only elements, attributes and text, so this reads exactly that: the prolog, comments, processing
- * instructions and the DOCTYPE are skipped; CDATA and the predefined and numeric entities are decoded. Unknown
- * entities and stray '&' are kept as written (annotation tools emit them; rejecting the file would lose its boxes).
- * Malformed structure (mismatched or unclosed tags, text outside the root) throws a DatasetError with the line.
+ * XML for annotation files (VOC), read with fast-xml-parser: its XMLValidator finds malformed structure and says
+ * where (line), its XMLParser builds the tree (in document order, with each element's start offset, from which the
+ * element's own line is computed for the parsers' messages). DOMParser does not exist in Node or in workers.
  *
- * One linear pass with an explicit stack: no recursion, so deep or hostile input cannot overflow or hang it.
+ * Entities: the predefined and numeric ones are decoded here (the parser leaves text raw); unknown entities and a
+ * stray '&' are kept as written (annotation tools emit them; rejecting the file would lose its boxes), so the
+ * validator is shown a copy with those '&' escaped. Nesting deeper than MAX_DEPTH is rejected (a VOC file is four
+ * levels deep; the limit keeps hostile input from exhausting the stack).
  */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { lineLocator } from './line_locator';
 import { DatasetError } from './report';
 
 export interface XmlElement {
@@ -19,6 +22,8 @@ export interface XmlElement {
   readonly line: number;
 }
 
+export const MAX_DEPTH = 100;
+
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 export function decodeEntities(s: string): string {
@@ -30,124 +35,89 @@ export function decodeEntities(s: string): string {
   });
 }
 
+const TEXT = '#text';
+const CDATA = '#cdata';
+const ATTRS = ':@';
+const PARSER = new XMLParser({
+  preserveOrder: true, // document order, and repeated elements stay separate
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false, // decodeEntities does it, leniently
+  cdataPropName: CDATA,
+  captureMetaData: true,
+  maxNestedTags: MAX_DEPTH,
+});
+// typed Symbol (the wrapper) in fast-xml-parser's .d.ts; it is a symbol
+const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+
+/** fast-xml-parser's preserveOrder node: { [name]: children, ':@'?: attributes }. */
+type OrderedNode = Record<string, unknown> & { [ATTRS]?: Record<string, string> };
+
 /** Parses `text` and returns the root element. */
 export function readXml(text: string, file: string): XmlElement {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lineAt = lineLocator(src);
-  const fail = (msg: string, at: number): never => {
-    throw new DatasetError(`not valid XML: ${msg}`, file, lineAt(at));
+  const valid = XMLValidator.validate(escapeStrayAmpersands(src));
+  if (valid !== true) {
+    const { msg, line } = valid.err;
+    if (/start tag expected/i.test(msg) && src.trim() === '') throw new DatasetError('not XML: no root element found', file);
+    throw new DatasetError(`not valid XML: ${msg}`, file, line);
+  }
+  let nodes: OrderedNode[];
+  try {
+    nodes = PARSER.parse(src) as OrderedNode[];
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new DatasetError(`not valid XML: ${/nested/i.test(why) ? `elements nested deeper than ${MAX_DEPTH} levels` : why}`, file);
+  }
+  const roots = nodes.filter(isElement);
+  if (roots.length === 0) throw new DatasetError('not XML: no root element found', file);
+  return toElement(roots[0], lineAt);
+}
+
+function elementName(node: OrderedNode): string {
+  return Object.keys(node).find((k) => k !== ATTRS) ?? '';
+}
+
+function isElement(node: OrderedNode): boolean {
+  const name = elementName(node);
+  return name !== TEXT && name !== CDATA && !name.startsWith('?') && !name.startsWith('!');
+}
+
+/** The parser's tree -> XmlElement, iteratively (the depth is bounded, but no recursion is needed either). */
+function toElement(rootNode: OrderedNode, lineAt: (offset: number) => number): XmlElement {
+  const make = (node: OrderedNode): XmlElement => {
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(node[ATTRS] ?? {})) attrs[k] = decodeEntities(String(v));
+    const start = (node as Record<symbol, { startIndex?: number } | undefined>)[META]?.startIndex ?? 0;
+    return { name: elementName(node), attrs, children: [], text: '', line: lineAt(start) };
   };
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
-  let pos = 0;
-  while (pos < src.length) {
-    const lt = src.indexOf('<', pos);
-    const textEnd = lt < 0 ? src.length : lt;
-    if (textEnd > pos) {
-      const chunk = src.slice(pos, textEnd);
-      if (stack.length > 0) stack[stack.length - 1].text += decodeEntities(chunk);
-      else if (chunk.trim() !== '') fail(root ? 'text after the root element' : 'text before the root element', pos);
-      pos = textEnd;
-      continue;
-    }
-    // 1. markup that is not an element
-    if (src.startsWith('<!--', pos)) {
-      pos = skipPast(src, '-->', pos + 4, () => fail('unterminated comment', pos));
-    } else if (src.startsWith('<![CDATA[', pos)) {
-      const end = src.indexOf(']]>', pos + 9);
-      if (end < 0) fail('unterminated CDATA section', pos);
-      if (stack.length === 0) fail('CDATA outside the root element', pos);
-      stack[stack.length - 1].text += src.slice(pos + 9, end);
-      pos = end + 3;
-    } else if (src.startsWith('<?', pos)) {
-      pos = skipPast(src, '?>', pos + 2, () => fail('unterminated processing instruction', pos));
-    } else if (src.startsWith('<!', pos)) {
-      pos = skipDeclaration(src, pos, () => fail('unterminated declaration', pos));
-    } else if (src.startsWith('</', pos)) {
-      // 2. end tag
-      const end = src.indexOf('>', pos);
-      if (end < 0) fail('unterminated end tag', pos);
-      const name = src.slice(pos + 2, end).trim();
-      const open = stack.pop();
-      if (open === undefined) fail(`end tag </${name}> without a start tag`, pos);
-      else if (open.name !== name) fail(`end tag </${name}> does not match <${open.name}> (line ${open.line})`, pos);
-      pos = end + 1;
-    } else {
-      // 3. start tag
-      if (stack.length === 0 && root !== undefined) fail('more than one root element', pos);
-      const tag = readStartTag(src, pos, lineAt(pos), fail);
-      if (stack.length > 0) stack[stack.length - 1].children.push(tag.element);
-      else root = tag.element;
-      if (!tag.selfClosing) stack.push(tag.element);
-      pos = tag.end;
+  const root = make(rootNode);
+  const work: [OrderedNode, XmlElement][] = [[rootNode, root]];
+  while (work.length > 0) {
+    const [node, element] = work.pop()!;
+    for (const child of (node[element.name] as OrderedNode[] | undefined) ?? []) {
+      const name = elementName(child);
+      if (name === TEXT) element.text += decodeEntities(String(child[TEXT]));
+      else if (name === CDATA) element.text += ((child[CDATA] as OrderedNode[]) ?? []).map((t) => String(t[TEXT] ?? '')).join('');
+      else if (isElement(child)) {
+        const made = make(child);
+        element.children.push(made);
+        work.push([child, made]);
+      }
     }
   }
-  if (stack.length > 0) {
-    const open = stack[stack.length - 1];
-    throw new DatasetError(`not valid XML: <${open.name}> is never closed`, file, open.line);
-  }
-  if (root === undefined) throw new DatasetError('not XML: no root element found', file);
   return root;
 }
 
-const TAG_NAME = /[^\s/>=<"']+/y;
-const ATTRIBUTE = /([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
-
-function readStartTag(
-  src: string,
-  start: number,
-  line: number,
-  fail: (msg: string, at: number) => never,
-): { element: XmlElement; end: number; selfClosing: boolean } {
-  TAG_NAME.lastIndex = start + 1;
-  const nameMatch = TAG_NAME.exec(src);
-  if (nameMatch === null) return fail('expected an element name after "<"', start);
-  const attrs: Record<string, string> = {};
-  const element: XmlElement = { name: nameMatch[0], attrs, children: [], text: '', line };
-  let p = start + 1 + nameMatch[0].length;
-  for (;;) {
-    while (p < src.length && /\s/.test(src[p])) p++;
-    if (p >= src.length) return fail(`unterminated start tag <${element.name}`, start);
-    if (src[p] === '>') return { element, end: p + 1, selfClosing: false };
-    if (src.startsWith('/>', p)) return { element, end: p + 2, selfClosing: true };
-    ATTRIBUTE.lastIndex = p;
-    const attr = ATTRIBUTE.exec(src);
-    if (attr === null) return fail(`malformed attribute in <${element.name}>`, p);
-    attrs[attr[1]] = decodeEntities(attr[2] ?? attr[3] ?? '');
-    p += attr[0].length;
-  }
-}
-
-function skipPast(src: string, terminator: string, from: number, onMissing: () => never): number {
-  const end = src.indexOf(terminator, from);
-  return end < 0 ? onMissing() : end + terminator.length;
-}
-
-/** <!DOCTYPE ...> possibly with an internal subset [...] that itself contains '>'. */
-function skipDeclaration(src: string, start: number, onMissing: () => never): number {
-  const close = src.indexOf('>', start);
-  const bracket = src.indexOf('[', start);
-  if (bracket >= 0 && (close < 0 || bracket < close)) {
-    const endSubset = src.indexOf(']', bracket);
-    if (endSubset < 0) return onMissing();
-    return skipPast(src, '>', endSubset, onMissing);
-  }
-  return close < 0 ? onMissing() : close + 1;
-}
-
-function lineLocator(src: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+/** '&' that starts no entity reference, outside CDATA and comments, as '&amp;' (offsets shift; lines do not). */
+function escapeStrayAmpersands(src: string): string {
+  if (!src.includes('&')) return src;
+  return src.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?!#x[0-9a-fA-F]+;|#[0-9]+;|[A-Za-z][\w.-]*;)/g,
+    (m) => (m === '&' ? '&amp;' : m));
 }
 
 // ---- lookups used by the VOC parser (element names compared case-insensitively: some tools capitalise) ----

@@ -11,9 +11,9 @@ export const nameArb = fc
 
 /**
  * 'any': integers and arbitrary doubles. 'dyadic': integers and multiples of 1/64, the values for which COCO's
- * x + w reproduces x2 bit-exactly (see export_coco.ts).
+ * x + w reproduces x2 bit-exactly (see export_coco.ts). 'integer': whole pixels, what VOC export writes.
  */
-export type CoordinateKind = 'any' | 'dyadic';
+export type CoordinateKind = 'any' | 'dyadic' | 'integer';
 
 export interface RecordOptions {
   readonly truncated: boolean;
@@ -22,9 +22,10 @@ export interface RecordOptions {
 
 /** A coordinate pair lo < hi inside [0, extent]. */
 function spanArb(extent: number, kind: CoordinateKind): fc.Arbitrary<[number, number]> {
+  const whole = fc.integer({ min: 0, max: extent });
   const fine = kind === 'any' ? fc.double({ min: 0, max: extent, noNaN: true })
-    : fc.integer({ min: 0, max: extent * 64 }).map((k) => k / 64);
-  const coord = fc.oneof(fc.integer({ min: 0, max: extent }), fine);
+    : kind === 'dyadic' ? fc.integer({ min: 0, max: extent * 64 }).map((k) => k / 64) : whole;
+  const coord = fc.oneof(whole, fine);
   return fc.tuple(coord, coord).filter(([a, b]) => a !== b).map(([a, b]) => [Math.min(a, b) + 0, Math.max(a, b) + 0]);
 }
 
