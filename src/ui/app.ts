@@ -6,6 +6,8 @@
 import { AnnotateController } from './annotate/annotate_controller';
 import { annotatePanel } from './annotate/annotate_panel';
 import { createAnnotateStore } from './annotate/annotate_state';
+import { SuggestionsController } from './annotate/suggestions_controller';
+import { suggestionsSection } from './annotate/suggestions_panel';
 import { AnnotationStore } from './annotate/persist';
 import { CanvasStage } from './canvas/stage';
 import { DetectController } from './detect/detect_controller';
@@ -83,7 +85,8 @@ export function startApp(): App {
     onSample: (sample) => void openSample(sample),
     onAnnotate: () => void annotateDetectImage(),
   }));
-  byTestId('panel.annotate').append(annotatePanel(annotate));
+  const suggestions = new SuggestionsController(annotate, detector, status); // "Suggest boxes": the model in use labels, the user checks
+  byTestId('panel.annotate').append(annotatePanel(annotate, suggestionsSection(suggestions)));
   byTestId('panel.models').append(modelsPanel(models));
   const train = new TrainController(createTrainStore(), annotate, models, stage, status);
   byTestId('panel.train').append(trainPanel(train, annotate));

@@ -2,8 +2,10 @@
  * The Annotate tab's behaviour: the image set (add, import, remove, switch), the editor fed by pointer and keys,
  * the edited boxes written back into the set, and autosave to IndexedDB. Widgets live in annotate_panel.ts.
  */
-import { DatasetError } from '../../data/report';
+import { pluralize } from '../../data/plural';
+import { outcomeCounts, type FileReportRow } from '../../data/report_files';
 import type { Box } from '../../geometry/box';
+import type { DrawnObject } from '../../render/scene';
 import type { CanvasStage, StagePointer } from '../canvas/stage';
 import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { StatusLine } from '../status';
@@ -12,7 +14,7 @@ import { EMPTY_SET, mergeClasses, uniqueName, type AnnotatedImage, type Annotati
 import { annotationScene } from './annotation_scene';
 import { annotateKeyCommand } from './annotate_keys';
 import type { AnnotateState } from './annotate_state';
-import { downloadBlob, exportCoco, exportVocZip, hasAnnotationFiles, importAnnotations } from './dataset_io';
+import { downloadBlob, exportCoco, exportVocZip, hasAnnotationFiles, ImportError, importAnnotations } from './dataset_io';
 import { reduce, type AnnotationBox, type EditorAction } from './editor';
 import { hitHandle, HANDLE_CURSORS } from './handles';
 import type { AnnotationStore } from './persist';
@@ -27,6 +29,14 @@ export interface NewBox {
   readonly box: Box;
 }
 
+/** Something drawn over the annotations that takes clicks and keys first (the model's suggestions, suggestions_controller.ts). */
+export interface AnnotateOverlay {
+  scene(): DrawnObject[];
+  /** A primary press at an image point; true when the overlay took it. */
+  pointerDown(point: { x: number; y: number }, tolerance: number): boolean;
+  key(event: KeyboardEvent): boolean;
+}
+
 export class AnnotateController {
   readonly blobs = new Map<string, Blob>();
   /** The current image's bitmap (possibly shrunk) and the original's size, which the boxes are measured in. */
@@ -34,6 +44,7 @@ export class AnnotateController {
   private active = false;
   private saveTimer = 0;
   private nextImage = 1;
+  private overlay: AnnotateOverlay | null = null;
 
   constructor(
     readonly store: Store<AnnotateState>,
@@ -52,6 +63,15 @@ export class AnnotateController {
     if (!active) return;
     this.stage.onPointer((pointer) => this.onPointer(pointer));
     this.render(true);
+  }
+
+  attachOverlay(overlay: AnnotateOverlay): void {
+    this.overlay = overlay;
+  }
+
+  /** Draws again (the overlay changed). */
+  refresh(): void {
+    this.render(false);
   }
 
   /** Restores the last session from IndexedDB; false when there was none. */
@@ -75,22 +95,32 @@ export class AnnotateController {
     if (files.length === 0) return;
     if (hasAnnotationFiles(files)) return this.importDataset(files);
     let added: string | null = null;
+    const rows: FileReportRow[] = [];
     for (const file of files) {
-      const id = await this.addImage(file, file.name, []);
+      const id = await this.addImage(file, file.name, [], 'train', rows);
       added ??= id;
     }
+    const bad = rows.filter((r) => r.outcome === 'rejected').length;
+    this.store.set({ importReport: { title: `Added ${pluralize(files.length, 'image file')}`, rows } });
+    if (bad === 0) this.status.info(`Added ${pluralize(rows.length, 'image')}.`);
+    else this.status.error(`Added ${pluralize(rows.length - bad, 'image')}; ${pluralize(bad, 'file')} could not be read: see the import report in the panel.`);
     if (added) await this.select(added);
   }
 
-  /** Adds one image with optional starting boxes (e.g. the detector's); returns its id, or null if it did not decode. */
-  async addImage(blob: Blob, name: string, boxes: readonly NewBox[], split: Split = 'train'): Promise<string | null> {
+  /**
+   * Adds one image with optional starting boxes (e.g. the detector's); returns its id, or null if it did not decode.
+   * With `report`, the outcome is a report row there (the caller tells the user) instead of a status message.
+   */
+  async addImage(blob: Blob, name: string, boxes: readonly NewBox[], split: Split = 'train', report?: FileReportRow[]): Promise<string | null> {
     let size: { width: number; height: number };
     try {
       const decoded = await decodeImage(blob, name);
       size = { width: decoded.width, height: decoded.height };
       decoded.bitmap.close();
     } catch (error) {
-      this.status.error(`${imageErrorMessage(error, name)} It was not added.`);
+      const message = `${imageErrorMessage(error, name)} It was not added.`;
+      if (!report) this.status.error(message);
+      report?.push({ file: name, outcome: 'rejected', summary: 'not imported', issues: [{ severity: 'rejected', kind: 'bad-image', message, file: name, objects: boxes.length }] });
       return null;
     }
     const set = this.store.get().set;
@@ -102,12 +132,13 @@ export class AnnotateController {
     };
     this.blobs.set(id, blob);
     this.updateSet({ classes, images: [...set.images, image] });
-    this.status.info(`Added “${image.name}”${boxes.length ? ` with ${boxes.length} boxes to check` : ''}.`);
+    if (report) report.push({ file: name, outcome: 'read', summary: `image, ${size.width}×${size.height}`, issues: [] });
+    else this.status.info(`Added “${image.name}”${boxes.length ? ` with ${pluralize(boxes.length, 'box', 'boxes')} to check` : ''}.`);
     return id;
   }
 
   async importDataset(files: readonly File[]): Promise<void> {
-    this.status.busy(`Reading ${files.length} files…`);
+    this.status.busy(`Reading ${pluralize(files.length, 'file')}…`);
     try {
       const imported = await importAnnotations(files);
       const current = this.store.get().set;
@@ -124,13 +155,18 @@ export class AnnotateController {
       });
       this.updateSet({ classes, images: [...set.images, ...images] });
       const summary = imported.report.split('\n')[0];
-      const text = `Imported ${imported.layout.toUpperCase()}: ${summary}${imported.issueCount ? ` (${imported.issueCount} issues; see the report)` : ''}.`;
-      if (imported.badImages.length === 0) this.status.info(text);
-      else this.status.error(`${text} ${imported.badImages.length} image file(s) could not be read: ${imported.badImages.slice(0, 3).join(' ')}`);
+      this.store.set({ importReport: { title: `Import of ${pluralize(files.length, 'file')} (${imported.layout.toUpperCase()})`, rows: imported.rows } });
+      const c = outcomeCounts(imported.rows);
+      const problems = c.rejected + c.warning;
+      const text = `Imported ${imported.layout.toUpperCase()}: ${summary}.`;
+      // rejected files or images are errors the user must see; the report in the panel names each one
+      if (c.rejected > 0) this.status.error(`${text} ${pluralize(c.rejected, 'file')} rejected${c.warning ? `, ${pluralize(c.warning, 'warning')}` : ''}: see the import report in the panel.`);
+      else this.status.info(`${text}${problems + c.repaired ? ` ${pluralize(problems + c.repaired, 'file')} repaired or with warnings: see the import report in the panel.` : ''}`);
       if (images[0]) await this.select(images[0].id);
     } catch (error) {
-      const message = error instanceof DatasetError || error instanceof Error ? error.message : String(error);
-      this.status.error(`These files could not be read as a dataset: ${message}`);
+      if (error instanceof ImportError) this.store.set({ importReport: { title: `Import of ${pluralize(files.length, 'file')} (not read)`, rows: error.rows } });
+      const message = error instanceof Error ? error.message : String(error);
+      this.status.error(`These files could not be read as a dataset: ${message}${error instanceof ImportError ? ' (every file is in the import report in the panel)' : ''}`);
     }
   }
 
@@ -188,6 +224,7 @@ export class AnnotateController {
   }
 
   handleKey(event: KeyboardEvent): boolean {
+    if (this.overlay?.key(event)) return true;
     const editor = this.store.get().editor;
     if (event.key === 'Tab' && !this.tabCyclesBoxes(event.shiftKey ? -1 : 1)) return false;
     const command = annotateKeyCommand(event, editor);
@@ -213,14 +250,14 @@ export class AnnotateController {
     const set = this.store.get().set;
     if (set.images.length === 0) return this.status.error('There are no images to export yet.');
     downloadBlob(await exportVocZip(set, this.blobs), 'annotations-voc.zip');
-    this.status.info(`Exported ${set.images.length} images as a VOC devkit (zip).`);
+    this.status.info(`Exported ${pluralize(set.images.length, 'image')} as a VOC devkit (zip).`);
   }
 
   exportCocoJson(): void {
     const set = this.store.get().set;
     if (set.images.length === 0) return this.status.error('There are no images to export yet.');
     downloadBlob(exportCoco(set), 'annotations-coco.json');
-    this.status.info(`Exported ${set.images.length} images as COCO JSON.`);
+    this.status.info(`Exported ${pluralize(set.images.length, 'image')} as COCO JSON.`);
   }
 
   private updateSet(set: AnnotationSet): void {
@@ -252,14 +289,14 @@ export class AnnotateController {
     const state = this.store.get();
     const shown = this.bitmap && this.bitmap.id === state.currentId ? this.bitmap : null;
     if (imageChanged) this.stage.setImage(shown?.bitmap ?? null, shown ?? undefined);
-    this.stage.setScene(state.currentId ? annotationScene(state.editor, state.showLabels) : []);
+    this.stage.setScene(state.currentId ? [...annotationScene(state.editor, state.showLabels), ...(this.overlay?.scene() ?? [])] : []);
     this.stage.setDescription(this.describe());
   }
 
   private describe(): string {
     const image = this.current();
     if (!image) return 'No image to annotate';
-    return `Annotating ${image.name}: ${image.boxes.length} boxes`;
+    return `Annotating ${image.name}: ${pluralize(image.boxes.length, 'box', 'boxes')}`;
   }
 
   private onPointer(pointer: StagePointer): void {
@@ -268,6 +305,7 @@ export class AnnotateController {
     const p = pointer.image;
     if (pointer.type === 'down') {
       if (pointer.event.button !== 0) return;
+      if (this.overlay?.pointerDown(p, tolerance)) return;
       this.dispatch({ type: 'pointerDown', point: p, tolerance });
     } else if (pointer.type === 'up') this.dispatch({ type: 'pointerUp', point: p, tolerance });
     else if (pointer.type === 'move') this.dispatch({ type: 'pointerMove', point: p });

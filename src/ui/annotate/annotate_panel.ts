@@ -6,8 +6,9 @@ import type { AnnotateController } from './annotate_controller';
 import type { AnnotateState } from './annotate_state';
 import { imageListSection } from './image_list';
 
-export function annotatePanel(controller: AnnotateController): HTMLElement {
-  return h('div', { class: 'panel-stack' }, imageListSection(controller), toolsSection(controller), classesSection(controller), boxesSection(controller));
+/** `extra`: sections placed after Tools (the model's suggestions, suggestions_panel.ts). */
+export function annotatePanel(controller: AnnotateController, ...extra: HTMLElement[]): HTMLElement {
+  return h('div', { class: 'panel-stack' }, imageListSection(controller), toolsSection(controller), ...extra, classesSection(controller), boxesSection(controller));
 }
 
 const SAVE_TEXT: Record<AnnotateState['save'], string> = {
