@@ -5,10 +5,12 @@ import { h, setChildren } from '../dom';
 import type { AnnotateController } from './annotate_controller';
 import type { AnnotateState } from './annotate_state';
 import { imageListSection } from './image_list';
+import { importReportSection } from './import_report';
 
 /** `extra`: sections placed after Tools (the model's suggestions, suggestions_panel.ts). */
 export function annotatePanel(controller: AnnotateController, ...extra: HTMLElement[]): HTMLElement {
-  return h('div', { class: 'panel-stack' }, imageListSection(controller), toolsSection(controller), ...extra, classesSection(controller), boxesSection(controller));
+  return h('div', { class: 'panel-stack' }, imageListSection(controller), importReportSection(controller), toolsSection(controller), ...extra,
+    classesSection(controller), boxesSection(controller));
 }
 
 const SAVE_TEXT: Record<AnnotateState['save'], string> = {

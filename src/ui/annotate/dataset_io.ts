@@ -11,7 +11,8 @@ import { applyImageChecks, type ImageFileCheck } from '../../data/image_frame';
 import { readImageHeader } from '../../data/image_header';
 import { isImagePath, extension, stem } from '../../data/paths';
 import type { DetectionRecord } from '../../data/record';
-import { buildReport, formatReport, type DatasetIssue, type DatasetReport } from '../../data/report';
+import { buildReport, DatasetError, formatReport, type DatasetIssue, type DatasetReport } from '../../data/report';
+import { fileReportRows, withSourceLines, type FileReportRow } from '../../data/report_files';
 import { toDataset, type AnnotatedImage, type AnnotationSet } from './annotation_set';
 import { zip, type ZipEntry } from './zip';
 
@@ -34,6 +35,8 @@ export interface ImportResult {
   readonly issueCount: number;
   /** One message per image file that could not be decoded (rejected with its boxes). */
   readonly badImages: readonly string[];
+  /** One row per file given (and per folder an issue is about): the import report the panel shows. */
+  readonly rows: readonly FileReportRow[];
   readonly layout: string;
 }
 
@@ -62,7 +65,16 @@ export function hasAnnotationFiles(files: readonly File[]): boolean {
 /** Reads a dataset from files; throws DatasetError (with a readable message) when nothing usable is found. */
 export async function importAnnotations(files: readonly File[]): Promise<ImportResult> {
   const entries = (await Promise.all(files.map(toDatasetFile))).filter((f): f is DatasetFile => f !== null);
-  const assembled = assembleDataset(entries);
+  const textOf = (path: string) => entries.find((e) => e.path === path)?.text;
+  let assembled: ReturnType<typeof assembleDataset>;
+  try {
+    assembled = assembleDataset(entries);
+  } catch (error) {
+    // nothing usable: still a row for every file, each bad one with its own fault
+    if (error instanceof DatasetError) throw new ImportError(error, fileReportRows({ files: entries, records: [],
+      imagePaths: new Map(), annotationFiles: new Map(), issues: withSourceLines(errorIssues(error), textOf) }));
+    throw error;
+  }
   const byPath = new Map(files.map((f) => [pathOf(f), f]));
   const heldOutNames = new Set([...assembled.splits].filter(([name]) => /^(test|val)$/i.test(name)).flatMap(([, list]) => list));
   const trainNames = new Set([...assembled.splits].filter(([name]) => /^(train|trainval)$/i.test(name)).flatMap(([, list]) => list));
@@ -79,7 +91,22 @@ export async function importAnnotations(files: readonly File[]): Promise<ImportR
   const report = buildReport(checked.records, checked.issues);
   const issueCount = report.repaired.length + report.rejected.length + report.warnings.length;
   const badImages = report.rejected.filter((i) => i.kind === 'bad-image').map((i) => i.message);
-  return { classNames: assembled.dataset.classNames, records, report: formatReport(report, 3), issueCount, badImages, layout: assembled.layout };
+  const rows = fileReportRows({ files: entries, records: checked.records, imagePaths: assembled.imagePaths,
+    annotationFiles: assembled.annotationFiles, issues: withSourceLines(checked.issues, textOf) });
+  return { classNames: assembled.dataset.classNames, records, report: formatReport(report, 3), issueCount, badImages, rows, layout: assembled.layout };
+}
+
+/** A dataset that could not be read at all, with the report's rows: the panel shows them as for any import. */
+export class ImportError extends Error {
+  constructor(readonly datasetError: DatasetError, readonly rows: readonly FileReportRow[]) {
+    super(datasetError.message);
+  }
+}
+
+/** The issues behind a DatasetError; one that names no file's issue becomes one itself. */
+function errorIssues(error: DatasetError): DatasetIssue[] {
+  if (error.issues.length > 0) return [...error.issues];
+  return [{ severity: 'rejected', kind: 'bad-file', message: error.reason, file: error.file ?? '.', line: error.line, objects: 0 }];
 }
 
 function allIssues(report: DatasetReport): DatasetIssue[] {

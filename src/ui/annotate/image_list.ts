@@ -1,4 +1,5 @@
 /** "Images" section of the Annotate tab: add images, import a dataset, export, and pick the image to edit. */
+import { pluralize } from '../../data/plural';
 import { section } from '../controls';
 import { h, setChildren } from '../dom';
 import type { AnnotateController } from './annotate_controller';
@@ -29,7 +30,7 @@ export function imageListSection(controller: AnnotateController): HTMLElement {
     const boxes = set.images.reduce((n, i) => n + i.boxes.length, 0);
     summary.textContent = set.images.length === 0
       ? 'Add images, or import a dataset (VOC, COCO, YOLO or CSV), to start annotating.'
-      : `${set.images.length} images, ${boxes} boxes.`;
+      : `${pluralize(set.images.length, 'image')}, ${pluralize(boxes, 'box', 'boxes')}.`;
     setChildren(list, set.images.map((image) => h('li', { class: image.id === currentId ? 'current' : '' },
       h('button', { type: 'button', class: 'image-row', testid: `annotate.image.${image.name}`, 'aria-current': image.id === currentId ? 'true' : null,
         onclick: () => void controller.select(image.id) },
