@@ -103,7 +103,10 @@ export class AnnotateController {
     const bad = rows.filter((r) => r.outcome === 'rejected').length;
     this.store.set({ importReport: { title: `Added ${pluralize(files.length, 'image file')}`, rows } });
     if (bad === 0) this.status.info(`Added ${pluralize(rows.length, 'image')}.`);
-    else this.status.error(`Added ${pluralize(rows.length - bad, 'image')}; ${pluralize(bad, 'file')} could not be read: see the import report in the panel.`);
+    else {
+      const first = rows.find((r) => r.outcome === 'rejected')!.issues[0].message;
+      this.status.error(`Added ${pluralize(rows.length - bad, 'image')}; ${pluralize(bad, 'file')} could not be read (${first}): see the import report in the panel.`);
+    }
     if (added) await this.select(added);
   }
 
