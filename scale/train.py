@@ -1,0 +1,264 @@
+"""Train the page's detector on an exported bundle with PyTorch DistributedDataParallel.
+
+  torchrun --nproc_per_node=N scale/train.py --bundle DIR --out MODEL_DIR [--iterations N] [--resume] ...
+  python3 scale/train.py --bundle DIR --out MODEL_DIR          (one process, no torchrun)
+
+Each process owns every world_size-th roidb entry (image or mirrored copy), caches the frozen backbone prefix of
+those entries once, and per step samples `imagesPerBatch` of them with the page's sampler (process r seeds
+seed + r; a single process reproduces the page's sequence exactly). Gradients are averaged by DDP (gloo on CPU,
+NCCL on GPUs), then every process applies the same Caffe SGD update. Rank 0 writes checkpoints, evaluates the test
+split (else validation) with per-class VOC AP, and writes model.json + weights.bin for the page's Models tab.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from frcnn_scale import training as T  # noqa: E402
+from frcnn_scale.backbone import Backbone  # noqa: E402
+from frcnn_scale.bundle import Bundle  # noqa: E402
+from frcnn_scale.detector import class_boxes, image_scale, project_rois, resize, select_detections  # noqa: E402
+from frcnn_scale.head import RoiHead, truncated_svd  # noqa: E402
+from frcnn_scale.tfjs_io import write_detector  # noqa: E402
+from frcnn_scale.voc import evaluate  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--bundle', required=True, help='directory written by npm run export:bundle')
+    p.add_argument('--out', required=True, help='where model.json + weights.bin go')
+    p.add_argument('--iterations', type=int, help='override the bundle\'s iterations (the lr step moves to 3/4 of them)')
+    p.add_argument('--checkpoint-dir', help='default: <out>/checkpoints')
+    p.add_argument('--checkpoint-every', type=int, help='iterations between checkpoints (default: the bundle\'s)')
+    p.add_argument('--resume', action='store_true', help='continue from the latest checkpoint')
+    p.add_argument('--threads', type=int, default=1, help='torch threads per process')
+    p.add_argument('--no-eval', action='store_true')
+    p.add_argument('--log-every', type=int, default=10)
+    return p.parse_args(argv)
+
+
+class Network(torch.nn.Module):
+    """The trainable part: backbone blocks from trainableFrom, and the head; forward = the page's headOutputs."""
+
+    def __init__(self, backbone: Backbone, head: RoiHead, stride: int):
+        super().__init__()
+        self.backbone = backbone
+        self.head = head
+        self.stride = stride
+
+    def forward(self, prefixes, rois):
+        pooled = []
+        for prefix, r in zip(prefixes, rois):
+            rows = torch.zeros(len(r), 5, device=prefix.device)
+            rows[:, 1:] = r
+            pooled.append(self.head.pool(self.head.reduce(self.backbone.suffix(prefix)), rows, 1 / self.stride))
+        return self.head.classify(torch.cat(pooled), training=True)
+
+
+def log(rank, message):
+    if rank == 0:
+        print(message, file=sys.stderr, flush=True)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    world = int(os.environ.get('WORLD_SIZE', '1'))
+    rank = int(os.environ.get('RANK', '0'))
+    cuda = torch.cuda.is_available()
+    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}" if cuda else 'cpu')
+    if world > 1:
+        dist.init_process_group('nccl' if cuda else 'gloo')
+    bundle = Bundle(args.bundle)
+    config = dict(bundle.config)
+    solver = dict(config['solver'])
+    if args.iterations is not None:
+        solver.update(iterations=args.iterations, steps=[max(1, round(args.iterations * 0.75))])
+    config['solver'] = solver
+    num_classes = len(bundle.class_names)
+    stride = int(bundle.backbone['featureStride'])
+    backbone = Backbone(bundle.backbone_json, bundle.backbone['tapNode'], bundle.backbone['inputNode'], bundle.backbone.get('trainableFrom'))
+    train_images = bundle.splits['train']
+    roidb = T.build_roidb(train_images, T.training_flips(config))
+    means, stds = T.target_stats(roidb, num_classes)
+    mine = [i for i in range(len(roidb)) if i % world == rank]
+    if not mine:
+        raise SystemExit(f'rank {rank}: no training entry for this process ({len(roidb)} entries for {world} processes)')
+    log(rank, f'train: {len(train_images)} images, {len(roidb)} roidb entries over {world} process(es) ({"NCCL" if cuda and world > 1 else "gloo" if world > 1 else "single process"}), {solver["iterations"]} iterations')
+
+    # frozen-prefix features of this process's entries, float16 as the page keeps them
+    t0 = time.time()
+    cache, scales = {}, {}
+    decoded = {}
+    for i in mine:
+        entry = roidb[i]
+        image = train_images[entry.image_index]
+        if entry.image_index not in decoded:
+            decoded = {entry.image_index: bundle.pixels(image)}
+        scale = image_scale(image['width'], image['height'], config['scale'], config['maxSize'])
+        x = resize(decoded[entry.image_index], scale)
+        if 'h' in entry.flip:
+            x = torch.flip(x, [2])
+        if 'v' in entry.flip:
+            x = torch.flip(x, [1])
+        cache[i] = backbone.prefix(x).half()
+        scales[i] = scale
+    feature_seconds = time.time() - t0
+    log(rank, f'features: {len(mine)} entries in {feature_seconds:.1f} s (rank 0)')
+
+    head = RoiHead(bundle.head, backbone.out_channels, num_classes, seed=config['seed'])
+    network = Network(backbone, head, stride).to(device)
+    params = [(f'backbone/{n}', p, bool('bias' in n.lower() or 'offset' in n.lower())) for n, p in backbone.trainable_named()]
+    params += [(n, p, n.endswith('/bias')) for n, p in head.named_weights()]
+    sgd = T.MomentumSgd(params, solver)
+    rng = T.Mulberry32(config['seed'] + rank)
+    iteration = 0
+    checkpoint_dir = args.checkpoint_dir or os.path.join(args.out, 'checkpoints')
+    every = args.checkpoint_every if args.checkpoint_every is not None else config.get('checkpointEvery', 0)
+    order_state = None
+    if args.resume:
+        iteration, order_state = load_checkpoint(checkpoint_dir, rank, params, sgd, rng)
+        log(rank, f'resumed at iteration {iteration} from {checkpoint_dir}')
+    order = T.ImageOrder(len(mine), rng, order_state)
+    model = DistributedDataParallel(network, broadcast_buffers=False) if world > 1 else network
+    local = [roidb[i] for i in mine]
+    scale_of = {id(roidb[i]): scales[i] for i in mine}
+    t_train = time.time()
+    start_iteration = iteration
+    while iteration < solver['iterations']:
+        batch = T.sample_batch(local, order, config['sampling'], rng, lambda e: scale_of[id(e)])
+        prefixes = [cache[mine[k]].float().to(device) for k, _ in batch.images]
+        rois = [torch.from_numpy(r).to(device) for _, r in batch.images]
+        targets, weights = T.bbox_target_blob(batch.targets, batch.labels, num_classes, means, stds)
+        for p in network.parameters():
+            p.grad = None
+        logits, deltas = model(prefixes, rois)
+        cls, loc, total = T.multi_task_loss(logits, deltas, torch.from_numpy(batch.labels).to(device), torch.from_numpy(targets).to(device),
+                                            torch.from_numpy(weights).to(device), config['lossLambda'], config['bboxRegression'])
+        total.backward()
+        if not math.isfinite(float(total)):
+            raise SystemExit(f'iteration {iteration + 1}: the loss is {float(total)}; lower the learning rate (--lr on export)')
+        lr = T.learning_rate_at(iteration, solver)
+        sgd.apply(lr)
+        iteration += 1
+        if iteration % args.log_every == 0 or iteration == 1 or iteration == solver['iterations']:
+            log(rank, f'iteration {iteration}/{solver["iterations"]}: loss {float(total):.4f} (cls {float(cls):.4f}, loc {float(loc):.4f}), lr {lr:g}')
+        if every and iteration % every == 0:
+            save_checkpoint(checkpoint_dir, rank, iteration, params, sgd, order, rng)
+    train_seconds = time.time() - t_train
+    done = iteration - start_iteration
+    images_per_second = done * config['sampling']['imagesPerBatch'] * world / max(train_seconds, 1e-9)
+    log(rank, f'training: {done} iterations in {train_seconds:.1f} s, {images_per_second:.2f} images/s over {world} process(es)')
+    summary = {'processes': world, 'iterations': iteration, 'trainSeconds': round(train_seconds, 2), 'featureSeconds': round(feature_seconds, 2),
+               'imagesPerSecond': round(images_per_second, 3), 'out': args.out}
+    if rank == 0:
+        normalization = {'means': [float(v) for v in means], 'stds': [float(v) for v in stds]}
+        write_model(args.out, bundle, config, backbone, head, normalization)
+        log(rank, f'model written to {args.out}')
+        split = 'test' if bundle.splits.get('test') else 'validation'
+        if not args.no_eval and bundle.splits.get(split):
+            result = evaluate_split(bundle, split, config, backbone, head, normalization)
+            for name, v in result['perClass'].items():
+                log(rank, f"  {name:20s} AP {v['voc07']:.3f} (VOC07), {v['area']:.3f} (area), {v['npos']} objects")
+            log(rank, f"{split} mAP {result['mAP']['voc07']:.4f} (VOC07), {result['mAP']['area']:.4f} (area) on {len(bundle.splits[split])} images")
+            summary.update(evaluated=split, mAP=result['mAP'], perClass={k: v['voc07'] for k, v in result['perClass'].items()})
+        print(json.dumps(summary), flush=True)
+    if world > 1:
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+def write_model(out, bundle, config, backbone, head, normalization):
+    """The page's format: head/<layer>/..., backbone/<graph name> for the blocks that learned; fc6/fc7 SVD if asked."""
+    named = []
+    ranks = bundle.meta.get('svdRanks') or {}
+    head_config = dict(bundle.head)
+    weights = {n: p.detach().cpu() for n, p in head.named_weights()}
+    for layer in ('fc6', 'fc7'):
+        rank = ranks.get(layer)
+        if rank:
+            left, right, _ = truncated_svd(weights.pop(f'{layer}/kernel'), rank)
+            weights[f'{layer}/left'], weights[f'{layer}/right'] = left, right
+            head_config[f'{layer}Rank'] = rank
+    order = [n for n in _weight_order(head_config) if n in weights]
+    named += [(f'head/{n}', weights[n].numpy()) for n in order]
+    named += [(f'backbone/{n}', p.detach().cpu().numpy()) for n, p in backbone.trainable_named()]
+    model_config = {
+        'classNames': bundle.class_names,
+        'backbone': {**bundle.backbone, 'modelUrl': '/backbone/centernet.json'},
+        'head': head_config,
+        'input': {'scales': [config['scale']], 'maxSize': config['maxSize']},
+        'bboxNormalization': normalization,
+        'detect': bundle.detect,
+    }
+    write_detector(out, model_config, named)
+
+
+def _weight_order(head_config):
+    names = []
+    for layer in ('reduce', 'fc6', 'fc7', 'cls_score', 'bbox_pred'):
+        names += [f'{layer}/kernel', f'{layer}/left', f'{layer}/right', f'{layer}/bias']
+    return names
+
+
+@torch.no_grad()
+def evaluate_split(bundle, split, config, backbone, head, normalization):
+    images = bundle.splits[split]
+    detections = []
+    for image in images:
+        scale = image_scale(image['width'], image['height'], config['scale'], config['maxSize'])
+        tap = backbone(resize(bundle.pixels(image), scale))
+        reduced = head.reduce(tap)
+        rois = project_rois(image['proposals'], scale)
+        probs, deltas = [], []
+        for start in range(0, len(rois), 512):
+            logits, d = head.classify(head.pool(reduced, rois[start:start + 512], 1 / int(bundle.backbone['featureStride'])))
+            probs.append(torch.softmax(logits, 1))
+            deltas.append(d)
+        probs = torch.cat(probs).numpy()
+        boxes = class_boxes(image['proposals'], torch.cat(deltas).numpy(), normalization, image['width'], image['height'], bundle.detect)
+        detections.append(select_detections(probs, boxes, bundle.detect))
+    return evaluate(images, detections, bundle.class_names)
+
+
+def save_checkpoint(directory, rank, iteration, params, sgd, order, rng):
+    os.makedirs(directory, exist_ok=True)
+    if rank == 0:
+        state = {'iteration': iteration, 'weights': {n: p.detach().cpu() for n, p, _ in params},
+                 'history': {n: v.cpu() for n, v in sgd.history.items()}}
+        torch.save(state, os.path.join(directory, 'weights.pt.tmp'))
+        os.replace(os.path.join(directory, 'weights.pt.tmp'), os.path.join(directory, 'weights.pt'))
+    with open(os.path.join(directory, f'sampler_rank{rank}.json'), 'w', encoding='utf-8') as f:
+        json.dump({'iteration': iteration, 'order': order.state(), 'rng': rng.a}, f)
+
+
+def load_checkpoint(directory, rank, params, sgd, rng):
+    path = os.path.join(directory, 'weights.pt')
+    sampler = os.path.join(directory, f'sampler_rank{rank}.json')
+    if not os.path.exists(path) or not os.path.exists(sampler):
+        raise SystemExit(f'--resume: no checkpoint in {directory} (weights.pt and sampler_rank{rank}.json)')
+    state = torch.load(path)
+    with open(sampler, encoding='utf-8') as f:
+        s = json.load(f)
+    if s['iteration'] != state['iteration']:
+        raise SystemExit(f'--resume: {sampler} is at iteration {s["iteration"]} but weights.pt at {state["iteration"]}')
+    with torch.no_grad():
+        for name, p, _ in params:
+            p.copy_(state['weights'][name])
+            sgd.history[name].copy_(state['history'][name])
+    rng.a = s['rng']
+    return state['iteration'], s['order']
+
+
+if __name__ == '__main__':
+    main()
