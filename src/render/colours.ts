@@ -20,6 +20,9 @@ export const CLASS_PALETTE: readonly string[] = [
 /** Proposals are not a class: a neutral light grey, drawn faint. */
 export const PROPOSAL_COLOUR = '#e0e0e0';
 
+/** The proposals' density map: a deep blue that is none of the class colours and shows on pale slides and photos. */
+export const DENSITY_COLOUR = '#3d5afe';
+
 export function classColour(classId: number): string {
   const n = CLASS_PALETTE.length;
   return CLASS_PALETTE[(((classId - 1) % n) + n) % n];

@@ -2,9 +2,12 @@
  * Draws a scene (scene.ts) on a 2D canvas. The caller has already scaled the context by devicePixelRatio, so all
  * numbers here are CSS pixels; boxes go through the viewport from image to screen coordinates.
  * Every stroke gets a dark halo first, so the bright class colours stay visible on light and dark photos alike.
+ * Labels go where no other label is (label_placement.ts); renderScene says where each went and which it left out.
  */
 import type { Box } from '../geometry/box';
 import { textColourOn } from './colours';
+import { placeLabels, type Rect } from './label_placement';
+import type { DensityGrid } from './proposal_layer';
 import type { DrawnObject } from './scene';
 import { imageToScreen, type Viewport } from './viewport';
 
@@ -13,32 +16,72 @@ const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-
 const LABEL_HEIGHT = 17;
 export const HANDLE_SIZE = 8;
 
-export function renderScene(ctx: CanvasRenderingContext2D, scene: readonly DrawnObject[], viewport: Viewport): void {
+/** Where the labels went, in CSS pixels of the canvas; `hidden`: ids of objects whose label found no free spot. */
+export interface DrawnLabels {
+  readonly placed: readonly { readonly id: string; readonly text: string; readonly rect: Rect }[];
+  readonly hidden: readonly string[];
+}
+
+export function renderScene(ctx: CanvasRenderingContext2D, scene: readonly DrawnObject[], viewport: Viewport): DrawnLabels {
   for (const object of scene) {
     const box = imageToScreen(viewport, object.box);
     ctx.save();
     ctx.globalAlpha = object.alpha;
-    if (object.kind === 'regression' && object.to) drawRegression(ctx, box, imageToScreen(viewport, object.to), object);
+    if (object.kind === 'density' && object.density) drawDensity(ctx, box, object.density, object.colour);
+    else if (object.kind === 'regression' && object.to) drawRegression(ctx, box, imageToScreen(viewport, object.to), object);
     else if (object.kind === 'crosshair' && object.point) drawCrosshair(ctx, box, imageToScreen(viewport, [object.point.x, object.point.y, 0, 0]), object);
     else drawBox(ctx, box, object);
     ctx.restore();
   }
-  // Labels last, so no box is drawn across a label; focused ones on top of the rest.
-  const labelled = scene.filter((o) => o.label != null);
-  const ordered = [...labelled.filter((o) => o.emphasis !== 'focused'), ...labelled.filter((o) => o.emphasis === 'focused')];
-  const placed: Rect[] = [];
-  for (const object of ordered) {
-    ctx.save();
-    ctx.globalAlpha = Math.max(object.alpha, 0.5);
-    placed.push(drawLabel(ctx, imageToScreen(viewport, object.box), object.label!, object.colour, placed));
-    ctx.restore();
-  }
+  return drawLabels(ctx, scene, viewport);
 }
 
-type Rect = readonly [x: number, y: number, w: number, h: number];
+/**
+ * Labels last, so no box is drawn across a label. The focused object's label picks its spot first, then the
+ * detections best first, then the rest (suppressed candidates), so a crowd loses its least important labels.
+ */
+function drawLabels(ctx: CanvasRenderingContext2D, scene: readonly DrawnObject[], viewport: Viewport): DrawnLabels {
+  const rank = (o: DrawnObject): number => (o.emphasis === 'focused' ? 0 : o.kind === 'detection' ? 1 : 2);
+  const ordered = scene.filter((o) => o.label != null).map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+  ctx.font = LABEL_FONT;
+  const scale = ctx.getTransform().a || 1;
+  const view = { width: ctx.canvas.width / scale, height: ctx.canvas.height / scale };
+  const rects = placeLabels(ordered.map((o) => ({
+    anchor: imageToScreen(viewport, o.box), width: ctx.measureText(o.label!).width + 8, height: LABEL_HEIGHT,
+  })), view);
+  const placed: DrawnLabels['placed'][number][] = [];
+  const hidden: string[] = [];
+  // drawn in reverse, so where labels touch the more important one is on top
+  for (let k = ordered.length - 1; k >= 0; k--) {
+    const object = ordered[k];
+    const rect = rects[k];
+    if (!rect) {
+      hidden.push(object.id);
+      continue;
+    }
+    ctx.save();
+    ctx.globalAlpha = Math.max(object.alpha, 0.5);
+    drawLabel(ctx, rect, object.label!, object.colour);
+    ctx.restore();
+    placed.push({ id: object.id, text: object.label!, rect });
+  }
+  return { placed: placed.reverse(), hidden: hidden.reverse() };
+}
 
-function overlaps(a: Rect, b: Rect): boolean {
-  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+/** The density map: each cell filled with the map's colour, more opaque where more proposals cover it. */
+function drawDensity(ctx: CanvasRenderingContext2D, extent: Box, grid: DensityGrid, colour: string): void {
+  const cw = (extent[2] - extent[0]) / grid.cols;
+  const ch = (extent[3] - extent[1]) / grid.rows;
+  const base = ctx.globalAlpha;
+  ctx.fillStyle = colour;
+  for (let r = 0; r < grid.rows; r++) {
+    for (let c = 0; c < grid.cols; c++) {
+      const v = grid.cells[r * grid.cols + c];
+      if (v <= 0) continue;
+      ctx.globalAlpha = base * Math.sqrt(v); // sqrt: the sparse edges of the map stay visible
+      ctx.fillRect(extent[0] + c * cw, extent[1] + r * ch, cw + 0.5, ch + 0.5); // +0.5: no seams between cells
+    }
+  }
 }
 
 function strokeWithHalo(ctx: CanvasRenderingContext2D, path: Path2D, object: DrawnObject): void {
@@ -125,15 +168,8 @@ function arrowHead(path: Path2D, x0: number, y0: number, x1: number, y1: number)
   }
 }
 
-function drawLabel(ctx: CanvasRenderingContext2D, box: Box, text: string, colour: string, placed: readonly Rect[]): Rect {
+function drawLabel(ctx: CanvasRenderingContext2D, rect: Rect, text: string, colour: string): void {
   ctx.font = LABEL_FONT;
-  const width = ctx.measureText(text).width + 8;
-  const viewWidth = ctx.canvas.width / (ctx.getTransform().a || 1);
-  const x = Math.max(0, Math.min(box[0], viewWidth - width));
-  // Above the box, else inside its top edge, else below it: the first spot no earlier label covers.
-  const spots = [box[1] - LABEL_HEIGHT, box[1], box[3], box[3] - LABEL_HEIGHT].filter((y) => y >= 0);
-  const rects = spots.map((y): Rect => [x, y, width, LABEL_HEIGHT]);
-  const rect = rects.find((r) => !placed.some((p) => overlaps(p, r))) ?? rects[0] ?? [x, 0, width, LABEL_HEIGHT];
   ctx.setLineDash([]);
   ctx.fillStyle = colour;
   ctx.fillRect(...rect);
@@ -143,5 +179,4 @@ function drawLabel(ctx: CanvasRenderingContext2D, box: Box, text: string, colour
   ctx.fillStyle = textColourOn(colour);
   ctx.textBaseline = 'middle';
   ctx.fillText(text, rect[0] + 4, rect[1] + LABEL_HEIGHT / 2 + 0.5);
-  return rect;
 }

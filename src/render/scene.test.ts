@@ -3,6 +3,7 @@ import { detectionResultFixture } from './testing/detection_result';
 import { detectionView, type DetectionView } from './detection_view';
 import { buildScene, DASH_PRE_REGRESSION, DEFAULT_LAYERS, type LayerState } from './scene';
 import { classColour } from './colours';
+import { topProposals } from './proposal_layer';
 
 function view(scoreThreshold = 0.5): DetectionView {
   return detectionView(detectionResultFixture(), { scoreThreshold, nmsIouThreshold: 0.5 });
@@ -62,5 +63,27 @@ describe('buildScene', () => {
 
   it('without a result only proposals can be drawn', () => {
     expect(buildScene({ view: null, proposals: [], layers: ALL_ON, focusKey: null })).toEqual([]);
+  });
+});
+
+describe('the proposals layer', () => {
+  const result = detectionResultFixture();
+  const input = { view: view(), proposals, layers: { ...ALL_OFF, proposals: true }, focusKey: null };
+
+  it('with the image size: a density map under every outline, and the best-scoring proposals outlined brighter on top', () => {
+    const top = topProposals(result, 3);
+    const scene = buildScene({ ...input, imageSize: { width: result.imageWidth, height: result.imageHeight }, topProposals: top });
+    expect(kinds(scene)).toEqual({ density: 1, proposal: 30 });
+    expect(scene[0].kind).toBe('density');
+    expect(scene[0].density!.max).toBeGreaterThan(1);
+    const outlined = scene.filter((o) => o.top);
+    expect(outlined.map((o) => o.id)).toEqual(top.map((i) => `proposal:${i}`));
+    expect(scene.slice(-3)).toEqual(outlined); // drawn last
+    const faint = scene.find((o) => o.kind === 'proposal' && !o.top)!;
+    expect(outlined[0].alpha).toBeGreaterThan(faint.alpha * 3);
+  });
+
+  it('without the image size: outlines only', () => {
+    expect(kinds(buildScene(input))).toEqual({ proposal: 30 });
   });
 });

@@ -2,15 +2,17 @@
  * The scene: everything the detector canvas draws, as plain data. Pure (no DOM), so it is unit-tested in Node and
  * exposed to Playwright through window.frcnnTestApi; renderer.ts only turns it into pixels.
  *
- * Draw order = array order: proposals (faint) → suppressed candidates → boxes before regression (dashed) →
+ * Draw order = array order: proposals (their density map, every outline faint, the best-scoring ones brighter) →
+ * suppressed candidates → boxes before regression (dashed) →
  * detections (solid) → the focused detection's explanation (source proposal, regression) → annotations.
  */
 import type { Box } from '../geometry/box';
-import { classColour, PROPOSAL_COLOUR } from './colours';
+import { classColour, DENSITY_COLOUR, PROPOSAL_COLOUR } from './colours';
 import type { DetectionView, ViewCandidate } from './detection_view';
+import { DENSITY_CELLS, proposalDensity, type DensityGrid } from './proposal_layer';
 
 export type DrawnKind =
-  | 'proposal' | 'suppressed' | 'preRegression' | 'detection' | 'regression' | 'annotation' | 'draft' | 'crosshair';
+  | 'density' | 'proposal' | 'suppressed' | 'preRegression' | 'detection' | 'regression' | 'annotation' | 'draft' | 'crosshair';
 
 export type Emphasis = 'normal' | 'focused' | 'dimmed';
 
@@ -34,6 +36,10 @@ export interface DrawnObject {
   readonly handles?: boolean;
   /** 'crosshair' only: the pointer; `box` is then the image's extent, which the lines span. */
   readonly point?: { readonly x: number; readonly y: number };
+  /** 'density' only: proposals per cell over `box` (the image's extent). */
+  readonly density?: DensityGrid;
+  /** 'proposal' only: one of the best-scoring proposals, outlined brighter over the others. */
+  readonly top?: boolean;
 }
 
 export interface LayerState {
@@ -61,6 +67,10 @@ export interface SceneInput {
   readonly layers: LayerState;
   /** Key of the hovered or selected detection (hover wins); its explanation is drawn even with its layers off. */
   readonly focusKey: string | null;
+  /** The image's size in the boxes' pixels: with it, the proposals layer starts with their density map. */
+  readonly imageSize?: { readonly width: number; readonly height: number };
+  /** Indices of the best-scoring proposals (proposal_layer.ts topProposals), outlined brighter. */
+  readonly topProposals?: readonly number[];
 }
 
 export function formatScore(score: number): string {
@@ -72,9 +82,7 @@ export function buildScene(input: SceneInput): DrawnObject[] {
   const focus = findFocus(view, input.focusKey);
   const emphasisOf = (c: ViewCandidate): Emphasis => (focus == null ? 'normal' : relatedTo(c, focus) ? 'focused' : 'dimmed');
   const out: DrawnObject[] = [];
-  // Thousands of proposals would paint the image over: the more there are, the fainter each one.
-  const proposalAlpha = Math.min(0.35, 12 / Math.sqrt(Math.max(1, input.proposals.length)) / 10);
-  if (layers.proposals) input.proposals.forEach((box, i) => out.push(proposalObject(box, i, focus, proposalAlpha)));
+  if (layers.proposals) out.push(...proposalObjects(input, focus));
   if (view == null) return out;
   for (const c of view.suppressed) {
     const related = focus != null && relatedTo(c, focus);
@@ -102,11 +110,34 @@ function relatedTo(c: ViewCandidate, focus: ViewCandidate): boolean {
   return c === focus || c.key === focus.suppressedBy || c.suppressedBy === focus.key;
 }
 
-function proposalObject(box: Box, i: number, focus: ViewCandidate | null, alpha: number): DrawnObject {
-  return {
-    kind: 'proposal', id: `proposal:${i}`, box, colour: PROPOSAL_COLOUR, dash: [], lineWidth: 1,
-    alpha: focus == null ? alpha : alpha / 2, label: null, emphasis: focus == null ? 'normal' : 'dimmed',
-  };
+/**
+ * The proposals layer: where the proposals crowd (a density map over the image), every proposal as a faint outline
+ * (the more there are, the fainter each one: thousands would paint the image over), then the best-scoring ones
+ * brighter on top.
+ */
+function proposalObjects(input: SceneInput, focus: ViewCandidate | null): DrawnObject[] {
+  const { proposals, imageSize } = input;
+  const out: DrawnObject[] = [];
+  const dim = focus == null ? 1 : 0.5;
+  const emphasis: Emphasis = focus == null ? 'normal' : 'dimmed';
+  if (imageSize && proposals.length > 0) {
+    const density = proposalDensity(proposals, imageSize, Math.max(imageSize.width, imageSize.height) / DENSITY_CELLS);
+    out.push({
+      kind: 'density', id: 'density:proposals', box: [0, 0, imageSize.width, imageSize.height], colour: DENSITY_COLOUR, dash: [],
+      lineWidth: 0, alpha: 0.5 * dim, label: null, emphasis, density,
+    });
+  }
+  const top = new Set(input.topProposals ?? []);
+  const alpha = Math.min(0.35, 12 / Math.sqrt(Math.max(1, proposals.length)) / 10);
+  const object = (i: number, isTop: boolean): DrawnObject => ({
+    kind: 'proposal', id: `proposal:${i}`, box: proposals[i], colour: PROPOSAL_COLOUR, dash: [], lineWidth: 1,
+    alpha: (isTop ? 0.75 : alpha) * dim, label: null, emphasis, ...(isTop ? { top: true } : {}),
+  });
+  proposals.forEach((_, i) => {
+    if (!top.has(i)) out.push(object(i, false));
+  });
+  for (const i of input.topProposals ?? []) if (i >= 0 && i < proposals.length) out.push(object(i, true));
+  return out;
 }
 
 function suppressedObject(c: ViewCandidate, emphasis: Emphasis, withLabel: boolean): DrawnObject {

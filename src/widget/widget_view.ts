@@ -14,6 +14,7 @@ import { detectionView, type ViewCandidate } from '../render/detection_view';
 import { renderScene } from '../render/renderer';
 import { buildScene, formatScore, type LayerState } from '../render/scene';
 import { fitViewport } from '../render/viewport';
+import { topProposals } from '../render/proposal_layer';
 import { WIDGET_CSS } from './styles';
 
 export interface DrawSettings {
@@ -182,7 +183,8 @@ export class WidgetView {
     const view = detectionView(this.result, { scoreThreshold, nmsIouThreshold });
     this.drawn = view.detections;
     const proposals = layers.proposals ? this.result.proposals : [];
-    renderScene(ctx, buildScene({ view, proposals, layers, focusKey: null }), viewport);
+    const top = layers.proposals ? topProposals(this.result) : [];
+    renderScene(ctx, buildScene({ view, proposals, layers, focusKey: null, imageSize: this.image, topProposals: top }), viewport);
     this.canvas.setAttribute('aria-label', describe(view.detections));
   }
 }

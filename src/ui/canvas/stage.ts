@@ -4,7 +4,7 @@
  * Pointer events are reported in image coordinates.
  */
 import { h } from '../dom';
-import { renderScene } from '../../render/renderer';
+import { renderScene, type DrawnLabels } from '../../render/renderer';
 import type { DrawnObject } from '../../render/scene';
 import { fitViewport, IDENTITY_VIEWPORT, screenToImage, type Point, type Viewport } from '../../render/viewport';
 
@@ -25,6 +25,7 @@ export class CanvasStage {
   /** The frame the scene's coordinates are in: the original image's size, which a shrunk bitmap is drawn over. */
   private imageSize: { width: number; height: number } = { width: 0, height: 0 };
   private scene: readonly DrawnObject[] = [];
+  private labels: DrawnLabels = { placed: [], hidden: [] };
   private currentViewport: Viewport = IDENTITY_VIEWPORT;
   private frame = 0;
   private pointerListener: ((pointer: StagePointer) => void) | null = null;
@@ -58,6 +59,12 @@ export class CanvasStage {
 
   getScene(): readonly DrawnObject[] {
     return this.scene;
+  }
+
+  /** Where the last drawing put each label (CSS pixels of the canvas), and which it left out for want of room. */
+  drawnLabels(): DrawnLabels {
+    this.drawNow();
+    return this.labels;
   }
 
   setDescription(text: string): void {
@@ -133,7 +140,7 @@ export class CanvasStage {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, pixelW, pixelH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    renderScene(ctx, this.scene, this.currentViewport);
+    this.labels = renderScene(ctx, this.scene, this.currentViewport);
   }
 
   private drawImage(dpr: number): void {

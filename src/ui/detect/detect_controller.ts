@@ -14,10 +14,10 @@ import { cancelledText, stageText } from '../../api/progress_text';
 import type { DetectionResult } from '../../model/detection_types';
 import { detectionView, type DetectionView } from '../../render/detection_view';
 import { hitTest } from '../../render/hit_test';
+import { topProposals } from '../../render/proposal_layer';
 import { buildScene, type DrawnObject } from '../../render/scene';
 import type { CanvasStage, StagePointer } from '../canvas/stage';
 import type { DetectorService } from '../detector_service';
-import { scaleResultToImage } from '../../model/scale_result';
 import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
@@ -30,6 +30,7 @@ function pageBackend(): string | null {
 
 export class DetectController {
   private viewCache: { result: DetectionResult; score: number; iou: number; view: DetectionView } | null = null;
+  private topCache: { result: DetectionResult; top: readonly number[] } | null = null;
   /** The run in flight, for Cancel. */
   private current: AbortController | null = null;
   /** The stage of the run in flight in words ("Running the network (wasm)…"). */
@@ -129,8 +130,9 @@ export class DetectController {
     this.store.set({ run: 'running', progress: null, runStartedAt: performance.now() });
     say('Detecting objects…');
     try {
-      const found = await this.detector.detect(image.bitmap, {
-        scoreThreshold, nmsIouThreshold, signal: abort.signal,
+      // the bitmap may be a shrunk copy: the result comes back in the original's pixels
+      const result = await this.detector.detect(image.bitmap, {
+        scoreThreshold, nmsIouThreshold, originalSize: { width: image.width, height: image.height }, signal: abort.signal,
         onProgress: (progress) => {
           if (abort.signal.aborted) return;
           say(stageText({ ...progress, fraction: null }, this.backendName()));
@@ -139,7 +141,6 @@ export class DetectController {
       });
       if (abort.signal.aborted || this.store.get().image !== image) return;
       this.endRun(abort);
-      const result = scaleResultToImage(found, image); // the bitmap may be a shrunk copy
       this.store.set({ result, run: 'done', progress: null, runStartedAt: null, hoverKey: null, selectedKey: null });
       this.status.info(`Found ${this.view()?.detections.length ?? 0} objects in ${Math.round(result.timesMs.total)} ms.`);
     } catch (error) {
@@ -180,7 +181,17 @@ export class DetectController {
       proposals: state.result?.proposals ?? [],
       layers: state.layers,
       focusKey: state.hoverKey ?? state.selectedKey,
+      imageSize: state.image ?? undefined,
+      topProposals: state.layers.proposals ? this.topProposals() : [],
     });
+  }
+
+  /** The best-scoring proposals of the result shown (memoised per result). */
+  private topProposals(): readonly number[] {
+    const result = this.store.get().result;
+    if (!result) return [];
+    if (this.topCache?.result !== result) this.topCache = { result, top: topProposals(result) };
+    return this.topCache.top;
   }
 
   onPointer(pointer: StagePointer): void {
