@@ -15,10 +15,13 @@ import { annotationScene } from './annotation_scene';
 import { annotateKeyCommand } from './annotate_keys';
 import type { AnnotateState } from './annotate_state';
 import { downloadBlob, exportCoco, exportVocZip, hasAnnotationFiles, ImportError, importAnnotations } from './dataset_io';
+import { askDuplicateChoice } from './duplicate_dialog';
+import { placeImported, type PlacedImport } from './duplicate_import';
 import { reduce, type AnnotationBox, type EditorAction } from './editor';
 import { hitHandle, HANDLE_CURSORS } from './handles';
 import type { AnnotationStore } from './persist';
 import { storageErrorMessage } from '../../runtime/storage_errors';
+import { expandZipFiles, isZipFile } from './zip_files';
 
 /** Screen pixels within which a click hits a box edge or handle. */
 const HIT_PX = 7;
@@ -93,7 +96,7 @@ export class AnnotateController {
   /** Images, or a dataset (images plus annotation files in any supported format). */
   async addFiles(files: readonly File[]): Promise<void> {
     if (files.length === 0) return;
-    if (hasAnnotationFiles(files)) return this.importDataset(files);
+    if (hasAnnotationFiles(files) || files.some(isZipFile)) return this.importDataset(files);
     let added: string | null = null;
     const rows: FileReportRow[] = [];
     for (const file of files) {
@@ -143,7 +146,7 @@ export class AnnotateController {
   async importDataset(files: readonly File[]): Promise<void> {
     this.status.busy(`Reading ${pluralize(files.length, 'file')}…`);
     try {
-      const imported = await importAnnotations(files);
+      const imported = await importAnnotations(await expandZipFiles(files));
       const current = this.store.get().set;
       // An empty set's placeholder class gives way to the dataset's own classes.
       const set = current.images.length === 0 && current.classes === EMPTY_SET.classes ? { ...current, classes: [] } : current;
@@ -153,19 +156,22 @@ export class AnnotateController {
         this.blobs.set(id, file);
         return {
           id, name: record.imageFile, width: record.width, height: record.height, split: heldOut ? 'test' : 'train',
-          boxes: record.objects.map((o, i): AnnotationBox => ({ id: `b${i + 1}`, classId: idOf.get(o.className)!, box: o.box })),
+          boxes: record.objects.map((o, i): AnnotationBox => ({ id: `b${i + 1}`, classId: idOf.get(o.className)!, box: o.box,
+            ...(o.difficult ? { difficult: true } : {}), ...(o.truncated === undefined ? {} : { truncated: o.truncated }) })),
         };
       });
-      this.updateSet({ classes, images: [...set.images, ...images] });
+      // images already in the set (same bytes): the user chooses skip, replace or keep both
+      const placed = await placeImported(set.images, images, this.blobs, askDuplicateChoice);
+      this.updateSet({ classes, images: placed.images });
       const summary = imported.report.split('\n')[0];
       this.store.set({ importReport: { title: `Import of ${pluralize(files.length, 'file')} (${imported.layout.toUpperCase()})`, rows: imported.rows } });
       const c = outcomeCounts(imported.rows);
       const problems = c.rejected + c.warning;
-      const text = `Imported ${imported.layout.toUpperCase()}: ${summary}.`;
+      const text = `Imported ${imported.layout.toUpperCase()}: ${summary}.${duplicateNote(placed)}`;
       // rejected files or images are errors the user must see; the report in the panel names each one
       if (c.rejected > 0) this.status.error(`${text} ${pluralize(c.rejected, 'file')} rejected${c.warning ? `, ${pluralize(c.warning, 'warning')}` : ''}: see the import report in the panel.`);
       else this.status.info(`${text}${problems + c.repaired ? ` ${pluralize(problems + c.repaired, 'file')} repaired or with warnings: see the import report in the panel.` : ''}`);
-      if (images[0]) await this.select(images[0].id);
+      if (placed.placed[0]) await this.select(placed.placed[0].id);
     } catch (error) {
       if (error instanceof ImportError) this.store.set({ importReport: { title: `Import of ${pluralize(files.length, 'file')} (not read)`, rows: error.rows } });
       const message = error instanceof Error ? error.message : String(error);
@@ -350,4 +356,14 @@ export class AnnotateController {
       this.status.error(`Autosave failed: ${storageErrorMessage(error)}. Your annotations are kept in this tab: export them (COCO or VOC) before closing it.`);
     }
   }
+}
+
+/** What happened to the images that were already in the set, for the status line. */
+function duplicateNote(placed: PlacedImport): string {
+  if (placed.choice === 'skip' || (placed.choice === 'replace' && placed.skipped > 0)) {
+    return ` ${pluralize(placed.skipped, 'image')} already in the set ${placed.skipped === 1 ? 'was' : 'were'} skipped${placed.replaced ? `, ${placed.replaced} replaced` : ''}.`;
+  }
+  if (placed.choice === 'replace') return ` ${pluralize(placed.replaced, 'image')} already in the set ${placed.replaced === 1 ? 'was' : 'were'} replaced.`;
+  if (placed.choice === 'keep') return ' Images already in the set were added again as new copies.';
+  return '';
 }

@@ -40,7 +40,8 @@ export function toDataset(set: AnnotationSet, images: readonly AnnotatedImage[] 
       imageFile: image.name,
       width: image.width,
       height: image.height,
-      objects: image.boxes.map((b) => ({ className: nameOf.get(b.classId) ?? `class ${b.classId}`, box: b.box, difficult: false })),
+      objects: image.boxes.map((b) => ({ className: nameOf.get(b.classId) ?? `class ${b.classId}`, box: b.box,
+        difficult: b.difficult ?? false, ...(b.truncated === undefined ? {} : { truncated: b.truncated }) })),
     })),
   };
 }

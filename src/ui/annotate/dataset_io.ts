@@ -14,7 +14,7 @@ import type { DetectionRecord } from '../../data/record';
 import { buildReport, DatasetError, formatReport, type DatasetIssue, type DatasetReport } from '../../data/report';
 import { fileReportRows, withSourceLines, type FileReportRow } from '../../data/report_files';
 import { toDataset, type AnnotatedImage, type AnnotationSet } from './annotation_set';
-import { zip, type ZipEntry } from './zip';
+import { writeZip, type ZipEntry } from '../../data/zip_archive';
 
 const TEXT_EXTENSIONS = new Set(['xml', 'json', 'txt', 'csv', 'names', 'yaml', 'yml', 'data']);
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
@@ -140,7 +140,7 @@ export async function exportVocZip(set: AnnotationSet, blobs: ReadonlyMap<string
   const list = (images: readonly AnnotatedImage[]): Uint8Array => encoder.encode(images.map((i) => `${stem(i.name)}\n`).join(''));
   entries.push({ path: 'ImageSets/Main/train.txt', data: list(labelled.filter((i) => i.split === 'train')) });
   entries.push({ path: 'ImageSets/Main/test.txt', data: list(labelled.filter((i) => i.split === 'test')) });
-  return zip(entries);
+  return new Blob([writeZip(entries) as BlobPart], { type: 'application/zip' });
 }
 
 export function exportCoco(set: AnnotationSet): Blob {

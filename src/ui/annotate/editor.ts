@@ -20,6 +20,9 @@ export interface AnnotationBox {
   readonly id: string;
   readonly classId: number;
   readonly box: Box;
+  /** PASCAL flags an imported box carried, kept through edits so export writes them back. */
+  readonly difficult?: boolean;
+  readonly truncated?: boolean;
 }
 
 /** What undo restores: the class list and the current image's boxes. */

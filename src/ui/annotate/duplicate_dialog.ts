@@ -1,0 +1,37 @@
+/** Asks what to do with imported images that are already in the set: skip them, replace the old ones, or keep both. */
+import type { DuplicateChoice } from '../../data/duplicates';
+import { pluralize } from '../../data/plural';
+import { h, setChildren } from '../dom';
+
+/** A modal <dialog>; Esc or a backdrop click chooses 'skip' (nothing is changed or doubled). */
+export function askDuplicateChoice(names: readonly string[]): Promise<DuplicateChoice> {
+  const dialog = h('dialog', { class: 'help duplicate-dialog', testid: 'annotate.duplicates', 'aria-labelledby': 'duplicates-title' });
+  return new Promise((resolve) => {
+    const finish = (choice: DuplicateChoice): void => {
+      dialog.close();
+      dialog.remove();
+      resolve(choice);
+    };
+    const button = (choice: DuplicateChoice, label: string, primary = false) => h('button', { type: 'button',
+      class: primary ? 'primary' : '', testid: `annotate.duplicates.${choice}`, onclick: () => finish(choice) }, label);
+    const shown = names.slice(0, 5);
+    const skip = button('skip', 'Skip them', true);
+    setChildren(dialog,
+      h('div', { class: 'dialog-head' }, h('h2', { id: 'duplicates-title' }, `${pluralize(names.length, 'image')} already in the set`)),
+      h('p', {}, 'These files have exactly the same bytes as images you already have:'),
+      h('ul', { testid: 'annotate.duplicates.names' }, ...shown.map((n) => h('li', {}, n)),
+        ...(names.length > shown.length ? [h('li', {}, `and ${names.length - shown.length} more`)] : [])),
+      h('p', { class: 'hint' }, 'Skip keeps your images as they are. Replace puts the imported boxes in their place. Keep both adds them again as new images.'),
+      h('div', { class: 'row' }, skip, button('replace', 'Replace mine'), button('keep', 'Keep both')));
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      finish('skip');
+    });
+    dialog.addEventListener('click', (event) => {
+      if (event.target === dialog) finish('skip');
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    skip.focus();
+  });
+}
