@@ -54,6 +54,7 @@ export function fileReportRows(facts: FileFacts): FileReportRow[] {
     if (file !== undefined) recordsOfAnnotation.set(file, [...(recordsOfAnnotation.get(file) ?? []), r]);
   }
   const rejectedFiles = facts.issues.filter((i) => i.kind === 'bad-file');
+  const kept = new Set(facts.records.map((r) => r.imageFile));
   const rows: FileReportRow[] = [];
   for (const { path, isImage } of facts.files) {
     let issues = issuesOf.get(path) ?? [];
@@ -65,7 +66,12 @@ export function fileReportRows(facts: FileFacts): FileReportRow[] {
         : `image, ${pluralize(record.objects.length, 'box', 'boxes')}`;
       if (record === undefined && issues.length === 0) issues = [notUsed(path, issuesOf)];
     } else {
-      summary = annotationSummary(recordsOfAnnotation.get(path) ?? [], issues);
+      const records = recordsOfAnnotation.get(path) ?? [];
+      // boxes whose image could not be decoded: the image's row rejects them, this row says where they went
+      const lost = [...facts.annotationFiles].filter(([image, file]) => file === path && !kept.has(image)).map(([image]) => image);
+      const lostText = `${lost.length === 1 ? `its image ${lost[0]} was` : `${pluralize(lost.length, 'image')} were`} rejected`;
+      summary = lost.length === 0 ? annotationSummary(records, issues)
+        : records.length === 0 ? `not used: ${lostText}` : `${annotationSummary(records, issues)}; ${lostText}`;
     }
     rows.push(row(path, summary, issues));
   }
