@@ -12,7 +12,8 @@ export function suggestionsSection(controller: SuggestionsController): HTMLEleme
   const cancel = h('button', { type: 'button', testid: 'annotate.suggest.cancel', onclick: () => controller.cancel() }, 'Cancel');
   const bar = h('progress', { testid: 'annotate.suggest.progress', max: 1, value: 0, 'aria-label': 'Suggesting boxes' });
   const progressText = h('span', { class: 'hint', testid: 'annotate.suggest.progress-text', 'aria-live': 'polite' });
-  const progress = h('div', { class: 'row' }, bar, progressText, cancel);
+  // a wrapper: `hidden` does not hide a .row (display: flex wins over the attribute)
+  const progress = h('div', {}, h('div', { class: 'row' }, bar, progressText, cancel));
   const threshold = slider({
     testid: 'annotate.suggest.threshold', label: 'Suggest above score', min: 0.05, max: 0.99, step: 0.01, value: store.get().threshold,
     hint: 'Suggestions scoring below this are hidden.', onInput: (value) => controller.setThreshold(value),
