@@ -12,8 +12,17 @@ export { artifactsFromFiles } from '../../model/weights_io';
 import type { ModelFiles } from '../../training/protocol';
 import { missingAfterWrite } from '../../runtime/storage_errors';
 import { resolvePageUrl } from '../../api/model_files';
+import { parseDomainStatistics, type DomainStatistics } from '../../data/image_statistics';
 
 export type ModelSource = 'default' | 'browser';
+
+/** Where a model came from, for the Detect tab's picker (model_provenance.ts words it). */
+export type ModelOrigin =
+  | { readonly kind: 'shipped'; readonly dataset: string; readonly images: number; readonly testMAP: number | null; readonly testImages: number | null }
+  | { readonly kind: 'trained'; readonly images: number | null; readonly heldOutMAP: number | null; readonly heldOutImages: number | null }
+  | { readonly kind: 'uploaded'; readonly file: string }
+  | { readonly kind: 'copy'; readonly of: string }
+  | { readonly kind: 'unknown' };
 
 export interface ModelInfo {
   /** 'default:<name>' or 'browser:<name>'. */
@@ -26,10 +35,18 @@ export interface ModelInfo {
   readonly classNames: readonly string[] | null;
   readonly savedAt: string | null;
   readonly bytes: number | null;
+  readonly origin: ModelOrigin;
+  /** The training photos' colour statistics, when the model carries them (the shipped ones do). */
+  readonly imageStatistics: DomainStatistics | null;
+}
+
+interface ManifestEntry {
+  name: string; path: string; description?: string; classNames?: string[];
+  trainedOn?: { dataset?: string; images?: number }; testMAP?: number; testImages?: number; imageStatistics?: unknown;
 }
 
 interface DefaultManifest {
-  readonly models?: readonly { name: string; path: string; description?: string; classNames?: string[] }[];
+  readonly models?: readonly ManifestEntry[];
 }
 
 /** Saved-model names: letters, digits, space, dot, dash and underscore. */
@@ -39,6 +56,8 @@ const META_KEY = 'frcnn-model-meta:';
 interface BrowserMeta {
   readonly classNames: readonly string[];
   readonly description: string;
+  /** Absent for models saved before it was recorded. */
+  readonly origin?: ModelOrigin;
 }
 
 export class ModelRegistry {
@@ -50,9 +69,13 @@ export class ModelRegistry {
 
   async defaults(): Promise<ModelInfo[]> {
     const manifest = (await this.fetchJson<DefaultManifest>('models/index.json')) ?? { models: await this.conventionalDefaults() };
-    return (manifest.models ?? []).map((m) => ({
-        id: `default:${m.name}`, name: m.name, source: 'default', url: `${this.base}models/${m.path}`,
+    return (manifest.models ?? []).map((m: ManifestEntry): ModelInfo => ({
+      id: `default:${m.name}`, name: m.name, source: 'default', url: `${this.base}models/${m.path}`,
       description: m.description ?? 'Default model', classNames: m.classNames ?? null, savedAt: null, bytes: null,
+      origin: m.trainedOn?.dataset && m.trainedOn.images
+        ? { kind: 'shipped', dataset: m.trainedOn.dataset, images: m.trainedOn.images, testMAP: m.testMAP ?? null, testImages: m.testImages ?? null }
+        : { kind: 'unknown' },
+      imageStatistics: parseDomainStatistics(m.imageStatistics, `models/index.json, model “${m.name}”`),
     }));
   }
 
@@ -96,19 +119,20 @@ export class ModelRegistry {
           id: `browser:${name}`, name, source: 'browser' as const, url, description: meta?.description ?? 'Saved in this browser',
           classNames: meta?.classNames ?? null, savedAt: new Date(info.dateSaved).toISOString(),
           bytes: (info.modelTopologyBytes ?? 0) + (info.weightDataBytes ?? 0),
+          origin: meta?.origin ?? { kind: 'unknown' }, imageStatistics: null,
         };
       })
       .sort((a, b) => (b.savedAt ?? '').localeCompare(a.savedAt ?? ''));
   }
 
   /** Saves model files (e.g. from the trainer) in this browser under `name`, replacing a model of that name. */
-  async saveFiles(files: ModelFiles, name: string, description: string): Promise<ModelInfo> {
-    return this.saveArtifacts(artifactsFromFiles(files), name, description);
+  async saveFiles(files: ModelFiles, name: string, description: string, origin: ModelOrigin = { kind: 'unknown' }): Promise<ModelInfo> {
+    return this.saveArtifacts(artifactsFromFiles(files), name, description, origin);
   }
 
   /** Copies any model (a default one too) into this browser under a new name. */
   async copy(info: ModelInfo, name: string): Promise<ModelInfo> {
-    return this.saveArtifacts(await this.artifacts(info), name, `Copy of ${info.name}`);
+    return this.saveArtifacts(await this.artifacts(info), name, `Copy of ${info.name}`, { kind: 'copy', of: info.name });
   }
 
   /** Two files, <name>.json and <name>.weights.bin, to the user's downloads. */
@@ -129,7 +153,7 @@ export class ModelRegistry {
       throw new Error(`these files are not a model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     const name = json.name.replace(/\.json$/i, '').replace(/[^\w .-]/g, '_').slice(0, 60) || 'uploaded';
-    return this.saveArtifacts(artifacts, name, `Uploaded from ${json.name}`);
+    return this.saveArtifacts(artifacts, name, `Uploaded from ${json.name}`, { kind: 'uploaded', file: json.name });
   }
 
   async remove(info: ModelInfo): Promise<void> {
@@ -144,12 +168,12 @@ export class ModelRegistry {
     return handler.load();
   }
 
-  private async saveArtifacts(artifacts: tf.io.ModelArtifacts, name: string, description: string): Promise<ModelInfo> {
+  private async saveArtifacts(artifacts: tf.io.ModelArtifacts, name: string, description: string, origin: ModelOrigin): Promise<ModelInfo> {
     if (!MODEL_NAME.test(name)) throw new Error('a model name uses letters, digits, spaces, dots, dashes and underscores (at most 60)');
     const topology = artifacts.modelTopology as Partial<SavedDetectorTopology> | undefined;
     if (topology?.format !== DETECTOR_FORMAT || !topology.config) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
     await saveTo(`indexeddb://${name}`, artifacts);
-    const meta: BrowserMeta = { classNames: topology.config.classNames, description };
+    const meta: BrowserMeta = { classNames: topology.config.classNames, description, origin };
     localStorage.setItem(META_KEY + name, JSON.stringify(meta));
     const saved = (await this.browserModels()).find((m) => m.name === name);
     if (!saved) {

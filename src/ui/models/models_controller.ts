@@ -6,7 +6,7 @@ import type { ModelFiles } from '../../training/protocol';
 import type { StatusLine } from '../status';
 import { Store } from '../state/store';
 import type { FastRcnnService } from './fast_rcnn_service';
-import type { ModelInfo, ModelRegistry } from './model_registry';
+import type { ModelInfo, ModelOrigin, ModelRegistry } from './model_registry';
 import { isQuotaError, storageErrorMessage } from '../../runtime/storage_errors';
 
 const ACTIVE_KEY = 'frcnn-active-model';
@@ -56,9 +56,9 @@ export class ModelsController {
   }
 
   /** Saves trained files in this browser and (optionally) detects with them from now on. */
-  async saveFiles(files: ModelFiles, name: string, description: string, activate: boolean): Promise<ModelInfo | null> {
+  async saveFiles(files: ModelFiles, name: string, description: string, activate: boolean, origin?: ModelOrigin): Promise<ModelInfo | null> {
     return this.run(`Saving “${name}”…`, async () => {
-      const info = await this.registry.saveFiles(files, name, description);
+      const info = await this.registry.saveFiles(files, name, description, origin);
       await this.refresh();
       this.status.info(`Saved the model “${name}” in this browser.`);
       if (activate) await this.use(info);
