@@ -37,6 +37,12 @@ export interface App {
   backendReady(preference?: BackendPreference): void;
 }
 
+/** The empty canvas's second line: what this tab offers (only Detect has samples). */
+const EMPTY_HINTS = {
+  detect: 'or paste one (Ctrl+V), open a file, or try a sample from the panel.',
+  annotate: 'or paste one (Ctrl+V), or use Add images… or Import files… in the panel.',
+} as const;
+
 export function startApp(): App {
   const status = new StatusLine(byTestId('status'));
   const stage = new CanvasStage('No image yet');
@@ -96,6 +102,7 @@ export function startApp(): App {
     annotate.setActive(tab === 'annotate');
     train.setActive(tab === 'train');
     empty.hidden = tab === 'detect' ? detectStore.get().image != null : tab === 'annotate' ? annotateStore.get().currentId != null : true;
+    if (tab in EMPTY_HINTS) byTestId('stage.empty-hint').textContent = EMPTY_HINTS[tab as keyof typeof EMPTY_HINTS];
   });
   detect.setActive(true);
   void annotate.restore();

@@ -11,6 +11,7 @@
  * A new image replaces a run in flight the same way, without a "cancelled" message.
  */
 import { cancelledText, stageText } from '../../api/progress_text';
+import { pluralize } from '../../data/plural';
 import type { DetectionResult } from '../../model/detection_types';
 import { detectionView, type DetectionView } from '../../render/detection_view';
 import { hitTest } from '../../render/hit_test';
@@ -142,7 +143,7 @@ export class DetectController {
       if (abort.signal.aborted || this.store.get().image !== image) return;
       this.endRun(abort);
       this.store.set({ result, run: 'done', progress: null, runStartedAt: null, hoverKey: null, selectedKey: null });
-      this.status.info(`Found ${this.view()?.detections.length ?? 0} objects in ${Math.round(result.timesMs.total)} ms.`);
+      this.status.info(`Found ${pluralize(this.view()?.detections.length ?? 0, 'object')} in ${Math.round(result.timesMs.total)} ms.`);
     } catch (error) {
       if (abort.signal.aborted) return;
       this.endRun(abort);
