@@ -78,7 +78,7 @@ describe('VOC devkit zip: export -> import -> export', () => {
         expect(vocTexts(again.dataset)).toEqual(vocTexts(first.dataset));
         expect(vocTexts(first.dataset)).toEqual(vocTexts(dataset));
       }),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 
@@ -90,7 +90,7 @@ describe('VOC devkit zip: export -> import -> export', () => {
         expect(imported.dataset.records).toEqual(dataset.records);
         expect(imported.splits.get('test')).toEqual([...heldOut]);
       }),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 
@@ -122,7 +122,7 @@ describe('COCO JSON: export -> import -> export', () => {
         expect(JSON.parse(json).annotations.some((a: { bbox: number[] }) => a.bbox.some((v) => !Number.isInteger(v))) ||
           dataset.records.every((r) => r.objects.every((o) => o.box.every(Number.isInteger)))).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 });
