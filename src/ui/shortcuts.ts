@@ -36,6 +36,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['N'], action: 'Draw a new box: click two opposite corners (or drag)' },
       { keys: ['Esc'], action: 'Cancel drawing, or deselect' },
       { keys: ['Del'], action: 'Delete the selected box (also Backspace)' },
+      { keys: ['Enter'], action: 'Accept the selected suggestion (a dashed box from “Suggest boxes”); Del rejects it' },
       { keys: ['Ctrl', 'Z'], action: 'Undo' },
       { keys: ['Ctrl', 'Shift', 'Z'], action: 'Redo (also Ctrl+Y)' },
       { keys: ['1–9'], action: 'Choose the class (and set it on the selected box)' },
