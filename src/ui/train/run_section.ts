@@ -2,6 +2,7 @@
  * "Run" section: the estimate, start / pause / cancel, the progress bar with time left, the loss curves and the
  * validation-mAP curve.
  */
+import { pluralize } from '../../data/plural';
 import { section } from '../controls';
 import { h } from '../dom';
 import { formatBytes, formatDuration } from '../../training/estimate';
@@ -15,20 +16,20 @@ export function phaseText(state: TrainState): string {
   switch (state.phase) {
     case 'idle': return 'Not started.';
     case 'setup': return 'Starting the training worker…';
-    case 'proposals': return `Finding proposals: ${n} images.`;
+    case 'proposals': return `Finding proposals: ${pluralize(n, 'image')}.`;
     case 'features': return `Computing backbone features: ${n}${state.phaseDetail ? ` (${state.phaseDetail})` : ''}.`;
     case 'training': {
       const p = state.progress;
       if (!p) return 'Training…';
-      const again = state.retraining && state.launched ? `Training again on all ${state.launched.train + state.launched.validation} images: ` : '';
+      const again = state.retraining && state.launched ? `Training again on all ${pluralize(state.launched.train + state.launched.validation, 'image')}: ` : '';
       return `${again}${state.paused ? 'Paused at' : again ? 'iteration' : 'Iteration'} ${p.iteration} of ${p.iterations}, about ${formatDuration(p.secondsLeft)} left.`;
     }
-    case 'validating': return `Measuring validation mAP: ${n} images.`;
+    case 'validating': return `Measuring validation mAP: ${pluralize(n, 'image')}.`;
     case 'evaluating': return `Evaluating on the held-out images: ${n}.`;
     case 'exporting': return 'Writing the model…';
     case 'done': {
       const on = state.summary?.backend ? ` on ${state.summary.backend}` : '';
-      const again = state.summary?.retrained ? `, then ${state.summary.retrained.iterations} on all ${state.summary.retrained.images} images,` : '';
+      const again = state.summary?.retrained ? `, then ${state.summary.retrained.iterations} on all ${pluralize(state.summary.retrained.images, 'image')},` : '';
       return `Done: ${state.summary?.iterations ?? 0} iterations${again} in ${formatDuration(state.summary?.seconds ?? 0)}${on}.`;
     }
     case 'cancelled': return 'Cancelled.';
@@ -102,7 +103,7 @@ export function runSection(controller: TrainController): HTMLElement {
       const last = state.validation.at(-1);
       validationCaption.textContent = validating === 0 && state.validation.length === 0
         ? 'Validation mAP: no validation images in this run.'
-        : `Validation mAP on ${validating} images${last ? `: ${(last.mAP * 100).toFixed(1)}% at iteration ${last.iteration}` : ', measured from the first quarter of the run on'}.`;
+        : `Validation mAP on ${pluralize(validating, 'image')}${last ? `: ${(last.mAP * 100).toFixed(1)}% at iteration ${last.iteration}` : ', measured from the first quarter of the run on'}.`;
     }
   };
   store.subscribe(render);

@@ -1,5 +1,6 @@
 /** The Fine-tune tab's side panel: which images train and which are held out, settings, the run, and its results. */
 import type { TrainBackend } from '../../training/protocol';
+import { pluralize } from '../../data/plural';
 import { checkbox, section } from '../controls';
 import { h, setChildren, uniqueId } from '../dom';
 import type { AnnotateController } from '../annotate/annotate_controller';
@@ -49,7 +50,8 @@ function splitSection(controller: TrainController, annotate: AnnotateController)
     const empty = set.images.filter((i) => i.split === 'train' && i.boxes.length === 0).length;
     const validating = controller.plan()?.validation.length ?? 0;
     const aside = validating ? ` (${validating} of them set aside to choose the iteration on: validation)` : '';
-    summary.textContent = `${train} images train${aside}, ${test} held out${empty ? ` (${empty} training images have no boxes and are left out)` : ''}.`;
+    const leftOut = empty ? ` (${pluralize(empty, 'training image has', 'training images have')} no boxes and ${empty === 1 ? 'is' : 'are'} left out)` : '';
+    summary.textContent = `${pluralize(train, 'image')} train${aside}, ${test} held out${leftOut}.`;
   };
   annotate.store.subscribe(render);
   render();
