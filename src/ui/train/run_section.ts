@@ -16,7 +16,7 @@ export function phaseText(state: TrainState): string {
   switch (state.phase) {
     case 'idle': return 'Not started.';
     case 'setup': return 'Starting the training worker…';
-    case 'proposals': return `Finding proposals: ${pluralize(n, 'image')}.`;
+    case 'proposals': return `Finding proposals: ${n} ${state.phaseTotal === 1 ? 'image' : 'images'}.`;
     case 'features': return `Computing backbone features: ${n}${state.phaseDetail ? ` (${state.phaseDetail})` : ''}.`;
     case 'training': {
       const p = state.progress;
@@ -24,7 +24,7 @@ export function phaseText(state: TrainState): string {
       const again = state.retraining && state.launched ? `Training again on all ${pluralize(state.launched.train + state.launched.validation, 'image')}: ` : '';
       return `${again}${state.paused ? 'Paused at' : again ? 'iteration' : 'Iteration'} ${p.iteration} of ${p.iterations}, about ${formatDuration(p.secondsLeft)} left.`;
     }
-    case 'validating': return `Measuring validation mAP: ${pluralize(n, 'image')}.`;
+    case 'validating': return `Measuring validation mAP: ${n} ${state.phaseTotal === 1 ? 'image' : 'images'}.`;
     case 'evaluating': return `Evaluating on the held-out images: ${n}.`;
     case 'exporting': return 'Writing the model…';
     case 'done': {
