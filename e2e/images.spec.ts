@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type * as ApiImageInput from '../src/api/image_input';
+import type * as ScaleResult from '../src/model/scale_result';
 import type * as ImageDecode from '../src/data/image_decode';
 import { bmpFile, pngClaimingSize, pngFile, truncated, withExifOrientation, zeroSizePng } from '../src/data/testing/image_files';
 import { expect, REPO_ROOT, test } from './page_objects';
@@ -181,6 +182,7 @@ test.describe('when the library is given a bad or huge image', () => {
     await page.evaluate(() => window.harness.ready);
     const result = await page.evaluate(async (bad) => {
       const api = await window.harness.load('/src/api/image_input.ts') as typeof ApiImageInput;
+      const { scaleResultToImage } = await window.harness.load('/src/model/scale_result.ts') as typeof ScaleResult;
       const failure = await api.decodeImage(new File([Uint8Array.from(atob(bad), (c) => c.charCodeAt(0))], 'cut.png')).then(() => null, (e: { code: string; message: string }) => ({ code: e.code, message: e.message }));
       const canvas = new OffscreenCanvas(12000, 6000);
       canvas.getContext('2d')!.fillRect(3000, 1500, 3000, 1500);
@@ -193,13 +195,14 @@ test.describe('when the library is given a bad or huge image', () => {
         detections: [{ box, proposalIndex: 0, score: 0.9, classId: 1, className: 'cell', boxBeforeRegression: box, classProbabilities: [0.1, 0.9] }],
         candidatesPerClass: [], timesMs: { preprocess: 0, backbone: 0, roiPool: 0, fc: 0, nms: 0, total: 0 }, objects: [],
       };
-      const mapped = api.outputInImagePixels(found, { width: 12000, height: 6000 });
-      return { failure, sizes, object: mapped.objects[0].box };
+      // what the pipeline (detect_pipeline.ts) does with a result found on the shrunk bitmap: back to the kept size
+      const mapped = scaleResultToImage(found, decoded);
+      return { failure, sizes, object: mapped.detections[0].box };
     }, truncated(pngFile({ width: 30, height: 30, colorType: 0, row: () => new Uint8Array(30) })).toString('base64'));
     expect(result.failure).toEqual({ code: 'image', message: expect.stringContaining('“cut.png” could not be read as an image: the PNG file is truncated') });
     expect(result.sizes).toEqual([12000, 6000, 4096, 2048, true]);
     const f = 12000 / 4096;
-    expect(result.object).toEqual({ xmin: 1000 * f, ymin: 500 * f, xmax: 2048 * f, ymax: 1024 * f });
+    expect(result.object).toEqual([1000 * f, 500 * f, 2048 * f, 1024 * f]);
   });
 });
 

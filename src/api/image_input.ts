@@ -2,16 +2,15 @@
  * Any DetectInput -> an ImageBitmap, what the detection pipeline reads (src/pipeline/detect_pipeline.ts). Files,
  * blobs and URLs go through src/data/image_decode.ts (the checks, EXIF orientation, alpha on white, shrinking);
  * elements and bitmaps larger than MAX_DECODED_SIDE are shrunk too, in createImageBitmap itself.
- * Results found on a shrunk bitmap are mapped back to the original's pixels by outputInImagePixels.
+ * Results found on a shrunk bitmap are mapped back to the original's pixels by the pipeline (detect_pipeline.ts).
  */
 import { decodePlan, MAX_SOURCE_PIXELS, tooLarge } from '../data/image_checks';
 import { decodeImageBlob, fetchImage, ImageDecodeError, shrinkOptions } from '../data/image_decode';
 import type { ImageSize } from '../geometry/box';
 import type { DetectionResult } from '../model/detection_types';
-import { scaleResultToImage } from '../model/scale_result';
 import { DetectorError, errorMessage } from './errors';
 import { resolvePageUrl } from './model_files';
-import type { DetectedObject, DetectInput, DetectionOutput } from './types';
+import type { DetectedObject, DetectInput } from './types';
 
 export interface DecodedImage {
   /** At most MAX_DECODED_SIDE per side. */
@@ -55,12 +54,6 @@ function sizeOf(input: Exclude<DetectInput, string | URL | Blob>): ImageSize {
 
 function owned(decoded: { bitmap: ImageBitmap; width: number; height: number }): DecodedImage {
   return { bitmap: decoded.bitmap, owned: true, width: decoded.width, height: decoded.height };
-}
-
-/** A result found on a (possibly shrunk) bitmap, in the pixels of the original image of `size`. */
-export function outputInImagePixels(output: DetectionOutput, size: ImageSize): DetectionOutput {
-  const result = scaleResultToImage(output, size);
-  return result === output ? output : { ...result, objects: result.detections.map(toObject) };
 }
 
 export function toObject(d: DetectionResult['detections'][number]): DetectedObject {

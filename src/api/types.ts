@@ -177,6 +177,6 @@ export interface TrainResult {
   readonly recipe: readonly RecipeChoice[];
 }
 
-export interface EvaluateOptions extends Omit<DetectOptions, 'onProgress' | 'proposals'> {
+export interface EvaluateOptions extends Omit<DetectOptions, 'onProgress' | 'proposals' | 'originalSize'> {
   readonly onProgress?: (done: number, total: number) => void;
 }

@@ -104,7 +104,9 @@ export class WorkerDetector implements Detector {
       signal.throwIfAborted();
     }
     const image_ = { bitmap, width: decoded.width, height: decoded.height };
-    const { value } = await this.worker.call('detect', { detector: this.id, image: image_, options: rest }, [bitmap], onProgress, signal);
+    // only the two numbers cross to the worker (a caller may pass an object holding its bitmap)
+    const originalSize = rest.originalSize && { width: rest.originalSize.width, height: rest.originalSize.height };
+    const { value } = await this.worker.call('detect', { detector: this.id, image: image_, options: { ...rest, originalSize } }, [bitmap], onProgress, signal);
     this.backendName = value.backend;
     return value;
   }

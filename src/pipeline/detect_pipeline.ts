@@ -8,7 +8,8 @@
  *      (device_recovery.ts)
  *   -> post-processing (model/postprocess.ts: thresholds, NMS, box voting; a redraw at other thresholds runs it
  *      again on the result's candidates, render/detection_view.ts)
- *   -> the result in the original image's pixels (model/scale_result.ts).
+ *   -> the result in the original image's pixels (model/scale_result.ts; the original is the input itself, or the
+ *      image a caller's shrunk bitmap came from, options.originalSize), so no caller scales results itself.
  */
 import type { ImageSize } from '../geometry/box';
 import type { DetectOptions as PostprocessOptions } from '../model/defaults';
@@ -33,7 +34,8 @@ export interface NetworkSource extends Omit<RecoveryHooks, 'onProgress'> {
 }
 
 /** Detections in `image` (see the module comment); rejects with a DetectorError, or an AbortError from the signal. */
-export async function runDetection(image: DecodedInput, network: NetworkSource, options: DetectOptions = {}): Promise<DetectionResult> {
+export async function runDetection(decoded: DecodedInput, network: NetworkSource, options: DetectOptions = {}): Promise<DetectionResult> {
+  const image = withOriginalSize(decoded, options.originalSize);
   const report = (progress: DetectProgress) => options.onProgress?.(progress);
   const { bitmap } = image;
   const started = performance.now();
@@ -57,6 +59,21 @@ export async function runDetection(image: DecodedInput, network: NetworkSource, 
   report({ stage: 'network', fraction: 1 });
   const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
   return scaleResultToImage({ ...result, timesMs }, image); // the bitmap may be shrunk
+}
+
+/** `image` reported in the pixels of `original`, the image its bitmap is a shrunk copy of, when the caller gives it. */
+export function withOriginalSize(image: DecodedInput, original: ImageSize | undefined): DecodedInput {
+  if (original === undefined) return image;
+  const { width, height } = original;
+  const { bitmap } = image;
+  if (!(width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height))) {
+    throw new DetectorError('image', `originalSize must be a positive width and height, got ${width} x ${height}`);
+  }
+  // a shrunk copy keeps the original's shape up to rounding each side to whole pixels
+  if (Math.abs(width * bitmap.height - bitmap.width * height) > Math.max(width, height)) {
+    throw new DetectorError('image', `originalSize ${width} x ${height} does not have the shape of the ${bitmap.width} x ${bitmap.height} image: give the size of the image it was shrunk from`);
+  }
+  return { bitmap, width, height };
 }
 
 /**

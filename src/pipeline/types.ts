@@ -38,6 +38,11 @@ export interface DetectOptions {
    * and misses small objects. The longest side is capped at the model's maxSize.
    */
   readonly inputScale?: number;
+  /**
+   * The size of the image that `image` is a shrunk copy of (a bitmap the caller decoded and shrank itself): results,
+   * and your own `proposals`, are then in that image's pixels. Default: the image's own size.
+   */
+  readonly originalSize?: { readonly width: number; readonly height: number };
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DetectProgress) => void;
 }

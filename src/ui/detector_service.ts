@@ -23,6 +23,8 @@ export interface DetectRequest {
   /** The score and IoU thresholds of the run; the page can redraw at others without running again. */
   readonly scoreThreshold: number;
   readonly nmsIouThreshold: number;
+  /** The image the bitmap is a shrunk copy of: the result is in its pixels (the library maps it). */
+  readonly originalSize?: { readonly width: number; readonly height: number };
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DetectProgress) => void;
 }

@@ -16,7 +16,7 @@
  */
 import { createDetector, type Detector } from '../api/create_detector';
 import { DetectorError, errorMessage, isAbortError } from '../api/errors';
-import { decodeImage, outputInImagePixels } from '../api/image_input';
+import { decodeImage } from '../api/image_input';
 import type { ImageSize } from '../geometry/box';
 import { cancelledText } from '../api/progress_text';
 import type { DetectInput, DetectionOutput, DetectProgress, DetectStage, ProposalMode } from '../api/types';
@@ -197,7 +197,7 @@ export class FastRcnnDetectorElement extends HTMLElement {
     this.image?.close();
     this.image = bitmap;
     this.imageSize = size ?? (bitmap && { width: bitmap.width, height: bitmap.height });
-    this.view.setImage(bitmap);
+    this.view.setImage(bitmap, this.imageSize);
   }
 
   /**
@@ -218,18 +218,17 @@ export class FastRcnnDetectorElement extends HTMLElement {
       controller.signal.throwIfAborted(); // cancelled while the model loaded
       const result = await this.reporting(detector.detect(bitmap, {
         scoreThreshold: this.scoreThreshold, nmsIouThreshold: this.iouThreshold, maxProposals: this.maxProposals,
-        proposalMode: this.proposalMode, inputScale: this.inputScale, signal: controller.signal,
+        proposalMode: this.proposalMode, inputScale: this.inputScale, originalSize: this.imageSize ?? undefined, signal: controller.signal,
         onProgress: (progress) => {
           if (!controller.signal.aborted) this.progress(progress, detector.backend);
         },
       }));
       if (controller.signal.aborted || generation !== this.generation) throw new DOMException('superseded by a newer run', 'AbortError');
       this.running = null;
-      this.view.setResult(result); // drawn over the bitmap, in its pixels
+      this.view.setResult(result); // in the original's pixels, as the view draws
       this.view.setStatus(resultText(result.objects), 'done');
-      const output = this.imageSize ? outputInImagePixels(result, this.imageSize) : result;
-      this.emit<DetectionsEventDetail>('detections', { objects: output.objects, result: output });
-      return output;
+      this.emit<DetectionsEventDetail>('detections', { objects: result.objects, result });
+      return result;
     } finally {
       if (this.running === controller) this.running = null; // failed
       if (this.running === null) this.view.stopRun(); // else a newer run shows its own

@@ -37,7 +37,8 @@ export class WidgetView {
   private run: { readonly startedAt: number; readonly onCancel: () => void } | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly resizeObserver = new ResizeObserver(() => this.requestDraw());
-  private image: ImageBitmap | null = null;
+  /** The bitmap shown, and the size of the image it is a (possibly shrunk) copy of: the pixels results are in. */
+  private image: { readonly bitmap: ImageBitmap; readonly width: number; readonly height: number } | null = null;
   private result: DetectionOutput | null = null;
   private frame = 0;
   /** What the last draw showed: the detections at the thresholds of that moment. */
@@ -97,9 +98,9 @@ export class WidgetView {
     this.stopTicking();
   }
 
-  /** A new image; its old result is cleared. The view does not own the bitmap. */
-  setImage(image: ImageBitmap | null): void {
-    this.image = image;
+  /** A new image (`size`: the original's, when the bitmap is a shrunk copy); its old result is cleared. The view does not own the bitmap. */
+  setImage(bitmap: ImageBitmap | null, size: { readonly width: number; readonly height: number } | null = bitmap): void {
+    this.image = bitmap && { bitmap, width: size?.width ?? bitmap.width, height: size?.height ?? bitmap.height };
     this.result = null;
     this.requestDraw();
   }
@@ -152,7 +153,7 @@ export class WidgetView {
     });
   }
 
-  /** The detections drawn now (in the pixels of the bitmap shown); tests compare them with detect()'s. */
+  /** The detections drawn now (in the original image's pixels, as detect() reports them); tests compare the two. */
   shown(): readonly ViewCandidate[] {
     return this.drawn;
   }
@@ -177,7 +178,7 @@ export class WidgetView {
     const viewport = fitViewport(this.image, { width, height }, { padding: PADDING });
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(this.image, viewport.offsetX, viewport.offsetY, this.image.width * viewport.scale, this.image.height * viewport.scale);
+    ctx.drawImage(this.image.bitmap, viewport.offsetX, viewport.offsetY, this.image.width * viewport.scale, this.image.height * viewport.scale);
     if (this.result === null) return;
     const { scoreThreshold, nmsIouThreshold, layers } = this.settings();
     const view = detectionView(this.result, { scoreThreshold, nmsIouThreshold });

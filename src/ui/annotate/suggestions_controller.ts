@@ -6,7 +6,6 @@
  * not part of the annotation set, so they are never saved, exported or trained on. Pure rules: suggestions.ts.
  */
 import { DEFAULT_DETECT } from '../../model/defaults';
-import { scaleResultToImage } from '../../model/scale_result';
 import { classColour } from '../../render/colours';
 import type { DrawnObject } from '../../render/scene';
 import type { DetectorService } from '../detector_service';
@@ -295,11 +294,12 @@ export class SuggestionsController implements AnnotateOverlay {
       throw new Error(imageErrorMessage(error, image.name), { cause: error });
     }
     try {
+      // the bitmap may be a shrunk copy; boxes come back in the original's pixels, like the user's
       const result = await this.detector.detect(decoded.bitmap, {
-        scoreThreshold: DEFAULT_DETECT.candidateScoreThreshold, nmsIouThreshold: DEFAULT_DETECT.nmsIouThreshold, signal,
+        scoreThreshold: DEFAULT_DETECT.candidateScoreThreshold, nmsIouThreshold: DEFAULT_DETECT.nmsIouThreshold,
+        originalSize: { width: image.width, height: image.height }, signal,
       });
-      // the bitmap may be a shrunk copy; boxes are in the original's pixels, like the user's
-      return scaleResultToImage(result, { width: image.width, height: image.height }).detections;
+      return result.detections;
     } finally {
       decoded.bitmap.close();
     }

@@ -80,6 +80,7 @@ export class FastRcnnService implements DetectorService {
       return await detector.detect(image, {
         scoreThreshold: DEFAULT_DETECT.candidateScoreThreshold,
         nmsIouThreshold: request.nmsIouThreshold,
+        originalSize: request.originalSize,
         signal: request.signal,
         onProgress,
       });

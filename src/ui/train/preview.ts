@@ -6,7 +6,7 @@
  * last snapshot is loaded again.
  */
 import { createWorkerDetectorFromFiles, type WorkerDetector } from '../../api/worker_detector';
-import type { Box } from '../../geometry/box';
+import type { Box, ImageSize } from '../../geometry/box';
 import type { DetectionResult } from '../../model/detection_types';
 import type { ModelFiles } from '../../training/protocol';
 
@@ -37,12 +37,14 @@ export class PreviewDetector {
     }
   }
 
-  async detect(image: ImageBitmap, proposals: readonly Box[] | Float32Array, nmsIouThreshold: number): Promise<DetectionResult | null> {
+  /** `image`: possibly a shrunk copy of an image of `originalSize`, the pixels `proposals` and the result are in. */
+  async detect(image: ImageBitmap, originalSize: ImageSize, proposals: readonly Box[] | Float32Array, nmsIouThreshold: number): Promise<DetectionResult | null> {
     if (this.detector === null) return null;
     const count = proposals instanceof Float32Array ? proposals.length / 4 : proposals.length;
     if (count === 0) return null;
     const detector = await this.detector;
-    return detector.detect(image, { proposals, maxProposals: count, scoreThreshold: 0.05, nmsIouThreshold });
+    const { width, height } = originalSize;
+    return detector.detect(image, { proposals, maxProposals: count, scoreThreshold: 0.05, nmsIouThreshold, originalSize: { width, height } });
   }
 
   dispose(): void {

@@ -12,7 +12,6 @@ import { buildTrainJob } from '../../training/job_builder';
 import type { DoneSummary, ModelFiles, TrainImageSpec, TrainJob } from '../../training/protocol';
 import type { AnnotateController } from '../annotate/annotate_controller';
 import { classNamesOf, type AnnotatedImage, type AnnotationSet } from '../annotate/annotation_set';
-import { scaleResultToImage } from '../../model/scale_result';
 import type { CanvasStage } from '../canvas/stage';
 import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { ModelsController } from '../models/models_controller';
@@ -309,11 +308,9 @@ export class TrainController {
     await this.loadPreviewImage();
     if (this.previewBitmap?.id !== previewId) return;
     try {
-      // proposals are in the original's pixels, the bitmap may be a shrunk copy: detect in its pixels, map back
+      // proposals and the result are in the original's pixels; the bitmap may be a shrunk copy (the pipeline maps)
       const shown = this.previewBitmap;
-      const scale = shown.bitmap.width / shown.width;
-      const found = await this.preview.detect(shown.bitmap, scale === 1 ? proposals : proposals.map((v) => v * scale), PREVIEW_NMS);
-      const result = found && scaleResultToImage(found, shown);
+      const result = await this.preview.detect(shown.bitmap, shown, proposals, PREVIEW_NMS);
       if (result) this.store.set({ preview: { result, iteration: progress?.iteration ?? 0 } });
     } catch (error) {
       this.status.error(`The held-out preview failed: ${error instanceof Error ? error.message : String(error)}`);
