@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# npm run test:scale — the PyTorch trainer (scale/, issue 20) against the page's own code:
+# 1. forward and one-SGD-step parity with tfjs cpu (scripts/scale/parity_reference.ts, scale/tests/test_parity.py);
+# 2. a bundle of a few BCCD images (npm run export:bundle), trained by a two-process gloo torchrun for a few
+#    iterations, checkpointed, evaluated (per-class VOC AP), exported; the exported model then loads through the
+#    page's loader on tfjs cpu and detects what PyTorch detects on the same pixels (scripts/scale/detect_check.ts).
+# Installs Debian's python3-torch and python3-torchvision when they are missing. Torch runs on one thread per process.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3 # Debian's, where python3-torch installs (another python3 may come first on PATH)
+if ! "$PY" -c 'import torch, torchvision' 2>/dev/null; then
+  echo "Installing Debian's python3-torch and python3-torchvision…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq python3-torch python3-torchvision >/dev/null
+fi
+export OMP_NUM_THREADS=1
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+step() { echo "test:scale: $*" >&2; }
+
+step "parity reference (src/ on tfjs cpu)"
+npx vite-node scripts/scale/parity_reference.ts -- --out "$WORK/ref" 2>&1 | grep -v -e 'tfjs-node' -e '^=*$' -e 'Hi, looks like' >&2
+step "PyTorch unit and parity tests"
+FRCNN_PARITY_DIR="$WORK/ref" "$PY" -m unittest discover -s scale/tests -t scale -v
+
+step "bundle of a few BCCD images"
+npx vite-node scripts/export_bundle.ts -- --dataset ../shared/datasets/bccd --out "$WORK/bundle" --limit 2 --val-split none \
+  --iterations 4 --scale 224 --max-size 320 >/dev/null
+step "two-process gloo torchrun"
+# Debian's torchrun 1.13 fails at start under Python 3.11 with its default --redirects/--tee; these two avoid it
+torchrun --nproc_per_node=2 --redirects 1 --tee 1 --log_dir "$WORK/torchrun" \
+  scale/train.py --bundle "$WORK/bundle" --out "$WORK/model" --iterations 4 --checkpoint-every 2 --log-every 1 | tee "$WORK/summary.txt"
+grep -q '"processes": 2' "$WORK/summary.txt"
+test -s "$WORK/model/checkpoints/weights.pt" -a -s "$WORK/model/checkpoints/sampler_rank1.json"
+IMAGE=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['splits']['test'][0]['file'])" "$WORK/bundle/bundle.json")
+"$PY" scale/detect.py --model "$WORK/model" --bundle "$WORK/bundle" --image "$IMAGE" --out "$WORK/case" --score-threshold 0.01
+step "the trained model in the page's detector (tfjs cpu)"
+npx vite-node scripts/scale/detect_check.ts -- --model "$WORK/model" --case "$WORK/case" 2>&1 | grep -v -e 'tfjs-node' -e '^=*$' -e 'Hi, looks like'
+step "passed"
