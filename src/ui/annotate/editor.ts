@@ -8,7 +8,7 @@
  */
 import type { Box } from '../../geometry/box';
 import type { Point } from '../../render/viewport';
-import { clampPoint, hitHandle, normalizeBox, resizeBox, translateWithin, type HandleIndex } from './handles';
+import { clampPoint, hitHandle, normalizeBox, resizeBox, smallestAt, translateWithin, type HandleIndex } from './handles';
 
 export interface AnnotationClass {
   /** 1-based, stable: renaming keeps the id, so boxes keep their class. */
@@ -118,18 +118,6 @@ function commit(state: EditorState, doc: EditorDoc, before: EditorDoc = state.do
   return { ...state, doc, past: [...state.past, before].slice(-UNDO_LIMIT), future: [] };
 }
 
-function hitBox(state: EditorState, point: Point, tolerance: number): AnnotationBox | null {
-  let best: AnnotationBox | null = null;
-  for (const b of state.doc.boxes) {
-    const [x1, y1, x2, y2] = b.box;
-    if (point.x < x1 - tolerance || point.x > x2 + tolerance || point.y < y1 - tolerance || point.y > y2 + tolerance) continue;
-    if (!best || area(b.box) < area(best.box)) best = b;
-  }
-  return best;
-}
-
-const area = (b: Box): number => (b[2] - b[0]) * (b[3] - b[1]);
-
 function pointerDown(state: EditorState, raw: Point, tolerance: number): EditorState {
   const point = clampPoint(raw, state.imageSize);
   const i = state.interaction;
@@ -142,7 +130,7 @@ function pointerDown(state: EditorState, raw: Point, tolerance: number): EditorS
   if (selected && handle !== null) {
     return { ...state, interaction: { kind: 'resizing', boxId: selected.id, handle, original: selected.box, before: state.doc } };
   }
-  const hit = hitBox(state, raw, tolerance);
+  const hit = smallestAt(state.doc.boxes, raw, tolerance);
   if (!hit) return { ...state, selectedId: null, interaction: { kind: 'idle' } };
   return { ...state, selectedId: hit.id, activeClassId: hit.classId,
     interaction: { kind: 'moving', boxId: hit.id, start: point, original: hit.box, before: state.doc } };

@@ -3,7 +3,7 @@
  * Handle i sits at renderer.ts handleCentres(box)[i]: 0 top-left, 1 top, 2 top-right, 3 right, 4 bottom-right,
  * 5 bottom, 6 bottom-left, 7 left. Each moves the edges it touches.
  */
-import type { Box } from '../../geometry/box';
+import { boxArea, type Box } from '../../geometry/box';
 import type { Point } from '../../render/viewport';
 
 export type HandleIndex = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -71,4 +71,15 @@ export function translateWithin(box: Box, dx: number, dy: number, size: { width:
 
 export function clampPoint(point: Point, size: { width: number; height: number }): Point {
   return { x: Math.min(Math.max(point.x, 0), size.width), y: Math.min(Math.max(point.y, 0), size.height) };
+}
+
+/** The smallest item whose box is under `point` (within `tolerance` of its edges): the one a click aims at. */
+export function smallestAt<T extends { readonly box: Box }>(items: readonly T[], point: Point, tolerance: number): T | null {
+  let best: T | null = null;
+  for (const item of items) {
+    const [x1, y1, x2, y2] = item.box;
+    if (point.x < x1 - tolerance || point.x > x2 + tolerance || point.y < y1 - tolerance || point.y > y2 + tolerance) continue;
+    if (!best || boxArea(item.box) < boxArea(best.box)) best = item;
+  }
+  return best;
 }

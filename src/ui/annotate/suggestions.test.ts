@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEditor, reduce } from './editor';
+import { smallestAt } from './handles';
 import {
-  acceptSuggestions, classTarget, suggestionAt, suggestionLabel, suggestionsFromDetections, unknownClasses, visibleSuggestions,
+  acceptSuggestions, classTarget, suggestionLabel, suggestionsFromDetections, unknownClasses, visibleSuggestions,
   type Suggestion,
 } from './suggestions';
 
@@ -64,9 +65,9 @@ describe('the suggestions offered', () => {
 
   it('a click picks the smallest suggestion under it', () => {
     const list = [s('big', 'raccoon', 0.9, [0, 0, 100, 100]), s('small', 'raccoon', 0.6, [40, 40, 60, 60])];
-    expect(suggestionAt(list, { x: 50, y: 50 }, 2)?.id).toBe('small');
-    expect(suggestionAt(list, { x: 10, y: 10 }, 2)?.id).toBe('big');
-    expect(suggestionAt(list, { x: 103, y: 50 }, 2)).toBeNull();
+    expect(smallestAt(list, { x: 50, y: 50 }, 2)?.id).toBe('small');
+    expect(smallestAt(list, { x: 10, y: 10 }, 2)?.id).toBe('big');
+    expect(smallestAt(list, { x: 103, y: 50 }, 2)).toBeNull();
     expect(suggestionLabel(list[1], 'Raccoon')).toBe('Raccoon 0.60');
   });
 });

@@ -100,17 +100,6 @@ export function acceptSuggestions(
   return { classes: out.length === classes.length ? classes : out, boxes };
 }
 
-/** The smallest visible suggestion under a point (within `tolerance` of its edges), or null. */
-export function suggestionAt(suggestions: readonly Suggestion[], point: { x: number; y: number }, tolerance: number): Suggestion | null {
-  let best: Suggestion | null = null;
-  for (const s of suggestions) {
-    const [x1, y1, x2, y2] = s.box;
-    if (point.x < x1 - tolerance || point.x > x2 + tolerance || point.y < y1 - tolerance || point.y > y2 + tolerance) continue;
-    if (!best || boxArea(s.box) < boxArea(best.box)) best = s;
-  }
-  return best;
-}
-
 /** "raccoon 0.93": how a suggestion is labelled on the canvas and in the list. */
 export function suggestionLabel(s: Suggestion, className: string): string {
   return `${className} ${s.score.toFixed(2)}`;

@@ -5,6 +5,7 @@
  * (they become ordinary boxes, one undo step), edits after accepting, or rejects. Suggestions live only here: they are
  * not part of the annotation set, so they are never saved, exported or trained on. Pure rules: suggestions.ts.
  */
+import { boxArea } from '../../geometry/box';
 import { DEFAULT_DETECT } from '../../model/defaults';
 import { classColour } from '../../render/colours';
 import type { DrawnObject } from '../../render/scene';
@@ -14,9 +15,9 @@ import { Store } from '../state/store';
 import type { StatusLine } from '../status';
 import type { AnnotateController, AnnotateOverlay } from './annotate_controller';
 import type { AnnotatedImage } from './annotation_set';
-import { hitHandle } from './handles';
+import { hitHandle, smallestAt } from './handles';
 import {
-  acceptSuggestions, classTarget, DEFAULT_SUGGESTION_THRESHOLD, suggestionAt, suggestionLabel, suggestionsFromDetections,
+  acceptSuggestions, classTarget, DEFAULT_SUGGESTION_THRESHOLD, suggestionLabel, suggestionsFromDetections,
   unknownClasses, visibleSuggestions, type ClassMapping, type Suggestion,
 } from './suggestions';
 
@@ -195,13 +196,11 @@ export class SuggestionsController implements AnnotateOverlay {
    */
   pointerDown(point: { x: number; y: number }, tolerance: number): boolean {
     const { editor } = this.annotate.store.get();
-    const hit = editor.tool === 'select' ? suggestionAt(this.visible(), point, tolerance) : null;
+    const hit = editor.tool === 'select' ? smallestAt(this.visible(), point, tolerance) : null;
     const selected = editor.doc.boxes.find((b) => b.id === editor.selectedId);
     const onHandle = selected != null && hitHandle(selected.box, point, tolerance) !== null;
-    const area = (b: readonly number[]): number => (b[2] - b[0]) * (b[3] - b[1]);
-    const smallerBox = hit && editor.doc.boxes.some((b) => area(b.box) < area(hit.box) && point.x >= b.box[0] - tolerance
-      && point.x <= b.box[2] + tolerance && point.y >= b.box[1] - tolerance && point.y <= b.box[3] + tolerance);
-    if (!hit || onHandle || smallerBox) {
+    const box = smallestAt(editor.doc.boxes, point, tolerance);
+    if (!hit || onHandle || (box && boxArea(box.box) < boxArea(hit.box))) {
       this.select(null);
       return false;
     }
