@@ -15,11 +15,14 @@ import { expect, keepScreenshot, SHARED_DATASETS, test, type AnnotatePanel, type
 const RACCOON = join(SHARED_DATASETS, 'raccoon');
 const photo = (name: string): string => join(RACCOON, 'images', `${name}.jpg`);
 
-/** The app on wasm with the shipped raccoon model chosen in the Models tab, then the Annotate tab. */
+/** The app on wasm with no model, then the shipped raccoon model chosen in the Models tab, then the Annotate tab. */
 async function openWithRaccoonModel(page: Page, api: TestApi, annotatePanel: AnnotatePanel): Promise<void> {
   await page.routeWebSocket(/.*/, () => {}); // others edit files meanwhile: no HMR reload mid-test
   await page.goto('/?backend=wasm&model=none');
   await api.ready();
+  await annotatePanel.open(); // no model yet: the section says so and cannot run
+  await expect(page.getByTestId('annotate.suggest.model')).toContainText('Nothing to suggest with yet: No model loaded');
+  await expect(page.getByTestId('annotate.suggest.run')).toBeDisabled();
   await page.getByTestId('tabs.models').click();
   await page.getByTestId('models.use.raccoon').click();
   await expect.poll(async () => (await api.models()).state, { timeout: 60_000 }).toBe('ready');

@@ -9,7 +9,7 @@ import { boxArea } from '../../geometry/box';
 import { DEFAULT_DETECT } from '../../model/defaults';
 import { classColour } from '../../render/colours';
 import type { DrawnObject } from '../../render/scene';
-import type { DetectorService } from '../detector_service';
+import type { DetectorService, DetectorStatus } from '../detector_service';
 import { decodeImage, imageErrorMessage } from '../image_input';
 import { Store } from '../state/store';
 import type { StatusLine } from '../status';
@@ -245,9 +245,7 @@ export class SuggestionsController implements AnnotateOverlay {
   /** Detects on each image in turn (one at a time: the detection worker runs one image at once anyway). */
   private async run(images: readonly AnnotatedImage[]): Promise<void> {
     const detector = this.detector.status();
-    if (detector.state !== 'ready') {
-      return this.status.error(`Suggesting boxes needs a model that is ready: the model ${detector.message}`);
-    }
+    if (detector.state !== 'ready') return this.status.error(`No boxes suggested: ${modelProblem(detector)}`);
     this.cancel();
     const abort = new AbortController();
     this.abort = abort;
@@ -303,6 +301,14 @@ export class SuggestionsController implements AnnotateOverlay {
       decoded.bitmap.close();
     }
   }
+}
+
+/** Why the model in use cannot suggest boxes now, in a sentence. */
+export function modelProblem(status: DetectorStatus): string {
+  const name = status.modelName ? `the model “${status.modelName}”` : 'the model';
+  if (status.state === 'loading') return `${name} is still loading; try again in a moment.`;
+  if (status.state === 'error') return `${name} ${status.message}`;
+  return status.message;
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -1,7 +1,7 @@
 /** The Annotate tab's "Suggestions" section: run the model, the threshold, unknown classes, and each suggestion to check. */
 import { section, slider } from '../controls';
 import { h, setChildren } from '../dom';
-import type { SuggestionsController } from './suggestions_controller';
+import { modelProblem, type SuggestionsController } from './suggestions_controller';
 
 export function suggestionsSection(controller: SuggestionsController): HTMLElement {
   const { store, annotate, detector } = controller;
@@ -31,7 +31,7 @@ export function suggestionsSection(controller: SuggestionsController): HTMLEleme
     const { set, currentId, editor } = annotate.store.get();
     const status = detector.status();
     model.textContent = status.state === 'ready' ? `With the model in use: ${status.modelName ?? '?'} (change it in Models).`
-      : `No model to suggest with: the model ${status.message}`;
+      : `Nothing to suggest with yet: ${modelProblem(status)}`;
     const unlabelledCount = controller.unlabelledImages().length;
     unlabelled.textContent = `Suggest for unlabelled images (${unlabelledCount})`;
     suggest.disabled = run != null || status.state !== 'ready' || currentId == null;
