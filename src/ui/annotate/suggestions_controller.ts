@@ -292,10 +292,12 @@ export class SuggestionsController implements AnnotateOverlay {
     }
     try {
       // the bitmap may be a shrunk copy; boxes come back in the original's pixels, like the user's
+      signal.throwIfAborted(); // cancelled while decoding
       const result = await this.detector.detect(decoded.bitmap, {
         scoreThreshold: DEFAULT_DETECT.candidateScoreThreshold, nmsIouThreshold: DEFAULT_DETECT.nmsIouThreshold,
         originalSize: { width: image.width, height: image.height }, signal,
       });
+      signal.throwIfAborted(); // a run that finished as Cancel was pressed brings nothing
       return result.detections;
     } finally {
       decoded.bitmap.close();
