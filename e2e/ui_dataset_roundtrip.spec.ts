@@ -2,7 +2,7 @@
  * A dataset that round-trips, as a user does it (issue 19, item 2): "Import folder…" on a folder of three raccoon
  * photos with their VOC XML, "VOC (zip)" export, the images removed, the zip imported with "Import files…" and the
  * same boxes seen; the zip imported once more, the duplicate dialog answered "Skip them", nothing doubled. The
- * exported XML holds integer 1-based corners and the source's <truncated>.
+ * exported XML holds integer 1-based corners and the source's <truncated>. A damaged zip is named in the status.
  */
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -92,4 +92,11 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   expect((await api.annotate()).images.map((i) => i.name).sort()).toEqual(NAMES.map((n) => `${n}.jpg`));
   expect(await boxesByImage(annotatePanel, api)).toEqual(imported);
   await keepScreenshot(page, 'roundtrip-after-skip');
+
+  // a damaged zip: the status names it and says what to do; the set is untouched
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('annotate.import').click()]);
+  await chooser.setFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 not really a zip') });
+  await expect(page.getByTestId('status')).toContainText('broken.zip: not a readable zip archive');
+  await expect(page.getByTestId('status')).toContainText('unpack it and import the folder');
+  await expect(summary).toHaveText('3 images, 4 boxes.');
 });
