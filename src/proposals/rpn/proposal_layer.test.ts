@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { packBoxes, type Box } from '../../geometry/box';
+import { decodeDeltas } from '../../geometry/bbox_transform';
+import { clipBoxesInPlace, packBoxes, type Box } from '../../geometry/box';
+import { nms } from '../../geometry/nms';
+import { mulberry32 } from '../rng';
+import { generateAnchors, shiftAnchors } from './anchors';
 import { proposalLayer } from './proposal_layer';
 import type { ProposalLayerSettings } from './settings';
 
@@ -50,6 +54,27 @@ describe('proposalLayer', () => {
     const out = proposalLayer(anchors, [-3, 2.5, NaN], zeros(3), image, 1, open);
     expect(Array.from(out.anchorIndices)).toEqual([1, 0]);
     expect(Array.from(out.scores)).toEqual([2.5, -3]);
+  });
+
+  it('equals the plain recipe (comparator sort, NMS over all pre-NMS boxes) on a 20 x 25 map, ties and negative scores included', () => {
+    const anchors = shiftAnchors(generateAnchors(16, [0.5, 1, 2], [1, 2, 4]), 20, 25, 16);
+    const n = anchors.length / 4;
+    const rng = mulberry32(5);
+    const scores = Float32Array.from({ length: n }, () => Math.round((rng() - 0.3) * 200) / 10); // many ties
+    const deltas = Float32Array.from({ length: 4 * n }, () => (rng() - 0.5) * 0.6);
+    const size = { width: 400, height: 320 };
+    for (const settings of [{ preNmsTopN: 3000, postNmsTopN: 300, nmsIou: 0.7, minSize: 8 }, { preNmsTopN: 4000, postNmsTopN: 4000, nmsIou: 0.5, minSize: 0 }]) {
+      const boxes = clipBoxesInPlace(decodeDeltas(anchors, deltas), size);
+      const order = Array.from({ length: n }, (_, i) => i)
+        .filter((i) => boxes[4 * i + 2] - boxes[4 * i] >= settings.minSize && boxes[4 * i + 3] - boxes[4 * i + 1] >= settings.minSize)
+        .sort((a, b) => scores[b] - scores[a] || a - b)
+        .slice(0, settings.preNmsTopN);
+      const kept = nms(packBoxes(order.map((i) => [boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3]])), order.map((i) => scores[i]), settings.nmsIou);
+      const expected = Array.from(kept.subarray(0, settings.postNmsTopN), (k) => order[k]);
+      const out = proposalLayer(anchors, scores, deltas, size, 1, settings);
+      expect(expected.length).toBeGreaterThan(200);
+      expect(Array.from(out.anchorIndices)).toEqual(expected);
+    }
   });
 
   it('says what does not match', () => {

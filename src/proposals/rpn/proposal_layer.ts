@@ -44,16 +44,14 @@ export function proposalLayer(
     const o = 4 * i;
     if (boxes[o + 2] - boxes[o] >= minSide && boxes[o + 3] - boxes[o + 1] >= minSide && !Number.isNaN(scores[i])) candidates.push(i);
   }
-  // stable: equal scores keep anchor order, as NMS's own sort does
-  candidates.sort((a, b) => scores[b] - scores[a] || a - b);
-  const top = candidates.slice(0, Math.max(0, settings.preNmsTopN));
+  const top = orderByScoreDescending(scores, candidates).subarray(0, Math.max(0, settings.preNmsTopN));
   const topBoxes = new Float32Array(top.length * 4);
   const topScores = new Float32Array(top.length);
   top.forEach((i, k) => {
     topBoxes.set(boxes.subarray(4 * i, 4 * i + 4), 4 * k);
     topScores[k] = scores[i];
   });
-  const kept = nms(topBoxes, topScores, settings.nmsIou).subarray(0, Math.max(0, settings.postNmsTopN));
+  const kept = nmsFirst(topBoxes, topScores, settings.nmsIou, Math.max(0, settings.postNmsTopN));
   const out = { boxes: new Float32Array(kept.length * 4), scores: new Float32Array(kept.length), anchorIndices: new Int32Array(kept.length) };
   kept.forEach((k, p) => {
     out.boxes.set(topBoxes.subarray(4 * k, 4 * k + 4), 4 * p);
@@ -62,3 +60,42 @@ export function proposalLayer(
   });
   return out;
 }
+
+/**
+ * The first `limit` boxes greedy NMS keeps from boxes sorted best first. Greedy NMS on a prefix of the list keeps
+ * exactly the full run's survivors within that prefix, so NMS runs on a prefix that doubles until it yields
+ * `limit` survivors: the same result as NMS over all of them, at a fraction of the cost when most boxes survive
+ * (6,000 boxes in, 300 out).
+ */
+function nmsFirst(sortedBoxes: Float32Array, sortedScores: Float32Array, iou: number, limit: number): Int32Array {
+  const total = sortedScores.length;
+  for (let prefix = Math.min(total, Math.max(256, 2 * limit)); ; prefix = Math.min(total, 2 * prefix)) {
+    const kept = nms(sortedBoxes.subarray(0, 4 * prefix), sortedScores.subarray(0, prefix), iou);
+    if (kept.length >= limit || prefix === total) return kept.subarray(0, limit);
+  }
+}
+
+/**
+ * `candidates` by descending score, ties by ascending index, through one native sort of float64 keys instead of a
+ * comparator (several times faster on 20k anchors): a score's float32 bits, mapped to an unsigned integer in the
+ * same order, times 2^21, plus the index. Exact while indices stay below 2^21 (2M anchors); NaN scores must be
+ * left out by the caller.
+ */
+function orderByScoreDescending(scores: ArrayLike<number>, candidates: readonly number[]): Int32Array {
+  if (candidates.length > 0 && candidates[candidates.length - 1] >= INDEX_LIMIT) {
+    throw new Error(`proposalLayer: at most ${INDEX_LIMIT} anchors, got ${candidates[candidates.length - 1] + 1}`);
+  }
+  const bits = new Uint32Array(1);
+  const asFloat = new Float32Array(bits.buffer);
+  const keys = new Float64Array(candidates.length);
+  candidates.forEach((i, k) => {
+    asFloat[0] = scores[i] + 0; // -0 + 0 = +0: the two zeros tie, as they compare equal
+    const u = bits[0];
+    const ordered = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0; // larger float -> larger integer
+    keys[k] = (0xffffffff - ordered) * INDEX_LIMIT + i;
+  });
+  keys.sort();
+  return Int32Array.from(keys, (key) => key % INDEX_LIMIT);
+}
+
+const INDEX_LIMIT = 2 ** 21;
