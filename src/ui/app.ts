@@ -14,6 +14,7 @@ import { DetectController } from './detect/detect_controller';
 import { detectPanel } from './detect/detect_panel';
 import { handleDetectKey } from './detect/detect_shortcuts';
 import { runProgressOverlay } from './detect/run_progress';
+import { attachStageLegend } from './detect/stage_legend';
 import { createDetectStore } from './detect/detect_state';
 import type { BackendPreference } from '../api/types';
 import type { DetectorService } from './detector_service';
@@ -88,6 +89,7 @@ export function startApp(): App {
   byTestId('panel.detect').append(detectPanel({
     controller: detect,
     detector: () => detector,
+    models,
     onSample: (sample) => void openSample(sample),
     onAnnotate: () => void annotateDetectImage(),
   }));
@@ -97,7 +99,10 @@ export function startApp(): App {
   const train = new TrainController(createTrainStore(), annotate, models, stage, status);
   byTestId('panel.train').append(trainPanel(train, annotate));
 
+  const workspace = byTestId('workspace');
+  const legend = attachStageLegend(byTestId('stage.legend'), detect, models, () => workspace.dataset.tab === 'detect');
   const tabs = setupTabs(byTestId('tabs'), byTestId('workspace'), (tab: TabId) => {
+    legend();
     detect.setActive(tab === 'detect');
     annotate.setActive(tab === 'annotate');
     train.setActive(tab === 'train');

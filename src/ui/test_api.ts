@@ -5,6 +5,7 @@
  */
 import type { DetectionResult } from '../model/detection_types';
 import type { DrawnObject } from '../render/scene';
+import type { DrawnLabels } from '../render/renderer';
 import type { CanvasStage } from './canvas/stage';
 import { imagePointToScreen } from '../render/viewport';
 import type { AnnotateController } from './annotate/annotate_controller';
@@ -31,6 +32,8 @@ export interface FrcnnTestApi {
   tab(): TabId;
   /** Everything drawn on the stage now, in draw order. */
   scene(): readonly DrawnObject[];
+  /** Where the stage's labels are drawn now (CSS pixels of the canvas), and the objects whose label was left out. */
+  labels(): DrawnLabels;
   /** RGBA pixels of the overlay canvas in a (2r+1)² device-pixel square around an image point. */
   overlayPixels(imageX: number, imageY: number, radius?: number): [number, number, number, number][];
   /** Page (client) coordinates of an image point, for page.mouse. */
@@ -128,6 +131,7 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
   const api: FrcnnTestApi = {
     tab: () => tabs.current(),
     scene: () => stage.getScene(),
+    labels: () => stage.drawnLabels(),
     overlayPixels: (x, y, radius) => stage.overlayPixels(x, y, radius),
     imageToClient: (x, y) => {
       stage.drawNow();

@@ -39,6 +39,8 @@ export class DetectController {
   /** "Opened “x” (w × h)." until the first run on that image has said its stage after it. */
   private openedMessage = '';
   private active = true;
+  /** The model of the last run started (the result shown is its, once done). */
+  private runModel: string | null = null;
 
   constructor(
     readonly store: Store<DetectState>,
@@ -128,6 +130,7 @@ export class DetectController {
       this.status.busy(`${opened}${text}`); // the stage only, not its percentage: the line is read aloud
     };
     this.stageWords = '';
+    this.runModel = status.modelName;
     this.store.set({ run: 'running', progress: null, runStartedAt: performance.now() });
     say('Detecting objects…');
     try {
@@ -206,9 +209,16 @@ export class DetectController {
     this.stage.setCursor(key ? 'pointer' : 'default');
   }
 
+  /**
+   * A model that becomes ready detects on the image waiting for it, and on the image shown when it replaces the model
+   * that made the result (the user picked another one); a GPU reset that brings the same model back changes nothing.
+   */
   private onDetectorStatus(): void {
     const { image, run } = this.store.get();
-    if (this.detector.status().state === 'ready' && image && (run === 'idle' || run === 'unavailable')) void this.runDetection();
+    const status = this.detector.status();
+    if (status.state !== 'ready' || !image) return;
+    const otherModel = run !== 'idle' && run !== 'unavailable' && status.modelName !== this.runModel;
+    if (run === 'idle' || run === 'unavailable' || otherModel) void this.runDetection();
   }
 
   private onChange(state: DetectState, previous: DetectState): void {

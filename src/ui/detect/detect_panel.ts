@@ -5,6 +5,8 @@ import { h } from '../dom';
 import type { DetectorService } from '../detector_service';
 import type { Sample } from '../samples';
 import type { DetectController } from './detect_controller';
+import type { ModelsController } from '../models/models_controller';
+import { modelFitHintElement, modelPicker } from './model_picker';
 import { detectionDetailsSection } from './detection_details';
 import { detectionListSection } from './detection_list';
 import { displaySection } from './display_controls';
@@ -14,6 +16,8 @@ import { stageTimesSection } from './stage_times';
 export interface DetectPanelOptions {
   readonly controller: DetectController;
   readonly detector: () => DetectorService;
+  /** The app's models: the Detect tab's picker switches the same model the Models tab does. */
+  readonly models: ModelsController;
   readonly onSample: (sample: Sample) => void;
   /** "Annotate this image": hands the current image to the Annotate tab. */
   readonly onAnnotate: () => void;
@@ -57,5 +61,6 @@ function detectorSection(options: DetectPanelOptions): HTMLElement {
   controller.store.subscribe(render);
   options.detector().onStatus(render);
   render();
-  return section('Detector', 'detect.detector', line, progress, h('div', { class: 'row' }, rerun, annotate));
+  return section('Detector', 'detect.detector', modelPicker(options.models), modelFitHintElement(controller, options.models),
+    line, progress, h('div', { class: 'row' }, rerun, annotate));
 }

@@ -3,6 +3,7 @@ import { checkbox, lineGlyph, section, slider } from '../controls';
 import { h } from '../dom';
 import { DASH_PRE_REGRESSION, DASH_SUPPRESSED, type LayerState } from '../../render/scene';
 import type { Store } from '../state/store';
+import { formatCount } from '../../render/legend';
 import type { DetectState } from './detect_state';
 
 const LAYERS: readonly { key: keyof LayerState; label: string; dash: readonly number[]; opacity: number }[] = [
@@ -32,7 +33,16 @@ export function displaySection(store: Store<DetectState>): HTMLElement {
     glyph: layer.key === 'labels' ? labelGlyph() : lineGlyph('currentColor', layer.dash, layer.opacity),
     onChange: (checked) => store.set({ layers: { ...store.get().layers, [layer.key]: checked } }),
   }));
+  // how many proposals the result has, beside their toggle: "(2,000)"
+  const proposalCount = h('span', { class: 'layer-count', testid: 'detect.proposal-count' });
+  toggles[LAYERS.findIndex((l) => l.key === 'proposals')].element.append(proposalCount);
+  const showCount = (): void => {
+    const n = store.get().result?.proposals.length;
+    proposalCount.textContent = n == null ? '' : ` (${formatCount(n)})`;
+  };
+  showCount();
   store.subscribe((next, previous) => {
+    if (next.result !== previous.result) showCount();
     if (next.scoreThreshold !== previous.scoreThreshold && score.input.valueAsNumber !== next.scoreThreshold) score.setValue(next.scoreThreshold);
     if (next.nmsIouThreshold !== previous.nmsIouThreshold && iou.input.valueAsNumber !== next.nmsIouThreshold) iou.setValue(next.nmsIouThreshold);
     if (next.layers !== previous.layers) LAYERS.forEach((layer, i) => (toggles[i].input.checked = next.layers[layer.key]));

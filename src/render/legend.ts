@@ -1,0 +1,40 @@
+/**
+ * What the legend under the stage lists: each class with its colour, then each layer drawn now with how it is
+ * drawn (solid, dashed, dotted, the proposals' density map with their count). Pure: the app turns it into elements.
+ */
+import { classColour, DENSITY_COLOUR } from './colours';
+import { DASH_PRE_REGRESSION, DASH_SUPPRESSED, type LayerState } from './scene';
+
+export type LegendEntry =
+  | { readonly kind: 'class'; readonly name: string; readonly colour: string }
+  | { readonly kind: 'layer'; readonly layer: keyof LayerState; readonly text: string; readonly colour: string; readonly dash: readonly number[] };
+
+export interface LegendInput {
+  /** Class names in class-id order (class id k = classNames[k - 1]). */
+  readonly classNames: readonly string[];
+  readonly layers: LayerState;
+  /** Proposals in the result shown; null with no result. */
+  readonly proposals: number | null;
+  /** How many of them are outlined brighter. */
+  readonly topProposals: number;
+}
+
+/** "2,000": the count as people write it. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function legendEntries(input: LegendInput): LegendEntry[] {
+  const { layers } = input;
+  const entries: LegendEntry[] = input.classNames.map((name, k) => ({ kind: 'class', name, colour: classColour(k + 1) }));
+  const neutral = '#9e9e9e';
+  if (layers.detections) entries.push({ kind: 'layer', layer: 'detections', text: 'detections', colour: neutral, dash: [] });
+  if (layers.preRegression) entries.push({ kind: 'layer', layer: 'preRegression', text: 'before regression', colour: neutral, dash: DASH_PRE_REGRESSION });
+  if (layers.suppressed) entries.push({ kind: 'layer', layer: 'suppressed', text: 'suppressed by NMS', colour: neutral, dash: DASH_SUPPRESSED });
+  if (layers.proposals && input.proposals != null) {
+    const best = Math.min(input.topProposals, input.proposals);
+    const text = `${formatCount(input.proposals)} proposal${input.proposals === 1 ? '' : 's'} (shaded where they crowd${best > 0 ? `; the ${best} best outlined` : ''})`;
+    entries.push({ kind: 'layer', layer: 'proposals', text, colour: DENSITY_COLOUR, dash: [] });
+  }
+  return entries;
+}
