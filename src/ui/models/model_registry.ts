@@ -10,6 +10,7 @@ import { artifactsFromFiles, DETECTOR_FORMAT, type SavedDetectorTopology } from 
 /** The one converter of saved files to artifacts lives in model/weights_io.ts; re-exported for the Train tab's preview. */
 export { artifactsFromFiles } from '../../model/weights_io';
 import type { ModelFiles } from '../../training/protocol';
+import { MODEL_NAME, modelNameFromFile } from './model_names';
 import { missingAfterWrite } from '../../runtime/storage_errors';
 import { resolvePageUrl } from '../../api/model_files';
 import { parseDomainStatistics, type DomainStatistics } from '../../data/image_statistics';
@@ -49,9 +50,14 @@ interface DefaultManifest {
   readonly models?: readonly ManifestEntry[];
 }
 
-/** Saved-model names: letters, digits, space, dot, dash and underscore. */
-export const MODEL_NAME = /^[\w .-]{1,60}$/;
 const META_KEY = 'frcnn-model-meta:';
+
+/** An uploaded model, read and checked, not yet saved: its name comes from its JSON file's. */
+export interface UploadedModel {
+  readonly name: string;
+  readonly file: string;
+  readonly artifacts: tf.io.ModelArtifacts;
+}
 
 interface BrowserMeta {
   readonly classNames: readonly string[];
@@ -140,8 +146,8 @@ export class ModelRegistry {
     await saveTo(`downloads://${info.name}`, await this.artifacts(info));
   }
 
-  /** Reads an uploaded model (its JSON and weights files) and saves it in this browser. */
-  async upload(files: readonly File[]): Promise<ModelInfo> {
+  /** Reads an uploaded model (its JSON and weights files) and checks it; `saveUpload` stores it. */
+  async readUpload(files: readonly File[]): Promise<UploadedModel> {
     const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
     const weights = files.filter((f) => f !== json);
     if (!json || weights.length === 0) throw new Error('choose the model’s .json file and its weights (.bin) file together');
@@ -152,8 +158,12 @@ export class ModelRegistry {
     } catch (error) {
       throw new Error(`these files are not a model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const name = json.name.replace(/\.json$/i, '').replace(/[^\w .-]/g, '_').slice(0, 60) || 'uploaded';
-    return this.saveArtifacts(artifacts, name, `Uploaded from ${json.name}`, { kind: 'uploaded', file: json.name });
+    return { name: modelNameFromFile(json.name), file: json.name, artifacts };
+  }
+
+  /** Saves a read upload in this browser under `name`, replacing a saved model of that name. */
+  async saveUpload(upload: UploadedModel, name: string): Promise<ModelInfo> {
+    return this.saveArtifacts(upload.artifacts, name, `Uploaded from ${upload.file}`, { kind: 'uploaded', file: upload.file });
   }
 
   async remove(info: ModelInfo): Promise<void> {
@@ -169,7 +179,7 @@ export class ModelRegistry {
   }
 
   private async saveArtifacts(artifacts: tf.io.ModelArtifacts, name: string, description: string, origin: ModelOrigin): Promise<ModelInfo> {
-    if (!MODEL_NAME.test(name)) throw new Error('a model name uses letters, digits, spaces, dots, dashes and underscores (at most 60)');
+    if (!MODEL_NAME.test(name)) throw new Error('a model name uses letters, digits, spaces, dots, dashes, underscores and parentheses (at most 60)');
     const topology = artifacts.modelTopology as Partial<SavedDetectorTopology> | undefined;
     if (topology?.format !== DETECTOR_FORMAT || !topology.config) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
     await saveTo(`indexeddb://${name}`, artifacts);

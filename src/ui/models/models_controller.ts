@@ -6,19 +6,32 @@ import type { ModelFiles } from '../../training/protocol';
 import type { StatusLine } from '../status';
 import { Store } from '../state/store';
 import type { FastRcnnService } from './fast_rcnn_service';
+import { keepBothName } from './model_names';
 import type { ModelInfo, ModelOrigin, ModelRegistry } from './model_registry';
 import { isQuotaError, storageErrorMessage } from '../../runtime/storage_errors';
 
 const ACTIVE_KEY = 'frcnn-active-model';
 
+/** How an upload whose name is taken is saved: over the old model, beside it under a new name, or not at all. */
+export type NameConflictChoice = 'replace' | 'keep-both' | 'cancel';
+
+/** An upload waiting for the user: its name is taken (`canReplace`: only models saved in this browser can be). */
+export interface NameConflict {
+  readonly name: string;
+  readonly keepBothName: string;
+  readonly canReplace: boolean;
+}
+
 export interface ModelsState {
   readonly models: readonly ModelInfo[];
   readonly activeId: string | null;
   readonly busy: string | null;
+  readonly conflict: NameConflict | null;
 }
 
 export class ModelsController {
-  readonly store = new Store<ModelsState>({ models: [], activeId: null, busy: null });
+  readonly store = new Store<ModelsState>({ models: [], activeId: null, busy: null, conflict: null });
+  private answerConflict: ((choice: NameConflictChoice) => void) | null = null;
 
   constructor(
     readonly registry: ModelRegistry,
@@ -83,11 +96,44 @@ export class ModelsController {
     });
   }
 
+  /** Reads and saves an upload; when its name is taken, the user chooses replace or keep both (never a silent overwrite). */
   async upload(files: readonly File[]): Promise<void> {
-    await this.run('Reading the uploaded model…', async () => {
-      const info = await this.registry.upload(files);
+    const upload = await this.run('Reading the uploaded model…', () => this.registry.readUpload(files));
+    if (!upload) return;
+    const models = await this.refresh();
+    const existing = models.filter((m) => m.name === upload.name);
+    let name = upload.name;
+    if (existing.length > 0) {
+      const conflict = { name, keepBothName: keepBothName(name, new Set(models.map((m) => m.name))), canReplace: existing.every((m) => m.source === 'browser') };
+      this.status.info(`A model named “${name}” already exists: replace it or keep both.`);
+      const choice = await this.askConflict(conflict);
+      if (choice === 'cancel' || (choice === 'replace' && !conflict.canReplace)) return this.status.info(`The upload of “${name}” was cancelled; nothing changed.`);
+      if (choice === 'keep-both') name = conflict.keepBothName;
+    }
+    await this.run(`Saving “${name}”…`, async () => {
+      const info = await this.registry.saveUpload(upload, name);
       await this.refresh();
-      this.status.info(`Uploaded “${info.name}”; it is saved in this browser.`);
+      const replaced = existing.length > 0 && name === upload.name;
+      this.status.info(replaced ? `Replaced “${name}” with the uploaded model; it is saved in this browser.`
+        : `Uploaded “${name}”${name === upload.name ? '' : ` (“${upload.name}” already existed)`}; it is saved in this browser.`);
+      // the model in use was replaced: detect with the new weights from now on
+      if (replaced && this.store.get().activeId === info.id) await this.use(info);
+    });
+  }
+
+  /** The user's answer to the pending name conflict (the Models tab's buttons). */
+  resolveConflict(choice: NameConflictChoice): void {
+    const answer = this.answerConflict;
+    this.answerConflict = null;
+    this.store.set({ conflict: null });
+    answer?.(choice);
+  }
+
+  private askConflict(conflict: NameConflict): Promise<NameConflictChoice> {
+    this.answerConflict?.('cancel'); // a newer upload replaces a question left open
+    return new Promise((resolve) => {
+      this.answerConflict = resolve;
+      this.store.set({ conflict });
     });
   }
 

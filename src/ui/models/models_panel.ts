@@ -1,6 +1,6 @@
 /** The Models tab: the model in use, every model with its actions, saving a copy and uploading one. */
 import { section } from '../controls';
-import { h, setChildren } from '../dom';
+import { h, setChildren, uniqueId } from '../dom';
 import type { ModelInfo } from './model_registry';
 import type { ModelsController } from './models_controller';
 
@@ -69,5 +69,31 @@ function saveAndUpload(controller: ModelsController): HTMLElement {
     h('p', { class: 'hint' }, 'Save the model in use under a new name in this browser:'),
     h('div', { class: 'row' }, name, save),
     h('p', { class: 'hint' }, 'Upload a model downloaded from this page (its .json and .weights.bin files together):'),
-    h('div', { class: 'row' }, h('button', { type: 'button', testid: 'models.upload', onclick: () => upload.click() }, 'Upload model…'), upload));
+    h('div', { class: 'row' }, h('button', { type: 'button', testid: 'models.upload', onclick: () => upload.click() }, 'Upload model…'), upload),
+    conflictPrompt(controller));
+}
+
+/** An upload whose name is taken waits here for the user: replace the saved model, keep both, or cancel. */
+function conflictPrompt(controller: ModelsController): HTMLElement {
+  const text = h('p', { id: uniqueId('conflict') });
+  const replace = h('button', { type: 'button', class: 'danger', testid: 'models.conflict-replace', onclick: () => controller.resolveConflict('replace') }, 'Replace');
+  const keep = h('button', { type: 'button', class: 'primary', testid: 'models.conflict-keep', onclick: () => controller.resolveConflict('keep-both') }, 'Keep both');
+  const cancel = h('button', { type: 'button', testid: 'models.conflict-cancel', onclick: () => controller.resolveConflict('cancel') }, 'Cancel');
+  const box = h('div', { class: 'notice conflict', role: 'alertdialog', 'aria-labelledby': text.id, testid: 'models.conflict' },
+    text, h('div', { class: 'row' }, replace, keep, cancel));
+  let shown: unknown;
+  const render = (): void => {
+    const { conflict } = controller.store.get();
+    if (conflict === shown) return;
+    shown = conflict;
+    box.hidden = conflict === null;
+    if (!conflict) return;
+    replace.hidden = !conflict.canReplace;
+    text.textContent = `A model named “${conflict.name}” already exists${conflict.canReplace ? '' : ' (a default model, which cannot be replaced)'}. ` +
+      `${conflict.canReplace ? 'Replace it (its saved weights and description are overwritten), or keep' : 'Keep'} both: the upload is saved as “${conflict.keepBothName}”.`;
+    keep.focus();
+  };
+  controller.store.subscribe(render);
+  render();
+  return box;
 }
