@@ -3,9 +3,10 @@
  * came from, and a hint when the answer on this image deserves doubt (model_fit_hint.ts). The picker switches the
  * app's model through the Models tab's controller, so both tabs show the same choice.
  */
-import { domainDistance, imageStatistics, STATS_SIDE, type ImageStatistics } from '../../data/image_statistics';
+import { domainDistance, type ImageStatistics } from '../../data/image_statistics';
 import { classColour } from '../../render/colours';
 import { h, setChildren } from '../dom';
+import { bitmapStatistics } from '../image_colour';
 import type { LoadedImage } from '../image_input';
 import { provenanceText } from '../models/model_provenance';
 import type { ModelInfo } from '../models/model_registry';
@@ -47,19 +48,8 @@ const measured = new WeakMap<LoadedImage, ImageStatistics | null>();
 
 /** The image's colour statistics, measured once per image as the training photos' were (a 64 × 64 redraw). */
 function statisticsOf(image: LoadedImage): ImageStatistics | null {
-  if (!measured.has(image)) {
-    let stats: ImageStatistics | null = null;
-    try {
-      const ctx = new OffscreenCanvas(STATS_SIDE, STATS_SIDE).getContext('2d');
-      if (ctx) {
-        ctx.drawImage(image.bitmap, 0, 0, STATS_SIDE, STATS_SIDE);
-        stats = imageStatistics(ctx.getImageData(0, 0, STATS_SIDE, STATS_SIDE).data);
-      }
-    } catch {
-      stats = null; // a closed bitmap: no colour check, the score rules still apply
-    }
-    measured.set(image, stats);
-  }
+  // null (a closed bitmap): no colour check, the score rules still apply
+  if (!measured.has(image)) measured.set(image, bitmapStatistics(image.bitmap));
   return measured.get(image) ?? null;
 }
 

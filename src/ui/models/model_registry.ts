@@ -64,6 +64,8 @@ interface BrowserMeta {
   readonly description: string;
   /** Absent for models saved before it was recorded. */
   readonly origin?: ModelOrigin;
+  /** The training photos' colour statistics (a model trained here), when they were measured. */
+  readonly imageStatistics?: DomainStatistics;
 }
 
 export class ModelRegistry {
@@ -125,15 +127,15 @@ export class ModelRegistry {
           id: `browser:${name}`, name, source: 'browser' as const, url, description: meta?.description ?? 'Saved in this browser',
           classNames: meta?.classNames ?? null, savedAt: new Date(info.dateSaved).toISOString(),
           bytes: (info.modelTopologyBytes ?? 0) + (info.weightDataBytes ?? 0),
-          origin: meta?.origin ?? { kind: 'unknown' }, imageStatistics: null,
+          origin: meta?.origin ?? { kind: 'unknown' }, imageStatistics: savedStatistics(meta, name),
         };
       })
       .sort((a, b) => (b.savedAt ?? '').localeCompare(a.savedAt ?? ''));
   }
 
   /** Saves model files (e.g. from the trainer) in this browser under `name`, replacing a model of that name. */
-  async saveFiles(files: ModelFiles, name: string, description: string, origin: ModelOrigin = { kind: 'unknown' }): Promise<ModelInfo> {
-    return this.saveArtifacts(artifactsFromFiles(files), name, description, origin);
+  async saveFiles(files: ModelFiles, name: string, description: string, origin: ModelOrigin = { kind: 'unknown' }, imageStatistics: DomainStatistics | null = null): Promise<ModelInfo> {
+    return this.saveArtifacts(artifactsFromFiles(files), name, description, origin, imageStatistics);
   }
 
   /** Copies any model (a default one too) into this browser under a new name. */
@@ -178,12 +180,12 @@ export class ModelRegistry {
     return handler.load();
   }
 
-  private async saveArtifacts(artifacts: tf.io.ModelArtifacts, name: string, description: string, origin: ModelOrigin): Promise<ModelInfo> {
+  private async saveArtifacts(artifacts: tf.io.ModelArtifacts, name: string, description: string, origin: ModelOrigin, imageStatistics: DomainStatistics | null = null): Promise<ModelInfo> {
     if (!MODEL_NAME.test(name)) throw new Error('a model name uses letters, digits, spaces, dots, dashes, underscores and parentheses (at most 60)');
     const topology = artifacts.modelTopology as Partial<SavedDetectorTopology> | undefined;
     if (topology?.format !== DETECTOR_FORMAT || !topology.config) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
     await saveTo(`indexeddb://${name}`, artifacts);
-    const meta: BrowserMeta = { classNames: topology.config.classNames, description, origin };
+    const meta: BrowserMeta = { classNames: topology.config.classNames, description, origin, ...(imageStatistics ? { imageStatistics } : {}) };
     localStorage.setItem(META_KEY + name, JSON.stringify(meta));
     const saved = (await this.browserModels()).find((m) => m.name === name);
     if (!saved) {
@@ -198,6 +200,15 @@ async function saveTo(url: string, artifacts: tf.io.ModelArtifacts): Promise<voi
   const handler = tf.io.getSaveHandlers(url)[0];
   if (!handler?.save) throw new Error(`cannot save to ${url}`);
   await handler.save(artifacts);
+}
+
+/** A saved model's training statistics; a damaged entry counts as none (the hint then uses the scores alone). */
+function savedStatistics(meta: BrowserMeta | null, name: string): DomainStatistics | null {
+  try {
+    return parseDomainStatistics(meta?.imageStatistics, `the saved model “${name}”`);
+  } catch {
+    return null;
+  }
 }
 
 function readMeta(name: string): BrowserMeta | null {

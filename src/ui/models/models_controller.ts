@@ -8,6 +8,7 @@ import { Store } from '../state/store';
 import type { FastRcnnService } from './fast_rcnn_service';
 import { keepBothName } from './model_names';
 import type { ModelInfo, ModelOrigin, ModelRegistry } from './model_registry';
+import type { DomainStatistics } from '../../data/image_statistics';
 import { isQuotaError, storageErrorMessage } from '../../runtime/storage_errors';
 
 const ACTIVE_KEY = 'frcnn-active-model';
@@ -69,9 +70,9 @@ export class ModelsController {
   }
 
   /** Saves trained files in this browser and (optionally) detects with them from now on. */
-  async saveFiles(files: ModelFiles, name: string, description: string, activate: boolean, origin?: ModelOrigin): Promise<ModelInfo | null> {
+  async saveFiles(files: ModelFiles, name: string, description: string, activate: boolean, origin?: ModelOrigin, imageStatistics?: DomainStatistics | null): Promise<ModelInfo | null> {
     return this.run(`Saving “${name}”…`, async () => {
-      const info = await this.registry.saveFiles(files, name, description, origin);
+      const info = await this.registry.saveFiles(files, name, description, origin, imageStatistics);
       await this.refresh();
       this.status.info(`Saved the model “${name}” in this browser.`);
       if (activate) await this.use(info);

@@ -15,6 +15,8 @@ import { classNamesOf, type AnnotatedImage, type AnnotationSet } from '../annota
 import type { CanvasStage } from '../canvas/stage';
 import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input';
 import type { ModelsController } from '../models/models_controller';
+import type { ModelOrigin } from '../models/model_registry';
+import { photosStatistics } from '../image_colour';
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
 import { DEFAULT_RATES, iterationCostFactor, type MeasuredRates } from '../../training/estimate';
@@ -257,7 +259,13 @@ export class TrainController {
     const { files, evaluation, summary, launched } = this.store.get();
     if (!files) return this.status.error('There is no trained model to save yet.');
     const description = modelDescription(this.annotate.store.get().set, summary, launched, evaluation);
-    const saved = await this.models.saveFiles(files, name, description, true);
+    const origin: ModelOrigin = {
+      kind: 'trained', images: summary?.retrained?.images ?? launched?.train ?? null,
+      heldOutMAP: evaluation?.metric.voc07.mAP ?? null, heldOutImages: evaluation?.images ?? null,
+    };
+    // the training photos' colours, so the Detect tab can tell an image unlike them (ui/detect/model_fit_hint.ts)
+    const blobs = this.trainImages().map((i) => this.annotate.blobs.get(i.id)).filter((b): b is Blob => b !== undefined);
+    const saved = await this.models.saveFiles(files, name, description, true, origin, await photosStatistics(blobs));
     if (saved) this.store.set({ savedAs: saved.name });
   }
 
