@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { modelArtifacts, parseModelJson, weightPaths } from '../../src/model/model_json';
 import { artifactsFromFiles, detectorArtifacts, detectorFromArtifacts, filesFromArtifacts } from '../../src/model/weights_io';
 import { userPath } from '../lib/user_path';
 
@@ -19,14 +20,9 @@ const dir = userPath(a.model);
 const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 const artifacts = artifactsFromFiles({ modelJson: readFileSync(join(dir, 'model.json'), 'utf8'), weights: toArrayBuffer(readFileSync(join(dir, 'weights.bin'))) });
 const backboneDir = new URL('../../public/backbone/', import.meta.url);
-const graph = JSON.parse(readFileSync(new URL('centernet.json', backboneDir), 'utf8')) as {
-  modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-};
-const backboneSource = tf.io.fromMemory({
-  modelTopology: graph.modelTopology,
-  weightSpecs: graph.weightsManifest.flatMap((g) => g.weights),
-  weightData: toArrayBuffer(Buffer.concat(graph.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(new URL(p, backboneDir))))),
-});
+const graphUrl = new URL('centernet.json', backboneDir);
+const graph = parseModelJson(readFileSync(graphUrl, 'utf8'), graphUrl.pathname, 'backbone');
+const backboneSource = tf.io.fromMemory(modelArtifacts(graph, weightPaths(graph, graphUrl.pathname).map((p) => readFileSync(new URL(p, backboneDir)))));
 const detector = await detectorFromArtifacts(artifacts, { backboneSource });
 const rank = (v: string | undefined) => (v === undefined ? null : Number(v));
 const reports = await detector.compress({ fc6: rank(a.fc6), fc7: rank(a.fc7) });

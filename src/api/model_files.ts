@@ -8,6 +8,7 @@
  * resolved against `assetsBase`, so a host page can serve the assets from any folder or origin.
  */
 import * as tf from '@tensorflow/tfjs';
+import { concatBytes, modelArtifacts, parseModelJson, weightPaths, type ModelJson } from '../model/model_json';
 import { DetectorError, errorMessage, type DetectorErrorCode } from './errors';
 
 /** The model a detector loads when none is named: the BCCD (blood cells) model trained by `npm run train`. */
@@ -31,33 +32,22 @@ export function resolvePageUrl(url: string): string {
   return new URL(url, globalThis.document?.baseURI ?? globalThis.location?.href ?? 'http://localhost/').href;
 }
 
-interface ModelJson {
-  readonly modelTopology?: unknown;
-  readonly weightsManifest?: readonly { readonly paths: readonly string[]; readonly weights: tf.io.WeightsManifestEntry[] }[];
-  readonly format?: string;
-  readonly generatedBy?: string;
-  readonly convertedBy?: string;
-}
-
 export type ByteProgress = (fraction: number) => void;
 
 /** The artifacts at `url` (a tfjs model.json and the weight files it lists); `what` names it in errors. */
 export async function fetchArtifacts(url: string, what: 'model' | 'backbone', onProgress?: ByteProgress): Promise<tf.io.ModelArtifacts> {
   const missing: DetectorErrorCode = what === 'model' ? 'model-not-found' : 'backbone-not-found';
-  const json = await fetchJson(url, what, missing);
-  if (json.modelTopology === undefined || !Array.isArray(json.weightsManifest)) {
-    throw new DetectorError(what === 'model' ? 'model-invalid' : missing, `${url} is a JSON file but not a tfjs ${what} (no modelTopology or weightsManifest)`);
+  const invalid: DetectorErrorCode = what === 'model' ? 'model-invalid' : missing;
+  const text = await fetchJsonText(url, what, missing);
+  let json: ModelJson;
+  let paths: string[];
+  try {
+    json = parseModelJson(text, url, what);
+    paths = weightPaths(json, url).map((path) => new URL(path, url).href);
+  } catch (error) {
+    throw new DetectorError(invalid, errorMessage(error), { cause: error });
   }
-  const paths = json.weightsManifest.flatMap((group) => group.paths.map((path: string) => new URL(path, url).href));
-  const buffers = await fetchAll(paths, what, missing, onProgress);
-  return {
-    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-    weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-    weightData: concat(buffers),
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-  };
+  return modelArtifacts(json, await fetchAll(paths, what, missing, onProgress));
 }
 
 /** A saved detector in this browser's IndexedDB ('indexeddb://name'). */
@@ -69,17 +59,14 @@ export async function loadStoredArtifacts(url: string): Promise<tf.io.ModelArtif
   return handler.load();
 }
 
-async function fetchJson(url: string, what: string, missing: DetectorErrorCode): Promise<ModelJson> {
+/** The text of the model.json at `url`; a missing file, or an HTML page in its place (a dev server's or SPA's), says so. */
+async function fetchJsonText(url: string, what: string, missing: DetectorErrorCode): Promise<string> {
   const response = await fetchOrExplain(url, what, missing);
   const text = await response.text();
   if (/^\s*</.test(text)) {
     throw new DetectorError(missing, `no ${what} at ${url}: the server answered with an HTML page, not a model.json${hint(what)}`);
   }
-  try {
-    return JSON.parse(text) as ModelJson;
-  } catch (error) {
-    throw new DetectorError(what === 'model' ? 'model-invalid' : missing, `${url} is not valid JSON: ${errorMessage(error)}`, { cause: error });
-  }
+  return text;
 }
 
 async function fetchOrExplain(url: string, what: string, missing: DetectorErrorCode): Promise<Response> {
@@ -126,16 +113,5 @@ async function readBody(response: Response, onBytes: (bytes: number) => void): P
     bytes += value.byteLength;
     onBytes(bytes);
   }
-  return concat(chunks);
-}
-
-function concat(parts: readonly (ArrayBuffer | Uint8Array)[]): ArrayBuffer {
-  const views = parts.map((p) => (p instanceof Uint8Array ? p : new Uint8Array(p)));
-  const out = new Uint8Array(views.reduce((n, v) => n + v.byteLength, 0));
-  let offset = 0;
-  for (const view of views) {
-    out.set(view, offset);
-    offset += view.byteLength;
-  }
-  return out.buffer;
+  return concatBytes(chunks);
 }

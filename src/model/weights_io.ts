@@ -15,6 +15,7 @@ import { Backbone } from './backbone';
 import type { DetectorConfig } from './defaults';
 import { FastRcnnDetector } from './detector';
 import { RoiHead, type PoolFunction } from './heads';
+import { modelArtifacts, parseModelJson, type ModelJson } from './model_json';
 
 export const DETECTOR_FORMAT = 'frcnn-web-detector';
 export const DETECTOR_FORMAT_VERSION = 1;
@@ -53,25 +54,14 @@ export interface SavedModelFiles {
   readonly weights: ArrayBuffer;
 }
 
-interface SavedModelJson {
-  readonly format?: string;
-  readonly generatedBy?: string;
-  readonly modelTopology: object;
-  readonly weightsManifest: readonly { readonly paths?: readonly string[]; readonly weights: tf.io.WeightsManifestEntry[] }[];
-}
-
 /** The two files as in-memory ModelArtifacts (for detectorFromArtifacts, tf.io.fromMemory or a save handler). */
 export function artifactsFromFiles(files: SavedModelFiles): tf.io.ModelArtifacts {
-  const json = JSON.parse(files.modelJson) as SavedModelJson;
-  return {
-    modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
-    weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: files.weights,
-  };
+  return modelArtifacts(parseModelJson(files.modelJson, 'the model.json'), [files.weights]);
 }
 
 /** ModelArtifacts (one weight buffer) as the two files: the inverse of artifactsFromFiles. */
 export function filesFromArtifacts(artifacts: tf.io.ModelArtifacts): SavedModelFiles {
-  const json: SavedModelJson = {
+  const json: ModelJson = {
     format: artifacts.format,
     generatedBy: artifacts.generatedBy,
     modelTopology: artifacts.modelTopology as object,

@@ -7,11 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneConfig } from '../model/defaults';
+import { modelArtifacts, parseModelJson, weightPaths } from '../model/model_json';
 
-interface GraphJson {
-  format?: string;
-  modelTopology: { node: { name: string; op: string; input?: string[]; attr?: { shape?: { shape?: { dim?: { size: string }[] } } } }[] };
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+interface GraphTopology {
+  node: { name: string; op: string; input?: string[]; attr?: { shape?: { shape?: { dim?: { size: string }[] } } } }[];
 }
 
 export type FeatureForward = (images: tf.Tensor4D) => tf.Tensor4D;
@@ -22,34 +21,23 @@ export type FeatureForward = (images: tf.Tensor4D) => tf.Tensor4D;
  */
 export async function loadFrozenBackbone(config: BackboneConfig, stopBeforeWeight?: string): Promise<{ forward: FeatureForward; dispose: () => void }> {
   const base = config.modelUrl.slice(0, config.modelUrl.lastIndexOf('/') + 1);
-  const json = (await (await fetch(config.modelUrl)).json()) as GraphJson;
-  for (const node of json.modelTopology.node) {
+  const json = parseModelJson(await (await fetch(config.modelUrl)).text(), config.modelUrl, 'backbone');
+  const topology = json.modelTopology as GraphTopology;
+  for (const node of topology.node) {
     const dims = node.attr?.shape?.shape?.dim;
     if (node.op === 'Placeholder' && dims?.length === 4) node.attr!.shape!.shape!.dim = [{ size: '1' }, { size: '-1' }, { size: '-1' }, { size: dims[3].size }];
   }
   let output = config.tapNode;
   if (stopBeforeWeight !== undefined) {
-    const reader = json.modelTopology.node.find((n) => n.input?.includes(stopBeforeWeight));
+    const reader = topology.node.find((n) => n.input?.includes(stopBeforeWeight));
     if (!reader?.input?.[0]) throw new Error(`no graph op reads ${stopBeforeWeight}`);
     output = reader.input[0];
   }
-  const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(async (p) => (await fetch(base + p)).arrayBuffer()));
-  const weightData = concat(buffers);
-  const model = await tf.loadGraphModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData, format: json.format }),
-  );
+  const buffers = await Promise.all(weightPaths(json, config.modelUrl).map(async (p) => (await fetch(base + p)).arrayBuffer()));
+  const { modelTopology, weightSpecs, weightData, format } = modelArtifacts(json, buffers);
+  const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData, format }));
   return {
     forward: (images) => model.execute({ [config.inputNode]: images }, output) as tf.Tensor4D,
     dispose: () => model.dispose(),
   };
-}
-
-function concat(buffers: ArrayBuffer[]): ArrayBuffer {
-  const out = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
-  let offset = 0;
-  for (const b of buffers) {
-    out.set(new Uint8Array(b), offset);
-    offset += b.byteLength;
-  }
-  return out.buffer;
 }

@@ -8,13 +8,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Backbone } from '../backbone';
 import { DEFAULT_BACKBONE, type BackboneConfig } from '../defaults';
+import { modelArtifacts, parseModelJson, weightPaths } from '../model_json';
 
-interface GraphModelJson {
-  modelTopology: { node: { op: string; attr?: { shape?: { shape?: { dim?: { size: string }[] } } } }[] };
-  weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string;
+interface GraphTopology {
+  node: { op: string; attr?: { shape?: { shape?: { dim?: { size: string }[] } } } }[];
 }
 
 function modelsDir(): string {
@@ -24,22 +21,15 @@ function modelsDir(): string {
 
 /** The centernet graph and weights as tfjs ModelArtifacts; `anySize` patches the input placeholder to [-1,-1,-1,3]. */
 export function centernetArtifacts(anySize = false): tf.io.ModelArtifacts {
-  const json = JSON.parse(readFileSync(join(modelsDir(), 'centernet.json'), 'utf8')) as GraphModelJson;
-  const bin = readFileSync(join(modelsDir(), 'centernet.bin'));
+  const path = join(modelsDir(), 'centernet.json');
+  const json = parseModelJson(readFileSync(path, 'utf8'), path, 'backbone');
   if (anySize) {
-    for (const node of json.modelTopology.node) {
+    for (const node of (json.modelTopology as GraphTopology).node) {
       const dims = node.attr?.shape?.shape?.dim;
       if (node.op === 'Placeholder' && dims) dims.forEach((d, i) => (d.size = i === 3 ? d.size : '-1'));
     }
   }
-  return {
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-    weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-  };
+  return modelArtifacts(json, weightPaths(json, path).map((file) => readFileSync(join(modelsDir(), file))));
 }
 
 /** An IOHandler over those artifacts, for Backbone.load and tf.loadGraphModel. */
