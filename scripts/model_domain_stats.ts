@@ -1,5 +1,5 @@
 /**
- * npm run domain-stats -- --dataset <dir> [--split train]
+ * npx vite-node scripts/model_domain_stats.ts -- --dataset <dir> [--split train]
  *
  * Prints the training photos' colour statistics as public/models/index.json's `imageStatistics` field holds them
  * (src/data/image_statistics.ts): each image drawn into a 64 × 64 grid by headless Chromium's drawImage, as the
@@ -15,7 +15,7 @@ import { loadDatasetDir } from './lib/load_dataset';
 
 const { values: a } = parseArgs({ options: { dataset: { type: 'string' }, split: { type: 'string', default: 'train' } } });
 if (!a.dataset) {
-  process.stderr.write('domain-stats: --dataset <dir> is required (e.g. ../shared/datasets/bccd)\n');
+  process.stderr.write('model_domain_stats: --dataset <dir> is required (e.g. ../shared/datasets/bccd)\n');
   process.exit(2);
 }
 
