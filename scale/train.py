@@ -80,6 +80,8 @@ def main(argv=None):
     rank = int(os.environ.get('RANK', '0'))
     cuda = torch.cuda.is_available()
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}" if cuda else 'cpu')
+    if cuda:
+        torch.cuda.set_device(device)
     if world > 1:
         dist.init_process_group('nccl' if cuda else 'gloo')
     bundle = Bundle(args.bundle)
@@ -90,7 +92,7 @@ def main(argv=None):
     config['solver'] = solver
     num_classes = len(bundle.class_names)
     stride = int(bundle.backbone['featureStride'])
-    backbone = Backbone(bundle.backbone_json, bundle.backbone['tapNode'], bundle.backbone['inputNode'], bundle.backbone.get('trainableFrom'))
+    backbone = Backbone(bundle.backbone_json, bundle.backbone['tapNode'], bundle.backbone['inputNode'], bundle.backbone.get('trainableFrom')).to(device)
     train_images = bundle.splits['train']
     roidb = T.build_roidb(train_images, T.training_flips(config))
     means, stds = T.target_stats(roidb, num_classes)
@@ -114,7 +116,7 @@ def main(argv=None):
             x = torch.flip(x, [2])
         if 'v' in entry.flip:
             x = torch.flip(x, [1])
-        cache[i] = backbone.prefix(x).half()
+        cache[i] = backbone.prefix(x.to(device)).half()
         scales[i] = scale
     feature_seconds = time.time() - t0
     log(rank, f'features: {len(mine)} entries in {feature_seconds:.1f} s (rank 0)')
@@ -217,19 +219,20 @@ def _weight_order(head_config):
 @torch.no_grad()
 def evaluate_split(bundle, split, config, backbone, head, normalization):
     images = bundle.splits[split]
+    device = next(head.parameters()).device
     detections = []
     for image in images:
         scale = image_scale(image['width'], image['height'], config['scale'], config['maxSize'])
-        tap = backbone(resize(bundle.pixels(image), scale))
+        tap = backbone(resize(bundle.pixels(image), scale).to(device))
         reduced = head.reduce(tap)
-        rois = project_rois(image['proposals'], scale)
+        rois = project_rois(image['proposals'], scale).to(device)
         probs, deltas = [], []
         for start in range(0, len(rois), 512):
             logits, d = head.classify(head.pool(reduced, rois[start:start + 512], 1 / int(bundle.backbone['featureStride'])))
             probs.append(torch.softmax(logits, 1))
             deltas.append(d)
-        probs = torch.cat(probs).numpy()
-        boxes = class_boxes(image['proposals'], torch.cat(deltas).numpy(), normalization, image['width'], image['height'], bundle.detect)
+        probs = torch.cat(probs).cpu().numpy()
+        boxes = class_boxes(image['proposals'], torch.cat(deltas).cpu().numpy(), normalization, image['width'], image['height'], bundle.detect)
         detections.append(select_detections(probs, boxes, bundle.detect))
     return evaluate(images, detections, bundle.class_names)
 
