@@ -1,7 +1,8 @@
 /**
  * A dataset that round-trips, as a user does it (issue 19, item 2): "Import folder…" on a folder of three raccoon
  * photos with their VOC XML, "VOC (zip)" export, the images removed, the zip imported with "Import files…" and the
- * same boxes seen; the zip imported once more, the duplicate dialog answered "Skip them", nothing doubled. The
+ * same boxes seen; the zip imported once more, the duplicate dialog answered "Skip them", nothing doubled; the
+ * same photo added with "Add images…" and kept as a copy ("Keep both"; no Replace without boxes). The
  * exported XML holds integer 1-based corners and the source's <truncated>. A damaged zip is named in the status.
  */
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -87,16 +88,28 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   await keepScreenshot(page, 'roundtrip-duplicate-dialog');
   await page.getByTestId('annotate.duplicates.skip').click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('status')).toContainText('3 images already in the set were skipped');
+  await expect(page.getByTestId('status')).toContainText('3 images already in the set: 3 skipped.');
+  const row = page.locator('[data-testid="annotate.report-row"][data-file="annotations-voc/JPEGImages/raccoon-12.jpg"]');
+  await expect(row).toHaveAttribute('data-outcome', 'warning');
+  await expect(row).toContainText("the same bytes as 'raccoon-12.jpg', already in the set: not added (you chose Skip)");
   await expect(summary).toHaveText('3 images, 4 boxes.');
   expect((await api.annotate()).images.map((i) => i.name).sort()).toEqual(NAMES.map((n) => `${n}.jpg`));
   expect(await boxesByImage(annotatePanel, api)).toEqual(imported);
   await keepScreenshot(page, 'roundtrip-after-skip');
+
+  // the same photo added with "Add images…": no boxes to replace with, so Skip or Keep both; Keep both adds a copy
+  await choose(page, 'annotate.add', join(RACCOON, 'images', 'raccoon-10.jpg'));
+  await expect(dialog).toContainText('1 image already in the set');
+  await expect(page.getByTestId('annotate.duplicates.replace')).toHaveCount(0);
+  await page.getByTestId('annotate.duplicates.keep').click();
+  await expect(summary).toHaveText('4 images, 4 boxes.');
+  await expect(annotatePanel.image('raccoon-10 (2).jpg')).toBeVisible();
+  await expect(page.getByTestId('status')).toContainText('1 image already in the set: 1 added again as copies.');
 
   // a damaged zip: the status names it and says what to do; the set is untouched
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('annotate.import').click()]);
   await chooser.setFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 not really a zip') });
   await expect(page.getByTestId('status')).toContainText('broken.zip: not a readable zip archive');
   await expect(page.getByTestId('status')).toContainText('unpack it and import the folder');
-  await expect(summary).toHaveText('3 images, 4 boxes.');
+  await expect(summary).toHaveText('4 images, 4 boxes.');
 });

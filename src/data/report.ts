@@ -52,6 +52,7 @@ export type IssueKind =
   | 'bad-image' // an image file that cannot be decoded (corrupt, truncated, not an image, too large)
   // warnings
   | 'unlabelled-image' // image with no annotation file: kept, objects unknown
+  | 'duplicate-image' // the same bytes as an image already in the set: skipped, replaced or added again, as the user chose
   | 'no-objects' // annotation file with zero objects: kept as a background-only image
   | 'crowd-as-difficult' // COCO iscrowd=1 kept as difficult
   | 'tiny-box' // box under 2 px wide or high: kept, but probably a mis-click

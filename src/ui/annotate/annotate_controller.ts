@@ -16,12 +16,12 @@ import { annotateKeyCommand } from './annotate_keys';
 import type { AnnotateState } from './annotate_state';
 import { downloadBlob, exportCoco, exportVocZip, hasAnnotationFiles, ImportError, importAnnotations } from './dataset_io';
 import { askDuplicateChoice } from './duplicate_dialog';
-import { placeImported, type PlacedImport } from './duplicate_import';
+import { markDuplicateRows, placeImported, withoutDuplicateFiles, type DuplicateOutcome } from './duplicate_import';
 import { reduce, type AnnotationBox, type EditorAction } from './editor';
 import { hitHandle, HANDLE_CURSORS } from './handles';
 import type { AnnotationStore } from './persist';
 import { storageErrorMessage } from '../../runtime/storage_errors';
-import { expandZipFiles, isZipFile } from './zip_files';
+import { expandZipFiles, importPath, isZipFile } from './zip_files';
 
 /** Screen pixels within which a click hits a box edge or handle. */
 const HIT_PX = 7;
@@ -98,17 +98,20 @@ export class AnnotateController {
     if (files.length === 0) return;
     if (hasAnnotationFiles(files) || files.some(isZipFile)) return this.importDataset(files);
     let added: string | null = null;
-    const rows: FileReportRow[] = [];
-    for (const file of files) {
+    let rows: FileReportRow[] = [];
+    // images already in the set (same bytes): skip them or add them again, as the user chooses
+    const fresh = await withoutDuplicateFiles(this.store.get().set.images, this.blobs, files, askDuplicateChoice);
+    for (const file of fresh.files) {
       const id = await this.addImage(file, file.name, [], 'train', rows);
       added ??= id;
     }
     const bad = rows.filter((r) => r.outcome === 'rejected').length;
+    rows = markDuplicateRows(rows, fresh.duplicates, (d) => d.name);
     this.store.set({ importReport: { title: `Added ${pluralize(files.length, 'image file')}`, rows } });
-    if (bad === 0) this.status.info(`Added ${pluralize(rows.length, 'image')}.`);
+    if (bad === 0) this.status.info(`Added ${pluralize(fresh.files.length, 'image')}.${duplicateNote(fresh.duplicates)}`);
     else {
       const first = rows.find((r) => r.outcome === 'rejected')!.issues[0].message;
-      this.status.error(`Added ${pluralize(rows.length - bad, 'image')}; ${pluralize(bad, 'file')} could not be read (${first}): see the import report in the panel.`);
+      this.status.error(`Added ${pluralize(fresh.files.length - bad, 'image')}; ${pluralize(bad, 'file')} could not be read (${first}): see the import report in the panel.${duplicateNote(fresh.duplicates)}`);
     }
     if (added) await this.select(added);
   }
@@ -151,9 +154,11 @@ export class AnnotateController {
       // An empty set's placeholder class gives way to the dataset's own classes.
       const set = current.images.length === 0 && current.classes === EMPTY_SET.classes ? { ...current, classes: [] } : current;
       const { classes, idOf } = mergeClasses(set, imported.classNames);
+      const pathById = new Map<string, string>();
       const images: AnnotatedImage[] = imported.records.map(({ record, file, heldOut }) => {
         const id = `img${this.nextImage++}`;
         this.blobs.set(id, file);
+        pathById.set(id, importPath(file));
         return {
           id, name: record.imageFile, width: record.width, height: record.height, split: heldOut ? 'test' : 'train',
           boxes: record.objects.map((o, i): AnnotationBox => ({ id: `b${i + 1}`, classId: idOf.get(o.className)!, box: o.box,
@@ -164,10 +169,11 @@ export class AnnotateController {
       const placed = await placeImported(set.images, images, this.blobs, askDuplicateChoice);
       this.updateSet({ classes, images: placed.images });
       const summary = imported.report.split('\n')[0];
-      this.store.set({ importReport: { title: `Import of ${pluralize(files.length, 'file')} (${imported.layout.toUpperCase()})`, rows: imported.rows } });
+      const rows = markDuplicateRows(imported.rows, placed.duplicates, (d) => pathById.get(d.id)!);
+      this.store.set({ importReport: { title: `Import of ${pluralize(files.length, 'file')} (${imported.layout.toUpperCase()})`, rows } });
       const c = outcomeCounts(imported.rows);
       const problems = c.rejected + c.warning;
-      const text = `Imported ${imported.layout.toUpperCase()}: ${summary}.${duplicateNote(placed)}`;
+      const text = `Imported ${imported.layout.toUpperCase()}: ${summary}.${duplicateNote(placed.duplicates)}`;
       // rejected files or images are errors the user must see; the report in the panel names each one
       if (c.rejected > 0) this.status.error(`${text} ${pluralize(c.rejected, 'file')} rejected${c.warning ? `, ${pluralize(c.warning, 'warning')}` : ''}: see the import report in the panel.`);
       else this.status.info(`${text}${problems + c.repaired ? ` ${pluralize(problems + c.repaired, 'file')} repaired or with warnings: see the import report in the panel.` : ''}`);
@@ -359,11 +365,10 @@ export class AnnotateController {
 }
 
 /** What happened to the images that were already in the set, for the status line. */
-function duplicateNote(placed: PlacedImport): string {
-  if (placed.choice === 'skip' || (placed.choice === 'replace' && placed.skipped > 0)) {
-    return ` ${pluralize(placed.skipped, 'image')} already in the set ${placed.skipped === 1 ? 'was' : 'were'} skipped${placed.replaced ? `, ${placed.replaced} replaced` : ''}.`;
-  }
-  if (placed.choice === 'replace') return ` ${pluralize(placed.replaced, 'image')} already in the set ${placed.replaced === 1 ? 'was' : 'were'} replaced.`;
-  if (placed.choice === 'keep') return ' Images already in the set were added again as new copies.';
-  return '';
+function duplicateNote(duplicates: readonly DuplicateOutcome[]): string {
+  const count = (outcome: DuplicateOutcome['outcome']) => duplicates.filter((d) => d.outcome === outcome).length;
+  const parts = [[count('skipped'), 'skipped'], [count('replaced'), 'replaced'], [count('copy'), 'added again as copies']] as const;
+  const said = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  if (said.length === 0) return '';
+  return ` ${pluralize(duplicates.length, 'image')} already in the set: ${said.join(', ')}.`;
 }

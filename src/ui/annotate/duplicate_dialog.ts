@@ -3,8 +3,11 @@ import type { DuplicateChoice } from '../../data/duplicates';
 import { pluralize } from '../../data/plural';
 import { h, setChildren } from '../dom';
 
-/** A modal <dialog>; Esc or a backdrop click chooses 'skip' (nothing is changed or doubled). */
-export function askDuplicateChoice(names: readonly string[]): Promise<DuplicateChoice> {
+/**
+ * A modal <dialog>; Esc or a backdrop click chooses 'skip' (nothing is changed or doubled). Without `replace`
+ * (plain images: nothing to replace with) the choice is skip or keep both.
+ */
+export function askDuplicateChoice(names: readonly string[], options: { replace: boolean } = { replace: true }): Promise<DuplicateChoice> {
   const dialog = h('dialog', { class: 'help duplicate-dialog', testid: 'annotate.duplicates', 'aria-labelledby': 'duplicates-title' });
   return new Promise((resolve) => {
     const finish = (choice: DuplicateChoice): void => {
@@ -21,8 +24,8 @@ export function askDuplicateChoice(names: readonly string[]): Promise<DuplicateC
       h('p', {}, 'These files have exactly the same bytes as images you already have:'),
       h('ul', { testid: 'annotate.duplicates.names' }, ...shown.map((n) => h('li', {}, n)),
         ...(names.length > shown.length ? [h('li', {}, `and ${names.length - shown.length} more`)] : [])),
-      h('p', { class: 'hint' }, 'Skip keeps your images as they are. Replace puts the imported boxes in their place. Keep both adds them again as new images.'),
-      h('div', { class: 'row' }, skip, button('replace', 'Replace mine'), button('keep', 'Keep both')));
+      h('p', { class: 'hint' }, `Skip keeps your images as they are.${options.replace ? ' Replace puts the imported boxes in their place.' : ''} Keep both adds them again as new images.`),
+      h('div', { class: 'row' }, skip, options.replace ? button('replace', 'Replace mine') : null, button('keep', 'Keep both')));
     dialog.addEventListener('cancel', (event) => {
       event.preventDefault();
       finish('skip');

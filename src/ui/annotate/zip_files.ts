@@ -12,6 +12,11 @@ import type { ZipReply, ZipRequest } from './zip_worker';
 const MIME: Readonly<Record<string, string>> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif',
   webp: 'image/webp', bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff' };
 
+/** The path a file is imported under: its place in the chosen folder or zip, else its name. */
+export function importPath(file: File): string {
+  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+}
+
 export function isZipFile(file: File): boolean {
   return extension(file.name) === 'zip';
 }
