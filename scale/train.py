@@ -45,6 +45,8 @@ def parse_args(argv=None):
     p.add_argument('--checkpoint-every', type=int, help='iterations between checkpoints (default: the bundle\'s)')
     p.add_argument('--resume', action='store_true', help='continue from the latest checkpoint')
     p.add_argument('--threads', type=int, default=1, help='torch threads per process')
+    p.add_argument('--validate-every', type=int, help="validation mAP every N iterations from half the run on, and at the end; the best "
+                   "evaluation's weights are kept (default: the bundle's; 0: off, the last weights are kept)")
     p.add_argument('--no-eval', action='store_true')
     p.add_argument('--log-every', type=int, default=10)
     return p.parse_args(argv)
@@ -136,6 +138,15 @@ def main(argv=None):
         log(rank, f'resumed at iteration {iteration} from {checkpoint_dir}')
     order = T.ImageOrder(len(mine), rng, order_state)
     model = DistributedDataParallel(network, broadcast_buffers=False) if world > 1 else network
+    validation = bundle.splits.get('validation') or []
+    validate_every = args.validate_every if args.validate_every is not None else bundle.meta.get('validateEvery', 0)
+    validate_at = set(validation_iterations(solver['iterations'], validate_every)) if validation else set()
+    val_prefixes, best = None, None
+    if rank == 0 and validate_at:
+        with torch.no_grad():
+            val_prefixes = [backbone.prefix(resize(bundle.pixels(im), image_scale(im['width'], im['height'], config['scale'], config['maxSize'])).to(device)).half()
+                            for im in validation]
+        log(rank, f'validation: {len(validation)} images at iterations {sorted(validate_at)}; the best evaluation\'s weights are kept')
     local = [roidb[i] for i in mine]
     scale_of = {id(roidb[i]): scales[i] for i in mine}
     t_train = time.time()
@@ -160,6 +171,15 @@ def main(argv=None):
             log(rank, f'iteration {iteration}/{solver["iterations"]}: loss {float(total):.4f} (cls {float(cls):.4f}, loc {float(loc):.4f}), lr {lr:g}')
         if every and iteration % every == 0:
             save_checkpoint(checkpoint_dir, rank, iteration, params, sgd, order, rng)
+        if rank == 0 and iteration in validate_at:
+            t_val = time.time()
+            normalization = {'means': [float(v) for v in means], 'stds': [float(v) for v in stds]}
+            with torch.no_grad():
+                mean_ap = evaluate_split(bundle, 'validation', config, backbone, head, normalization, val_prefixes)['mAP']['voc07']
+            if best is None or mean_ap >= best[1]:  # ties go to the later iteration, as the page's ValidationTracker
+                best = (iteration, mean_ap, {n: p.detach().clone() for n, p, _ in params})
+            log(rank, f'validation mAP {100 * mean_ap:.1f}% at iteration {iteration} ({time.time() - t_val:.1f} s)')
+            t_train += time.time() - t_val  # validation is not training time
     train_seconds = time.time() - t_train
     done = iteration - start_iteration
     images_per_second = done * config['sampling']['imagesPerBatch'] * world / max(train_seconds, 1e-9)
@@ -168,6 +188,12 @@ def main(argv=None):
                'imagesPerSecond': round(images_per_second, 3), 'out': args.out}
     if rank == 0:
         normalization = {'means': [float(v) for v in means], 'stds': [float(v) for v in stds]}
+        if best is not None:
+            with torch.no_grad():
+                for name, p, _ in params:
+                    p.copy_(best[2][name])
+            log(rank, f'validation chose iteration {best[0]} (validation mAP {100 * best[1]:.1f}%): its weights are the model\'s')
+            summary.update(chosenIteration=best[0], validationMap=best[1])
         write_model(args.out, bundle, config, backbone, head, normalization)
         log(rank, f'model written to {args.out}')
         split = 'test' if bundle.splits.get('test') else 'validation'
@@ -181,6 +207,13 @@ def main(argv=None):
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
+
+
+def validation_iterations(iterations, every):
+    """recipe.ts validationIterations: every `every` iterations from half the run on, and the last."""
+    if every <= 0:
+        return []
+    return [i for i in range(every, iterations, every) if i >= iterations / 2] + [iterations]
 
 
 def write_model(out, bundle, config, backbone, head, normalization):
@@ -217,13 +250,17 @@ def _weight_order(head_config):
 
 
 @torch.no_grad()
-def evaluate_split(bundle, split, config, backbone, head, normalization):
+def evaluate_split(bundle, split, config, backbone, head, normalization, prefixes=None):
+    """VOC AP of the split's images; `prefixes` (image index -> cached frozen prefix) spares the frozen blocks."""
     images = bundle.splits[split]
     device = next(head.parameters()).device
     detections = []
-    for image in images:
+    for index, image in enumerate(images):
         scale = image_scale(image['width'], image['height'], config['scale'], config['maxSize'])
-        tap = backbone(resize(bundle.pixels(image), scale).to(device))
+        if prefixes is not None:
+            tap = backbone.suffix(prefixes[index].float())
+        else:
+            tap = backbone(resize(bundle.pixels(image), scale).to(device))
         reduced = head.reduce(tap)
         rois = project_rois(image['proposals'], scale).to(device)
         probs, deltas = [], []
