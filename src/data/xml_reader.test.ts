@@ -71,6 +71,14 @@ describe('readXml', () => {
     expect(() => readXml('<a>'.repeat(deep) + '</a>'.repeat(deep), 'f.xml')).toThrow(/nested deeper than 100 levels/);
   });
 
+  it('never expands entities a DOCTYPE defines (billion laughs)', () => {
+    const defs = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
+    const t0 = performance.now();
+    const root = readXml(`<!DOCTYPE a [<!ENTITY l0 "lol">${defs}]><a><b>&l9;</b></a>`, 'f.xml');
+    expect(childText(root, 'b')).toBe('&l9;');
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
   it('keeps a stray & and unknown entities, and gives CRLF files the right lines', () => {
     const root = readXml('<a>\r\n<b>x & y &foo;</b>\r\n<c/>\r\n</a>', 'f.xml');
     expect(childText(root, 'b')).toBe('x & y &foo;');
