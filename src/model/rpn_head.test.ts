@@ -79,6 +79,12 @@ describe('the RPN head', () => {
     features.dispose();
   });
 
+  test('create and dispose leave no tensor behind', () => {
+    const before = tf.memory().numTensors;
+    RpnHead.create(shape, 9).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('fromWeights copies matching weights and names what does not match', () => {
     const copy = RpnHead.fromWeights(shape, head.weights());
     expect(maxAbsDiff(copy.weights().get('rpn_conv/kernel')!, head.weights().get('rpn_conv/kernel')!)).toBe(0);

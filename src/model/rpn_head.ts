@@ -49,8 +49,9 @@ export class RpnHead {
     const variables = new Map<string, tf.Variable>();
     let layerSeed = seed;
     for (const [name, dims] of rpnWeightShapes(shape)) {
-      const init = name.endsWith('/bias') ? tf.zeros(dims) : tf.randomNormal(dims, 0, RPN_INIT_STD, 'float32', layerSeed++);
-      variables.set(name, tf.variable(init));
+      const seedOf = layerSeed++;
+      // in a tidy: the initial value is a tensor of its own, which tf.variable does not take over
+      variables.set(name, tf.tidy(() => tf.variable(name.endsWith('/bias') ? tf.zeros(dims) : tf.randomNormal(dims, 0, RPN_INIT_STD, 'float32', seedOf))));
     }
     return new RpnHead(shape, variables);
   }

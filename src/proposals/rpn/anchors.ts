@@ -12,6 +12,7 @@
  * [H·W·A], so anchor i pairs with objectness i and deltas [4i, 4i + 4).
  */
 import type { PackedBoxes } from '../../geometry/box';
+import type { AnchorSettings } from './settings';
 
 /** py-faster-rcnn's defaults: 9 anchors of about 128², 256², 512² pixels at three aspect ratios (h / w). */
 export const FASTER_RCNN_ANCHORS = { baseSize: 16, ratios: [0.5, 1, 2], scales: [8, 16, 32] } as const;
@@ -67,6 +68,11 @@ export function shiftAnchors(baseAnchors: PackedBoxes, featureHeight: number, fe
     }
   }
   return out;
+}
+
+/** Every anchor of a featureHeight × featureWidth map for these settings [H·W·A, 4]. */
+export function anchorsForMap(settings: AnchorSettings, featureHeight: number, featureWidth: number): Float32Array {
+  return shiftAnchors(generateAnchors(settings.baseSize, settings.ratios, settings.scales), featureHeight, featureWidth, settings.featureStride);
 }
 
 /** numpy's np.round: halves go to the even neighbour (np.round(11.5) = 12, np.round(12.5) = 12). */

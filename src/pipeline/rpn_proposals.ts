@@ -1,0 +1,49 @@
+/**
+ * The RPN as a proposal method (issue 18): the RPN head on the shared feature map, then the proposal layer
+ * (proposals/rpn/proposal_layer.ts) on the read-back logits and deltas. The head runs on the network's backend;
+ * the proposal layer is plain TypeScript (decode, clip, NMS on at most a few thousand boxes).
+ * Detection and training share it: `settings.testProposals` at test time, `trainProposals` for the head's RoIs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ImageSize } from '../geometry/box';
+import type { RpnHead } from '../model/rpn_head';
+import { anchorsForMap } from '../proposals/rpn/anchors';
+import { proposalLayer, type RpnProposals } from '../proposals/rpn/proposal_layer';
+import type { AnchorSettings, ProposalLayerSettings } from '../proposals/rpn/settings';
+
+export interface RpnProposalRequest {
+  /** The network input's size (the image resized to the detection scale). */
+  readonly inputSize: ImageSize;
+  /** Network-input pixels per original-image pixel (the proposal layer's minSize is in original pixels). */
+  readonly imageScale: number;
+  readonly anchors: AnchorSettings;
+  readonly layer: ProposalLayerSettings;
+}
+
+export interface TimedRpnProposals extends RpnProposals {
+  /** Objectness probabilities (sigmoid of the logits) of the proposals, best first. */
+  readonly probabilities: Float32Array;
+  /** The head on the backend, including the read-back. */
+  readonly headMs: number;
+  /** The proposal layer. */
+  readonly layerMs: number;
+}
+
+/** Proposals in network-input pixels for one image's features [1, H, W, C]. */
+export async function rpnProposals(head: RpnHead, features: tf.Tensor4D, request: RpnProposalRequest): Promise<TimedRpnProposals> {
+  const [n, h, w] = features.shape;
+  if (n !== 1) throw new Error(`rpnProposals: one image at a time, got a batch of ${n}`);
+  const started = performance.now();
+  const out = head.forward(features, { training: false });
+  let logits: Float32Array;
+  let deltas: Float32Array;
+  try {
+    [logits, deltas] = (await Promise.all([out.objectness.data(), out.deltas.data()])) as [Float32Array, Float32Array];
+  } finally {
+    tf.dispose([out.objectness, out.deltas]);
+  }
+  const headDone = performance.now();
+  const proposals = proposalLayer(anchorsForMap(request.anchors, h, w), logits, deltas, request.inputSize, request.imageScale, request.layer);
+  const probabilities = Float32Array.from(proposals.scores, (x) => 1 / (1 + Math.exp(-x)));
+  return { ...proposals, probabilities, headMs: headDone - started, layerMs: performance.now() - headDone };
+}
