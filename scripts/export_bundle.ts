@@ -5,7 +5,7 @@
  *
  * A self-contained training bundle for the PyTorch trainer (scale/train.py, issue 20): the same job `npm run train`
  * would run (the split, the validation carve-out and the recipe from src/training/job_builder.ts, the overrides
- * on top), written as files:
+ * on top), written as files (the format: src/training/training_bundle.ts):
  *   bundle.json     the job: classes, TrainConfig (sampling, solver, scale, flips, seed, trainable layers), the head,
  *                   the backbone config, the post-processing, and per split each image's file, size and proposals
  *   dataset.json    every image's boxes as COCO (src/data/export_coco.ts; category id = our class id)
@@ -19,18 +19,14 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportCocoJson } from '../src/data/export_coco';
-import type { Dataset } from '../src/data/record';
-import { DEFAULT_BACKBONE, DEFAULT_DETECT } from '../src/model/defaults';
 import { DEFAULT_PROPOSAL_MAX_SIDE } from '../src/proposals/modes';
 import { buildTrainJob, recipeFor, splitForValidation } from '../src/training/job_builder';
 import { describeRecipe, type RecipeOverrides } from '../src/training/recipe';
+import { BUNDLE_BACKBONE, trainingBundle, type BundleImage } from '../src/training/training_bundle';
 import { loadDatasetDir } from './lib/load_dataset';
 import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
 import type { WireImage } from './lib/wire_job';
 import { userPath } from './lib/user_path';
-
-export const BUNDLE_FORMAT = 'frcnn-web-training-bundle';
 
 const { values: a } = parseArgs({
   options: {
@@ -108,46 +104,23 @@ const proposalsOf = (id: string): Float32Array => {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).slice(0, 4 * recipe.maxProposals);
 };
 
-mkdirSync(join(outDir, 'images'), { recursive: true });
-mkdirSync(join(outDir, 'backbone'), { recursive: true });
-const chunks: Float32Array[] = [];
-let offset = 0;
-const records = new Map([...train.dataset.records, ...(val?.dataset.records ?? []), ...(test?.dataset.records ?? [])].map((r) => [r.imageFile, r]));
-const entry = (image: WireImage) => {
-  const record = records.get(image.id)!;
-  const boxes = proposalsOf(image.id);
-  chunks.push(boxes);
-  const at = [offset, boxes.length / 4];
-  offset += boxes.length / 4;
-  const target = join(outDir, 'images', image.id);
+const records = [...train.dataset.records, ...(val?.dataset.records ?? []), ...(test?.dataset.records ?? [])];
+const bundleImage = (image: WireImage): BundleImage => ({ file: image.id, proposals: proposalsOf(image.id) });
+const files = trainingBundle(job, { train: job.train.map(bundleImage), validation: job.validation.map(bundleImage), test: job.test.map(bundleImage) }, records);
+mkdirSync(join(outDir, dirname(BUNDLE_BACKBONE)), { recursive: true });
+for (const file of files.imageFiles) {
+  const target = join(outDir, 'images', file);
   mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(imagePaths.get(image.id)!, target);
-  return { file: image.id, width: record.width, height: record.height, proposals: at };
-};
-const splits = { train: job.train.map(entry), validation: job.validation.map(entry), test: job.test.map(entry) };
-const proposals = new Float32Array(offset * 4);
-let at = 0;
-for (const c of chunks) {
-  proposals.set(c, at);
-  at += c.length;
+  copyFileSync(imagePaths.get(file)!, target);
 }
-writeFileSync(join(outDir, 'proposals.bin'), Buffer.from(proposals.buffer));
-const dataset: Dataset = { classNames, records: [...new Set([...splits.train, ...splits.validation, ...splits.test].map((s) => s.file))].map((f) => records.get(f)!) };
-writeFileSync(join(outDir, 'dataset.json'), exportCocoJson(dataset));
+writeFileSync(join(outDir, 'proposals.bin'), Buffer.from(files.proposals.buffer));
+writeFileSync(join(outDir, 'dataset.json'), files.datasetJson);
+writeFileSync(join(outDir, 'bundle.json'), files.bundleJson);
 const human = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human')), '..', 'models');
 for (const file of ['centernet.json', 'centernet.bin']) {
   const source = existsSync(join('public/backbone', file)) ? join('public/backbone', file) : join(human, file);
-  copyFileSync(source, join(outDir, 'backbone', file));
+  copyFileSync(source, join(outDir, dirname(BUNDLE_BACKBONE), file));
 }
-const trainable = recipe.config.trainable;
-const bundle = {
-  format: BUNDLE_FORMAT, version: 1, classNames,
-  config: job.config, head: job.head, detect: { ...DEFAULT_DETECT, ...job.detect }, svdRanks: job.svdRanks,
-  validateEvery: job.validateEvery, retrainOnAll: job.retrainOnAll,
-  backbone: { ...DEFAULT_BACKBONE, modelUrl: 'backbone/centernet.json', trainableFrom: trainable.kind === 'conv' ? trainable.firstLayer : null },
-  proposals: { file: 'proposals.bin', mode: recipe.proposalMode, maxSide: recipe.proposalMaxSide, maxProposals: recipe.maxProposals },
-  dataset: 'dataset.json', images: 'images', splits,
-};
-writeFileSync(join(outDir, 'bundle.json'), JSON.stringify(bundle, null, 1));
-log(`bundle written to ${outDir}: ${splits.train.length} train, ${splits.validation.length} validation, ${splits.test.length} test images, ${offset} proposals`);
-process.stdout.write(`${JSON.stringify({ out: outDir, train: splits.train.length, validation: splits.validation.length, test: splits.test.length, proposals: offset })}\n`);
+const counts = { train: job.train.length, validation: job.validation.length, test: job.test.length, proposals: files.proposals.length / 4 };
+log(`bundle written to ${outDir}: ${counts.train} train, ${counts.validation} validation, ${counts.test} test images, ${counts.proposals} proposals`);
+process.stdout.write(`${JSON.stringify({ out: outDir, ...counts })}\n`);
