@@ -105,6 +105,31 @@ describe('VOC devkit zip: export -> import -> export', () => {
   });
 });
 
+describe('the other layouts inside a zip', () => {
+  const objectsOf = (layout: string) => importZipOf(layout).dataset.records.map((r) => [r.imageFile, r.objects.map((o) => [o.className, ...o.box])]);
+  const files: Record<string, Record<string, string>> = {
+    yolo: { 'ds/classes.txt': 'cat\ndog\n', 'ds/labels/a.txt': '1 0.5 0.5 0.5 0.5\n' },
+    csv: { 'ds/train_labels.csv': 'filename,width,height,class,xmin,ymin,xmax,ymax\na.png,20,10,dog,6,3,15,7\n' },
+    coco: { 'ds/annotations/instances.json': exportCocoJson({ classNames: ['dog'], records: [{ imageFile: 'a.png', width: 20, height: 10,
+      objects: [{ className: 'dog', box: [5, 2.5, 15, 7.5], difficult: false }] }] }) },
+  };
+  function importZipOf(layout: string) {
+    const entries: ZipEntry[] = Object.entries(files[layout]).map(([path, text]) => ({ path, data: encoder.encode(text) }));
+    entries.push({ path: layout === 'yolo' ? 'ds/images/a.png' : 'ds/a.png', data: png(20, 10) });
+    const imported = assembleDataset(datasetFiles(readZip(writeZip(entries), `${layout}.zip`, layout)));
+    expect(imported.layout).toBe(layout);
+    return imported;
+  }
+
+  it.each([
+    ['yolo', [['a.png', [['dog', 5, 2.5, 15, 7.5]]]]],
+    ['csv', [['a.png', [['dog', 5, 2, 15, 7]]]]], // VOC 1-based corners, as the CSVs xml_to_csv writes
+    ['coco', [['a.png', [['dog', 5, 2.5, 15, 7.5]]]]],
+  ])('%s', (layout, want) => {
+    expect(objectsOf(layout)).toEqual(want);
+  });
+});
+
 describe('COCO JSON: export -> import -> export', () => {
   function importCoco(json: string, dataset: Dataset) {
     return assembleDataset([{ path: 'set/annotations.json', isImage: false, text: json },
