@@ -111,7 +111,8 @@ describe('training the RPN head', () => {
         }),
       );
       const names = new Map([...head.weights()].map(([name, v]) => [v.name, name]));
-      const byName = Object.fromEntries(Object.entries(grads).map(([k, g]) => [names.get(k), Array.from(g.dataSync())]));
+      const byName: Record<string, number[]> = {};
+      for (const [k, g] of Object.entries(grads)) byName[names.get(k) ?? k] = Array.from(g.dataSync());
       const loss = value.dataSync()[0];
       tf.dispose([value, ...Object.values(grads), features]);
       head.dispose();
@@ -125,7 +126,7 @@ describe('training the RPN head', () => {
     for (const [name, g] of Object.entries(cpu.byName)) {
       const scale = Math.max(...g.map(Math.abs));
       expect(scale).toBeGreaterThan(0);
-      wasm.byName[name]!.forEach((v, i) => expect(Math.abs(v - g[i])).toBeLessThan(1e-4 * scale + 1e-7));
+      wasm.byName[name].forEach((v, i) => expect(Math.abs(v - g[i])).toBeLessThan(1e-4 * scale + 1e-7));
     }
   });
 });
