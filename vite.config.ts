@@ -23,10 +23,17 @@ const crossOriginIsolation: Plugin = {
   configurePreviewServer: (server) => void server.middlewares.use(isolate),
 };
 
+/** The PORT environment variable when it is a port number, else `fallback`. */
+function port(fallback: number): number {
+  const chosen = Number(process.env.PORT);
+  return Number.isInteger(chosen) && chosen > 0 && chosen < 65536 ? chosen : fallback;
+}
+
 export default defineConfig({
   plugins: [crossOriginIsolation],
-  server: { host: '127.0.0.1', fs: { allow: ['.', '../shared'] }, hmr },
-  preview: { host: '127.0.0.1' },
+  // `npm start` on 5173 and `npm run preview` on 4173 unless PORT says otherwise (or `npm start -- --port 8080`)
+  server: { host: '127.0.0.1', port: port(5173), strictPort: true, fs: { allow: ['.', '../shared'] }, hmr },
+  preview: { host: '127.0.0.1', port: port(4173), strictPort: true },
   worker: { format: 'es' },
   // Pre-bundle tfjs up front: discovering it lazily makes Vite reload the page mid-test.
   optimizeDeps: {

@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 // The library build (`npm run build:lib`): ES modules in dist-lib/ for host pages.
@@ -6,9 +7,11 @@ import { resolve } from 'node:path';
 //  - frcnn-detector.js   defines <frcnn-detector> and re-exports the API: the one script tag a host page needs
 //  - frcnn-core-*.js     the shared code, tfjs included (a host page needs nothing else)
 //  - assets/             the Web Workers (proposals, training) and tfjs's .wasm files
+//  - models/bccd/, backbone/   the default model and the backbone, so the folder is a site a static host serves as is
+//  - README.md           how to embed it (docs/dist-lib-README.md)
 // `base: './'` makes every worker and asset URL relative to import.meta.url, so dist-lib/ can be served from any
-// folder. The model and the backbone are not bundled: they are fetched from the app's public/ folder, or from
-// wherever `assets-base` points. Type declarations: tsc -p tsconfig.lib.json (part of `npm run build:lib`).
+// folder; the model and the backbone are fetched from `assets-base` (default: the site's root, where dist-lib/ sits
+// when it is the site). Type declarations: tsc -p tsconfig.lib.json (part of `npm run build:lib`).
 
 /**
  * Library mode inlines every asset as a data: URL; for the tfjs wasm binaries (imported `?url` by the training
@@ -37,10 +40,28 @@ function declarationEntries(): Plugin {
   };
 }
 
+/** public/ files the built folder carries (the backbone is copied there by scripts/copy_backbone.mjs). */
+const SITE_FILES = ['models/bccd/model.json', 'models/bccd/weights.bin', 'backbone/centernet.json', 'backbone/centernet.bin'];
+
+/** The default model, the backbone and the README beside the bundles: dist-lib/ is then a site as it is. */
+function staticSite(): Plugin {
+  return {
+    name: 'frcnn-static-site',
+    generateBundle() {
+      for (const file of SITE_FILES) {
+        const from = resolve(import.meta.dirname, 'public', file);
+        if (!existsSync(from)) this.error(`${from} is missing: run \`npm run prepare-assets\` (the backbone) or restore public/models/`);
+        this.emitFile({ type: 'asset', fileName: file, source: readFileSync(from) });
+      }
+      this.emitFile({ type: 'asset', fileName: 'README.md', source: readFileSync(resolve(import.meta.dirname, 'docs/dist-lib-README.md')) });
+    },
+  };
+}
+
 export default defineConfig({
   base: './',
   publicDir: false,
-  plugins: [wasmAsFiles(), declarationEntries()],
+  plugins: [wasmAsFiles(), declarationEntries(), staticSite()],
   worker: { format: 'es', plugins: () => [wasmAsFiles()] },
   build: {
     outDir: 'dist-lib',
