@@ -29,7 +29,9 @@ describe('modelFitHint', () => {
     expect(modelFitHint({ classNames: BCCD, scores: [], scoreThreshold: 0.5, domain: far })!.reasons).toEqual(['unlike', 'nothing']);
   });
 
-  it('the boundaries: 4 spreads and a best score of 0.7 are still fine', () => {
-    expect(modelFitHint({ classNames: BCCD, scores: [0.7], scoreThreshold: 0.5, domain: { ...near, spreads: 4 } })).toBeNull();
+  it('the boundaries: 8 standard deviations and a best score of 0.7 are still fine; just past them is not', () => {
+    expect(modelFitHint({ classNames: BCCD, scores: [0.7], scoreThreshold: 0.5, domain: { ...near, spreads: 8 } })).toBeNull();
+    expect(modelFitHint({ classNames: BCCD, scores: [0.7], scoreThreshold: 0.5, domain: { ...near, spreads: 8.01 } })!.reasons).toEqual(['unlike']);
+    expect(modelFitHint({ classNames: BCCD, scores: [0.69], scoreThreshold: 0.5, domain: near })!.reasons).toEqual(['weak']);
   });
 });
