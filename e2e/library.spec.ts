@@ -6,16 +6,15 @@
  * Without a trained default model, a detector with untrained heads (built in the test setup) is served instead.
  */
 import { test, expect } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseVocXml } from '../src/data/parse_voc';
 import type * as Library from '../src/index';
-import { serveStatic, type StaticSite } from './library_support';
+import { buildLibraryOnce, LIBRARY_BUILD, serveStatic, type StaticSite } from './library_support';
 import { REPO_ROOT, SHARED_DATASETS } from './page_objects';
 import { buildUntrainedModel, TRAINED_MODEL, UNTRAINED_CLASSES } from './widget_support';
 
-const OUT = join(REPO_ROOT, 'test-results', 'dist-lib');
+const OUT = LIBRARY_BUILD;
 const MODEL = TRAINED_MODEL ? '/models/bccd/model.json' : '/models/untrained/model.json';
 const SAMPLE = '/samples/BloodImage_00007.jpg';
 /** The sample's own VOC annotation (1-based corners converted to continuous pixels): 1 WBC, 17 RBC. */
@@ -34,7 +33,7 @@ let site: StaticSite;
 test.describe.configure({ timeout: 300_000 });
 
 test.beforeAll(async ({ browser }) => {
-  execFileSync('npx', ['vite', 'build', '--config', 'vite.lib.config.ts', '--outDir', OUT, '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  buildLibraryOnce();
   const files = new Map<string, string | Buffer>([['/host.html', HOST_PAGE]]);
   if (!TRAINED_MODEL) {
     const untrained = await buildUntrainedModel(browser);

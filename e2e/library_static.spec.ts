@@ -1,17 +1,16 @@
 /**
  * `npm run build:lib`'s folder served as it is (issue 19 item 7): the library build (vite.lib.config.ts, built
- * once here into test-results/) is the whole site of a plain Node static server (no Vite, no COOP/COEP, nothing
+ * once per test run into test-results/ and shared with library.spec.ts) is the whole site of a plain Node static server (no Vite, no COOP/COEP, nothing
  * from public/), with one host page beside it written as the folder's README.md says. The widget, with no model
  * and no assets-base, must load the default model and the backbone from the folder itself and detect on wasm.
  */
 import { test, expect } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveStatic, type StaticSite } from './library_support';
-import { keepScreenshot, REPO_ROOT, SHARED_DATASETS } from './page_objects';
+import { buildLibraryOnce, LIBRARY_BUILD, serveStatic, type StaticSite } from './library_support';
+import { keepScreenshot, SHARED_DATASETS } from './page_objects';
 
-const OUT = join(REPO_ROOT, 'test-results', 'dist-lib-static');
+const OUT = LIBRARY_BUILD;
 const IMAGE = readFileSync(join(SHARED_DATASETS, 'bccd', 'JPEGImages', 'BloodImage_00007.jpg'));
 
 /** The README's one-script-tag example, on the wasm backend with 100 proposals so it runs in seconds. */
@@ -26,7 +25,7 @@ let site: StaticSite;
 test.describe.configure({ timeout: 240_000 });
 
 test.beforeAll(() => {
-  execFileSync('npx', ['vite', 'build', '--config', 'vite.lib.config.ts', '--outDir', OUT, '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  buildLibraryOnce();
 });
 
 test.afterAll(async () => {

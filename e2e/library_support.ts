@@ -3,9 +3,27 @@
  * root (backbone, samples, models), extra files from memory, and no special headers (no COOP/COEP, nothing Vite
  * would add). On 127.0.0.1, so WebGPU still sees a secure context.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { REPO_ROOT } from './page_objects';
+
+/** Where the library specs' build goes. */
+export const LIBRARY_BUILD = join(REPO_ROOT, 'test-results', 'dist-lib');
+
+/**
+ * `vite build --config vite.lib.config.ts` into LIBRARY_BUILD, once per test run: the specs of one run share a
+ * runner process (every worker's parent), whose pid stamps the build, so the second spec reuses the first's.
+ */
+export function buildLibraryOnce(): string {
+  const stamp = join(LIBRARY_BUILD, `.built-for-run-${process.ppid}`);
+  if (existsSync(stamp)) return LIBRARY_BUILD;
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.lib.config.ts', '--outDir', LIBRARY_BUILD, '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  writeFileSync(stamp, '');
+  return LIBRARY_BUILD;
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm',
