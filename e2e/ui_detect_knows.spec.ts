@@ -65,6 +65,9 @@ test('the Detect tab says what the model knows, warns outside it, and draws prop
     for (let i = 0; i < drawn.placed.length; i++) {
       for (let j = i + 1; j < drawn.placed.length; j++) expect(overlap(drawn.placed[i].rect, drawn.placed[j].rect), `${drawn.placed[i].text} / ${drawn.placed[j].text}`).toBe(false);
     }
+    const note = legend.getByTestId('stage.legend.note');
+    if (drawn.hidden.length === 0) await expect(note).toHaveCount(0);
+    else await expect(note).toHaveText(`${drawn.hidden.length} label${drawn.hidden.length === 1 ? '' : 's'} left out for room`);
     await keepScreenshot(page, 'knows-proposals-legend-labels');
     await detectPanel.layer('proposals').uncheck();
     await detectPanel.layer('suppressed').uncheck();

@@ -21,6 +21,12 @@ describe('legendEntries', () => {
     expect(legendEntries({ classNames: [], layers: { ...DEFAULT_LAYERS, proposals: true }, proposals: null, topProposals: 20 }).some((e) => e.kind === 'layer' && e.layer === 'proposals')).toBe(false);
   });
 
+  it('labels left out for room are counted', () => {
+    expect(legendEntries({ classNames: [], layers: DEFAULT_LAYERS, proposals: null, topProposals: 20, labelsLeftOut: 3 }).at(-1))
+      .toEqual({ kind: 'note', text: '3 labels left out for room' });
+    expect(legendEntries({ classNames: [], layers: DEFAULT_LAYERS, proposals: null, topProposals: 20, labelsLeftOut: 0 }).some((e) => e.kind === 'note')).toBe(false);
+  });
+
   it('formatCount groups thousands', () => {
     expect(formatCount(1999)).toBe('1,999');
     expect(formatCount(7)).toBe('7');

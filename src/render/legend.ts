@@ -7,7 +7,8 @@ import { DASH_PRE_REGRESSION, DASH_SUPPRESSED, type LayerState } from './scene';
 
 export type LegendEntry =
   | { readonly kind: 'class'; readonly name: string; readonly colour: string }
-  | { readonly kind: 'layer'; readonly layer: keyof LayerState; readonly text: string; readonly colour: string; readonly dash: readonly number[] };
+  | { readonly kind: 'layer'; readonly layer: keyof LayerState; readonly text: string; readonly colour: string; readonly dash: readonly number[] }
+  | { readonly kind: 'note'; readonly text: string };
 
 export interface LegendInput {
   /** Class names in class-id order (class id k = classNames[k - 1]). */
@@ -17,6 +18,8 @@ export interface LegendInput {
   readonly proposals: number | null;
   /** How many of them are outlined brighter. */
   readonly topProposals: number;
+  /** Labels the renderer left out for want of room (label_placement.ts). */
+  readonly labelsLeftOut?: number;
 }
 
 /** "2,000": the count as people write it. */
@@ -36,5 +39,7 @@ export function legendEntries(input: LegendInput): LegendEntry[] {
     const text = `${formatCount(input.proposals)} proposal${input.proposals === 1 ? '' : 's'} (shaded where they crowd${best > 0 ? `; the ${best} best outlined` : ''})`;
     entries.push({ kind: 'layer', layer: 'proposals', text, colour: DENSITY_COLOUR, dash: [] });
   }
+  const leftOut = input.labelsLeftOut ?? 0;
+  if (leftOut > 0) entries.push({ kind: 'note', text: `${formatCount(leftOut)} label${leftOut === 1 ? '' : 's'} left out for room` });
   return entries;
 }

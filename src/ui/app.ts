@@ -100,7 +100,8 @@ export function startApp(): App {
   byTestId('panel.train').append(trainPanel(train, annotate));
 
   const workspace = byTestId('workspace');
-  const legend = attachStageLegend(byTestId('stage.legend'), detect, models, () => workspace.dataset.tab === 'detect');
+  const legend = attachStageLegend(byTestId('stage.legend'), detect, models, () => workspace.dataset.tab === 'detect', () => stage.lastLabels().hidden.length);
+  stage.onLabelsLeftOut(() => legend());
   const tabs = setupTabs(byTestId('tabs'), byTestId('workspace'), (tab: TabId) => {
     legend();
     detect.setActive(tab === 'detect');

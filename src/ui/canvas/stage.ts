@@ -26,6 +26,7 @@ export class CanvasStage {
   private imageSize: { width: number; height: number } = { width: 0, height: 0 };
   private scene: readonly DrawnObject[] = [];
   private labels: DrawnLabels = { placed: [], hidden: [] };
+  private labelsListener: ((labels: DrawnLabels) => void) | null = null;
   private currentViewport: Viewport = IDENTITY_VIEWPORT;
   private frame = 0;
   private pointerListener: ((pointer: StagePointer) => void) | null = null;
@@ -65,6 +66,16 @@ export class CanvasStage {
   drawnLabels(): DrawnLabels {
     this.drawNow();
     return this.labels;
+  }
+
+  /** The labels of the last drawing, without drawing again. */
+  lastLabels(): DrawnLabels {
+    return this.labels;
+  }
+
+  /** Called after a drawing that left out a different number of labels than the one before. */
+  onLabelsLeftOut(listener: (labels: DrawnLabels) => void): void {
+    this.labelsListener = listener;
   }
 
   setDescription(text: string): void {
@@ -140,7 +151,9 @@ export class CanvasStage {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, pixelW, pixelH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const leftOut = this.labels.hidden.length;
     this.labels = renderScene(ctx, this.scene, this.currentViewport);
+    if (this.labels.hidden.length !== leftOut) this.labelsListener?.(this.labels);
   }
 
   private drawImage(dpr: number): void {
