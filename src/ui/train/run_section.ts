@@ -50,6 +50,8 @@ export function runSection(controller: TrainController): HTMLElement {
   const start = h('button', { type: 'button', class: 'primary', testid: 'train.start', onclick: () => controller.start() }, 'Start fine-tuning');
   const pause = h('button', { type: 'button', testid: 'train.pause', onclick: () => (store.get().paused ? controller.resume() : controller.pause()) }, 'Pause');
   const cancel = h('button', { type: 'button', class: 'danger', testid: 'train.cancel', onclick: () => controller.cancel() }, 'Cancel');
+  const exportBundle = h('button', { type: 'button', testid: 'train.export-bundle', title: 'A zip of this run (images, boxes, proposals, settings) for the PyTorch trainer in scale/: for sets too large for the page',
+    onclick: () => void controller.exportBundle() }, 'Export for PyTorch');
   const phase = h('p', { class: 'phase', testid: 'train.phase', 'aria-live': 'polite' });
   const bar = h('progress', { class: 'run-progress', testid: 'train.progress', max: 1, 'aria-label': 'Fine-tuning progress' });
   const plot = new LossPlot();
@@ -83,6 +85,7 @@ export function runSection(controller: TrainController): HTMLElement {
     pause.textContent = state.paused ? 'Resume' : 'Pause';
     pause.setAttribute('aria-pressed', String(state.paused));
     cancel.disabled = !state.running;
+    exportBundle.disabled = state.running || why != null;
     const text = phaseText(state);
     if (phase.textContent !== text) phase.textContent = text;
     const f = fraction(state);
@@ -109,6 +112,6 @@ export function runSection(controller: TrainController): HTMLElement {
   store.subscribe(render);
   controller.annotateStore().subscribe(render);
   render();
-  return section('Run', 'train.run', interrupted, estimate, blocker, h('div', { class: 'row' }, start, pause, cancel), phase, bar,
+  return section('Run', 'train.run', interrupted, estimate, blocker, h('div', { class: 'row' }, start, pause, cancel, exportBundle), phase, bar,
     h('figure', { class: 'plot' }, plot.element, h('figcaption', {}, legend)), validationFigure);
 }

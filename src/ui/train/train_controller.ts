@@ -25,6 +25,8 @@ import { previewScene } from './preview_scene';
 import { forgetRun, interruptedRun, recordCheckpoint, rememberRun } from './interrupted_run';
 import { keptText, planRun, type PlanImage, type RunPlan, type TrainSettings } from './train_plan';
 import type { TrainState } from './train_state';
+import { trainingBundleZip } from './bundle_export';
+import { downloadBlob } from '../annotate/dataset_io';
 
 const RATES_KEY = 'frcnn-train-rates';
 export const PREVIEW_NMS = 0.3;
@@ -118,6 +120,41 @@ export class TrainController {
     const plan = this.plan();
     if (!plan) return this.status.error('The training images have no boxes to learn from.');
     this.launch(plan, this.store.get().settings, `page-${Date.now()}`);
+  }
+
+  /**
+   * Downloads what Start would run as a training bundle for the PyTorch trainer (scale/README.md): proposals are
+   * computed first for the images that have none, by the training worker's proposal stage, and kept for the run.
+   */
+  async exportBundle(): Promise<void> {
+    const why = this.blocker();
+    if (why) return this.status.error(why);
+    const plan = this.plan();
+    if (!plan) return this.status.error('The training images have no boxes to learn from.');
+    const missing = [...plan.train, ...plan.validation, ...plan.test].filter((image) => !this.proposals.has(image.id));
+    this.status.busy(`Exporting for PyTorch: ${missing.length > 0 ? `proposals for ${missing.length} images, then ` : ''}the zip…`);
+    try {
+      if (missing.length > 0) await this.computeProposals(plan, missing);
+      const zip = await trainingBundleZip({ plan, set: this.annotate.store.get().set, blobs: this.annotate.blobs, proposals: this.proposals });
+      downloadBlob(zip, 'training-bundle.zip');
+      this.status.info(`Training bundle exported: ${plan.train.length} train, ${plan.validation.length} validation, ${plan.test.length} held-out images (unzip it and run scale/train.py --bundle on it).`);
+    } catch (error) {
+      this.status.error(`Export for PyTorch failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Selective search for these images in the training worker (a 'proposals' job), kept like a run's. */
+  private async computeProposals(plan: RunPlan, images: readonly PlanImage[]): Promise<void> {
+    const urls = images.map((image) => URL.createObjectURL(this.annotate.blobs.get(image.id)!));
+    const specs = images.map((image, i): TrainImageSpec => ({ id: image.id, url: urls[i], gtBoxes: image.gtBoxes, gtClasses: image.gtClasses }));
+    const job = buildTrainJob(plan.classNames, { train: specs, validation: [], test: [] }, plan.recipe, { runId: `proposals-${Date.now()}`, backend: 'wasm', mode: 'proposals' });
+    const client = new TrainingClient(job, { onProposals: (id, boxes) => this.proposals.set(id, boxes) });
+    try {
+      await client.done;
+    } finally {
+      client.terminate();
+      urls.forEach((url) => URL.revokeObjectURL(url));
+    }
   }
 
   /** Goes on with the run a reload interrupted, from its last checkpoint, on the same images and settings. */
