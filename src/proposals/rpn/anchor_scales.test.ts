@@ -25,6 +25,12 @@ describe('chooseAnchorScales', () => {
     expect(scales[0] * 16).toBeLessThan(50);
   });
 
+  it('spaces the sizes 1/k octave apart with scalesPerOctave k', () => {
+    const sizes = range(0, 1, 101).map((q) => 2 ** (7 + 2 * ((q - 0.05) / 0.9)));
+    // 2^7.25, 2^7.75, 2^8.25, 2^8.75 px: 152, 215, 304, 431
+    expect(chooseAnchorScales(sizes, { scalesPerOctave: 2 })).toEqual([9.51, 13.5, 19, 26.9]);
+  });
+
   it('gives one scale, the middle size, when all boxes are the same size; ignores empty boxes', () => {
     expect(chooseAnchorScales([64, 64, 64, 0, NaN])).toEqual([4]);
   });

@@ -10,7 +10,8 @@
  * symmetrically in log scale about the middle of [lo, hi]. Scale = size / baseSize (py-faster-rcnn's meaning),
  * rounded to 3 significant digits so the settings stay readable. More than `maxScales` octaves: `maxScales` sizes
  * spread evenly over [lo, hi], wider apart than an octave. The 5%/95% tails are left to the box regression and to
- * the "best anchor of a gt box is positive" rule.
+ * the "best anchor of a gt box is positive" rule. `scalesPerOctave` k > 1 spaces the sizes 1/k octave apart instead
+ * (ceil(k·log2(hi / lo)) of them).
  * Check against py-faster-rcnn: boxes from 128 to 512 px give 2 octaves, scales 11.3 and 22.6 (181 and 362 px).
  */
 
@@ -22,6 +23,12 @@ export interface AnchorScaleOptions {
   readonly highPercentile?: number;
   /** At most this many scales (default 5); with 3 ratios, 15 anchors per cell. */
   readonly maxScales?: number;
+  /**
+   * Sizes per octave (default 1, py-faster-rcnn's spacing; RetinaNet uses 3). k per octave leaves no size more
+   * than 1/(2k) octave from an anchor, so more boxes reach the IoU >= 0.7 of a positive at the cost of k times
+   * the anchors.
+   */
+  readonly scalesPerOctave?: number;
 }
 
 /** sqrt(w·h) of each box [N, 4], multiplied by `scale` (image pixels → network-input pixels). */
@@ -45,9 +52,11 @@ export function chooseAnchorScales(sizes: ArrayLike<number>, options: AnchorScal
   if (!(maxScales >= 1)) throw new Error(`chooseAnchorScales: maxScales must be at least 1, got ${maxScales}`);
   const lo = Math.log2(percentile(valid, options.lowPercentile ?? 5));
   const hi = Math.log2(percentile(valid, options.highPercentile ?? 95));
-  const octaves = Math.max(1, Math.ceil(hi - lo - 1e-9));
-  const count = Math.min(octaves, maxScales);
-  const step = count === octaves ? 1 : (hi - lo) / (count - 1);
+  const perOctave = options.scalesPerOctave ?? 1;
+  if (!(perOctave > 0)) throw new Error(`chooseAnchorScales: scalesPerOctave must be positive, got ${perOctave}`);
+  const needed = Math.max(1, Math.ceil(perOctave * (hi - lo) - 1e-9));
+  const count = Math.min(needed, maxScales);
+  const step = count === needed ? 1 / perOctave : (hi - lo) / (count - 1);
   const first = 0.5 * (lo + hi) - 0.5 * (count - 1) * step;
   return Array.from({ length: count }, (_, k) => Number((2 ** (first + k * step) / baseSize).toPrecision(3)));
 }
