@@ -20,6 +20,8 @@ class Bundle:
     def __init__(self, directory: str):
         self.dir = directory
         path = os.path.join(directory, 'bundle.json')
+        if os.path.isfile(directory) and directory.endswith('.zip'):
+            raise ValueError(f'{directory} is the zip the page downloads: unzip it first (unzip {directory} -d DIR) and pass DIR')
         if not os.path.exists(path):
             raise FileNotFoundError(f'{path} not found: export a bundle with `npm run export:bundle -- --dataset DIR --out {directory}`')
         with open(path, encoding='utf-8') as f:
