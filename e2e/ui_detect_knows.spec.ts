@@ -31,8 +31,8 @@ test('the Detect tab says what the model knows, warns outside it, and draws prop
 
   await test.step('the picker shows the blood-cell model, its classes and where it came from', async () => {
     await expect(detectPanel.model).toContainText('ready', { timeout: 60_000 });
-    await expect(picker.locator('option:checked')).toHaveText('bccd (shipped)');
-    await expect(picker.locator('option')).toHaveText(['bccd (shipped)', 'raccoon (shipped)']);
+    await expect(picker.locator('option:checked')).toHaveText('bccd (shipped) — Platelets, RBC, WBC');
+    await expect(picker.locator('option')).toHaveText(['bccd (shipped) — Platelets, RBC, WBC', 'raccoon (shipped) — raccoon']);
     await expect(page.getByTestId('detect.model-classes')).toHaveText('Knows: PlateletsRBCWBC');
     await expect(page.getByTestId('detect.model-origin')).toHaveText('shipped: trained on BCCD, 205 photos, test mAP 0.81 on 72 photos');
   });
@@ -74,7 +74,7 @@ test('the Detect tab says what the model knows, warns outside it, and draws prop
   });
 
   await test.step('picking the raccoon model in the Detect tab detects again with it; the hint goes; the Models tab agrees', async () => {
-    await picker.selectOption({ label: 'raccoon (shipped)' });
+    await picker.selectOption({ label: 'raccoon (shipped) — raccoon' });
     await expect(page.getByTestId('detect.model-classes')).toHaveText('Knows: raccoon');
     await expect(page.getByTestId('detect.model-origin')).toHaveText('shipped: trained on raccoon, 160 photos, test mAP 0.89 on 40 photos');
     await expect.poll(async () => (await api.models()).active).toBe('raccoon');

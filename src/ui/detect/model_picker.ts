@@ -29,8 +29,7 @@ export function modelPicker(models: ModelsController): HTMLElement {
   const origin = h('p', { class: 'hint', testid: 'detect.model-origin' });
   const render = (): void => {
     const { models: list, activeId, busy } = models.store.get();
-    setChildren(select, list.map((m) => h('option', { value: m.id, selected: m.id === activeId },
-      `${m.name} (${m.source === 'default' ? 'shipped' : 'this browser'})`)));
+    setChildren(select, list.map((m) => h('option', { value: m.id, selected: m.id === activeId }, optionText(m))));
     if (!list.some((m) => m.id === activeId)) select.value = '';
     select.disabled = list.length === 0 || busy != null;
     const info = activeModel(models);
@@ -42,6 +41,12 @@ export function modelPicker(models: ModelsController): HTMLElement {
   models.store.subscribe(render);
   render();
   return h('div', { class: 'model-picker' }, h('label', { class: 'model-pick-label' }, 'Model ', select), classes, origin);
+}
+
+/** "bccd (shipped) — Platelets, RBC, WBC": each model with what it knows, before it is picked. */
+export function optionText(m: Pick<ModelInfo, 'name' | 'source' | 'classNames'>): string {
+  const classes = m.classNames?.length ? ` — ${m.classNames.join(', ')}` : '';
+  return `${m.name} (${m.source === 'default' ? 'shipped' : 'this browser'})${classes}`;
 }
 
 const measured = new WeakMap<LoadedImage, ImageStatistics | null>();
