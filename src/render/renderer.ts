@@ -8,7 +8,7 @@ import type { Box } from '../geometry/box';
 import { textColourOn } from './colours';
 import { placeLabels, type Rect } from './label_placement';
 import type { DensityGrid } from './proposal_layer';
-import type { DrawnObject } from './scene';
+import { labelOrder, type DrawnObject } from './scene';
 import { imageToScreen, type Viewport } from './viewport';
 
 const HALO = 'rgba(0, 0, 0, 0.75)';
@@ -36,13 +36,9 @@ export function renderScene(ctx: CanvasRenderingContext2D, scene: readonly Drawn
   return drawLabels(ctx, scene, viewport);
 }
 
-/**
- * Labels last, so no box is drawn across a label. The focused object's label picks its spot first, then the
- * detections best first, then the rest (suppressed candidates), so a crowd loses its least important labels.
- */
+/** Labels last, so no box is drawn across a label; they pick their spots in scene.ts's labelOrder. */
 function drawLabels(ctx: CanvasRenderingContext2D, scene: readonly DrawnObject[], viewport: Viewport): DrawnLabels {
-  const rank = (o: DrawnObject): number => (o.emphasis === 'focused' ? 0 : o.kind === 'detection' ? 1 : 2);
-  const ordered = scene.filter((o) => o.label != null).map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+  const ordered = labelOrder(scene);
   ctx.font = LABEL_FONT;
   const scale = ctx.getTransform().a || 1;
   const view = { width: ctx.canvas.width / scale, height: ctx.canvas.height / scale };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectionResultFixture } from './testing/detection_result';
 import { detectionView, type DetectionView } from './detection_view';
-import { buildScene, DASH_PRE_REGRESSION, DEFAULT_LAYERS, type LayerState } from './scene';
+import { buildScene, DASH_PRE_REGRESSION, DEFAULT_LAYERS, labelOrder, type LayerState } from './scene';
 import { classColour } from './colours';
 import { topProposals } from './proposal_layer';
 
@@ -85,5 +85,18 @@ describe('the proposals layer', () => {
 
   it('without the image size: outlines only', () => {
     expect(kinds(buildScene(input))).toEqual({ proposal: 30 });
+  });
+});
+
+describe('labelOrder', () => {
+  it('the focused detection’s label first, then its explanation, then the other detections, then the rest', () => {
+    const all = buildScene({ view: view(0.05), proposals, layers: ALL_ON, focusKey: '1:0' });
+    // the scene lists suppressed candidates before detections: the focused detection's label must still come first
+    expect(labelOrder(all).map((o) => o.id)).toEqual(['detection:1:0', 'suppressed:1:1', 'detection:2:0', 'detection:1:2', 'detection:3:0']);
+  });
+
+  it('without focus: detections best first, then suppressed candidates', () => {
+    const order = labelOrder(buildScene({ view: view(), proposals, layers: ALL_ON, focusKey: null })).map((o) => o.kind);
+    expect(order).toEqual(['detection', 'detection', 'suppressed']);
   });
 });

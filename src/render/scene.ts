@@ -100,6 +100,16 @@ export function buildScene(input: SceneInput): DrawnObject[] {
   return out;
 }
 
+/**
+ * The labelled objects in the order their labels pick a spot (label_placement.ts): the focused detection, the rest of
+ * its explanation (what it suppressed, what suppressed it), the other detections, then everything else; scene order
+ * (best first) within each. A crowd thus loses its least important labels, never the detection's own.
+ */
+export function labelOrder(scene: readonly DrawnObject[]): DrawnObject[] {
+  const rank = (o: DrawnObject): number => (o.emphasis === 'focused' ? 0 : 2) + (o.kind === 'detection' ? 0 : 1);
+  return scene.filter((o) => o.label != null).map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+}
+
 function findFocus(view: DetectionView | null, key: string | null): ViewCandidate | null {
   if (view == null || key == null) return null;
   return view.detections.find((c) => c.key === key) ?? view.suppressed.find((c) => c.key === key) ?? null;
