@@ -1,7 +1,7 @@
 /**
  * The RPN learns (issue 18): a few dozen SGD steps of the RPN head on a tiny synthetic feature map with one box,
- * through the pieces training will use (anchors, target assignment and sampling, rpnLoss, MomentumSgd, the
- * proposal stage's rpnProposals), and one step on wasm, whose conv has no filter gradient, against cpu.
+ * through the pieces training will use (rpnImageLoss: anchors, target assignment and sampling, rpnLoss; MomentumSgd;
+ * the proposal stage's rpnProposals), and one step on wasm, whose conv has no filter gradient, against cpu.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -10,12 +10,10 @@ import { iou, packBoxes, type Box } from '../geometry/box';
 import { RpnHead } from '../model/rpn_head';
 import { rpnProposals } from '../pipeline/rpn_proposals';
 import { boxSizes, chooseAnchorScales } from '../proposals/rpn/anchor_scales';
-import { assignAnchorTargets } from '../proposals/rpn/anchor_targets';
-import { anchorsForMap } from '../proposals/rpn/anchors';
 import { DEFAULT_ANCHOR_TARGETS, TEST_PROPOSALS, type AnchorSettings } from '../proposals/rpn/settings';
 import { DEFAULT_SOLVER } from './defaults';
 import { createRng } from './rng';
-import { rpnLoss } from './rpn_loss';
+import { rpnImageLoss } from './rpn_image_loss';
 import { MomentumSgd } from './sgd';
 
 const H = 14;
@@ -25,7 +23,6 @@ const image = { width: W * 16, height: H * 16 };
 const gtBox: Box = [60, 30, 180, 150]; // 120 px: 128-px anchors, 5 of them with IoU >= 0.7
 const gt = packBoxes([gtBox]);
 const anchorSettings: AnchorSettings = { baseSize: 16, ratios: [0.5, 1, 2], scales: chooseAnchorScales(boxSizes(gt)), featureStride: 16 };
-const anchors = anchorsForMap(anchorSettings, H, W);
 const headShape = { inChannels: C, convChannels: 16, anchorsPerCell: 3 };
 
 /** Channel 0 marks the cells whose centre lies in the box, channel 1 the box's edge cells; the rest is noise. */
@@ -48,12 +45,8 @@ function syntheticFeatures(): tf.Tensor4D {
 
 /** One SGD step on freshly sampled targets; returns the loss before the step. */
 function trainStep(head: RpnHead, optimizer: MomentumSgd, features: tf.Tensor4D, rng: () => number, lr: number): number {
-  const targets = assignAnchorTargets(anchors, gt, image, DEFAULT_ANCHOR_TARGETS, rng);
   const { value, grads } = tf.variableGrads(() =>
-    tf.tidy(() => {
-      const out = head.forward(features, { training: true });
-      return rpnLoss(out.objectness, out.deltas, targets).total;
-    }),
+    tf.tidy(() => rpnImageLoss(head, { features, gt, inputSize: image }, anchorSettings, DEFAULT_ANCHOR_TARGETS, rng).total),
   );
   const byName: Record<string, tf.Tensor> = {};
   for (const p of optimizer.params) byName[p.name] = grads[p.variable.name];
@@ -103,12 +96,8 @@ describe('training the RPN head', () => {
       await tf.setBackend(backend);
       const features = syntheticFeatures();
       const head = RpnHead.create(headShape, 5);
-      const targets = assignAnchorTargets(anchors, gt, image, DEFAULT_ANCHOR_TARGETS, createRng(2));
       const { value, grads } = tf.variableGrads(() =>
-        tf.tidy(() => {
-          const out = head.forward(features, { training: true });
-          return rpnLoss(out.objectness, out.deltas, targets).total;
-        }),
+        tf.tidy(() => rpnImageLoss(head, { features, gt, inputSize: image }, anchorSettings, DEFAULT_ANCHOR_TARGETS, createRng(2)).total),
       );
       const names = new Map([...head.weights()].map(([name, v]) => [v.name, name]));
       const byName: Record<string, number[]> = {};
