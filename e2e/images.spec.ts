@@ -302,8 +302,12 @@ test.describe('when the user imports a dataset with bad and rotated images', () 
     await expect.poll(async () => (await api.annotate()).images.map((i) => `${i.name} ${i.width}x${i.height} ${i.boxes}`).sort())
       .toEqual(['good.jpg 200x100 1', 'rotated.jpg 100x200 1']);
     const status = page.getByTestId('status');
-    await expect(status).toContainText('1 image file(s) could not be read: “cut.jpg” could not be read as an image: the JPEG file is truncated');
-    await expect(status).toContainText('The image and its 2 boxes were not imported.');
+    await expect(status).toContainText('1 file rejected');
+    // the import report (Annotate panel) names the file, why, and the boxes that went with it
+    const cut = page.locator('[data-testid="annotate.report-row"][data-file="cut.jpg"]');
+    await expect(cut).toHaveAttribute('data-outcome', 'rejected');
+    await expect(cut).toContainText('“cut.jpg” could not be read as an image: the JPEG file is truncated');
+    await expect(cut).toContainText('The image and its 2 boxes were not imported.');
     await annotatePanel.image('rotated.jpg').click();
     await expect.poll(async () => (await api.annotate()).boxes.map((b) => b.box)).toEqual([[60, 20, 90, 60]]);
   });

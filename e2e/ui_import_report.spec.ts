@@ -43,6 +43,8 @@ test('the import report: a row per file, faults with their line, filter, downloa
   await api.ready();
   await annotatePanel.open();
   await expect(page.getByTestId('annotate.report')).toBeHidden();
+  // the empty canvas offers what this tab has (samples are the Detect tab's)
+  await expect(page.getByTestId('stage.empty-hint')).toHaveText('or paste one (Ctrl+V), or use Add images… or Import files… in the panel.');
   const { files } = writeDataset();
 
   await test.step('Import files…: 14 files, three of them bad; the status line says so and points at the report', async () => {
