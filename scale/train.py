@@ -47,6 +47,8 @@ def parse_args(argv=None):
     p.add_argument('--threads', type=int, default=1, help='torch threads per process')
     p.add_argument('--validate-every', type=int, help="validation mAP every N iterations from half the run on, and at the end; the best "
                    "evaluation's weights are kept (default: the bundle's; 0: off, the last weights are kept)")
+    p.add_argument('--no-retrain', action='store_true', help="keep the validated weights even when the bundle asks for the page's second run "
+                   'on train + validation images')
     p.add_argument('--no-eval', action='store_true')
     p.add_argument('--log-every', type=int, default=10)
     return p.parse_args(argv)
@@ -75,6 +77,100 @@ def log(rank, message):
         print(message, file=sys.stderr, flush=True)
 
 
+class Run:
+    """What every stage of a run shares: the bundle, settings, network, and the prefix cache keyed by (file, flip)."""
+
+    def __init__(self, args, bundle, config, backbone, head, network, params, world, rank, device):
+        self.args, self.bundle, self.config = args, bundle, config
+        self.backbone, self.head, self.network, self.params = backbone, head, network, params
+        self.world, self.rank, self.device = world, rank, device
+        self.num_classes = len(bundle.class_names)
+        self.cache = {}
+        self.model = DistributedDataParallel(network, broadcast_buffers=False) if world > 1 else network
+
+    def scale_of(self, image):
+        return image_scale(image['width'], image['height'], self.config['scale'], self.config['maxSize'])
+
+    @torch.no_grad()
+    def prefix(self, image, flip):
+        """The frozen blocks' output for an image as mirrored by `flip`, float16 as the page keeps it; cached."""
+        key = (image['file'], flip)
+        if key not in self.cache:
+            x = resize(self.bundle.pixels(image), self.scale_of(image))
+            if 'h' in flip:
+                x = torch.flip(x, [2])
+            if 'v' in flip:
+                x = torch.flip(x, [1])
+            self.cache[key] = self.backbone.prefix(x.to(self.device)).half()
+        return self.cache[key]
+
+    def stage(self, images, solver, validate_at=frozenset(), checkpointing=False):
+        """SGD on `images` for solver['iterations'] (this process: every world-th roidb entry); validation on rank 0.
+        Returns (iterations, best validation (iteration, mAP, weights) or None, SGD seconds, feature seconds, stats)."""
+        config, rank, world, device = self.config, self.rank, self.world, self.device
+        roidb = T.build_roidb(images, T.training_flips(config))
+        means, stds = T.target_stats(roidb, self.num_classes)
+        mine = [i for i in range(len(roidb)) if i % world == rank]
+        if not mine:
+            raise SystemExit(f'rank {rank}: no training entry for this process ({len(roidb)} entries for {world} processes)')
+        t0 = time.time()
+        for i in mine:
+            self.prefix(images[roidb[i].image_index], roidb[i].flip)
+        feature_seconds = time.time() - t0
+        log(rank, f'features: {len(mine)} entries per process in {feature_seconds:.1f} s')
+        sgd = T.MomentumSgd(self.params, solver)
+        rng = T.Mulberry32(config['seed'] + rank)
+        iteration, order_state = 0, None
+        checkpoint_dir = self.args.checkpoint_dir or os.path.join(self.args.out, 'checkpoints')
+        every = (self.args.checkpoint_every if self.args.checkpoint_every is not None else config.get('checkpointEvery', 0)) if checkpointing else 0
+        if checkpointing and self.args.resume:
+            iteration, order_state = load_checkpoint(checkpoint_dir, rank, self.params, sgd, rng)
+            log(rank, f'resumed at iteration {iteration} from {checkpoint_dir}')
+        order = T.ImageOrder(len(mine), rng, order_state)
+        validation = self.bundle.splits.get('validation') or []
+        val_prefixes, best = None, None
+        if rank == 0 and validate_at:
+            val_prefixes = [self.prefix(im, 'none') for im in validation]
+            log(rank, f'validation: {len(validation)} images at iterations {sorted(validate_at)}; the best evaluation\'s weights are kept')
+        normalization = {'means': [float(v) for v in means], 'stds': [float(v) for v in stds]}
+        local = [roidb[i] for i in mine]
+        scale_of = {id(e): self.scale_of(images[e.image_index]) for e in local}
+        t_train = time.time()
+        start_iteration = iteration
+        while iteration < solver['iterations']:
+            batch = T.sample_batch(local, order, config['sampling'], rng, lambda e: scale_of[id(e)])
+            prefixes = [self.prefix(images[local[k].image_index], local[k].flip).float() for k, _ in batch.images]
+            rois = [torch.from_numpy(r).to(device) for _, r in batch.images]
+            targets, weights = T.bbox_target_blob(batch.targets, batch.labels, self.num_classes, means, stds)
+            for p in self.network.parameters():
+                p.grad = None
+            logits, deltas = self.model(prefixes, rois)
+            cls, loc, total = T.multi_task_loss(logits, deltas, torch.from_numpy(batch.labels).to(device), torch.from_numpy(targets).to(device),
+                                                torch.from_numpy(weights).to(device), config['lossLambda'], config['bboxRegression'])
+            total.backward()
+            if not math.isfinite(float(total)):
+                raise SystemExit(f'iteration {iteration + 1}: the loss is {float(total)}; lower the learning rate (--lr on export)')
+            lr = T.learning_rate_at(iteration, solver)
+            sgd.apply(lr)
+            iteration += 1
+            if iteration % self.args.log_every == 0 or iteration == 1 or iteration == solver['iterations']:
+                log(rank, f'iteration {iteration}/{solver["iterations"]}: loss {float(total):.4f} (cls {float(cls):.4f}, loc {float(loc):.4f}), lr {lr:g}')
+            if every and iteration % every == 0:
+                save_checkpoint(checkpoint_dir, rank, iteration, self.params, sgd, order, rng)
+            if rank == 0 and iteration in validate_at:
+                t_val = time.time()
+                mean_ap = evaluate_split(self.bundle, 'validation', config, self.backbone, self.head, normalization, val_prefixes)['mAP']['voc07']
+                if best is None or mean_ap >= best[1]:  # ties go to the later iteration, as the page's ValidationTracker
+                    best = (iteration, mean_ap, {n: p.detach().clone() for n, p, _ in self.params})
+                log(rank, f'validation mAP {100 * mean_ap:.1f}% at iteration {iteration} ({time.time() - t_val:.1f} s)')
+                t_train += time.time() - t_val  # validation is not training time
+        seconds = time.time() - t_train
+        done = iteration - start_iteration
+        log(rank, f'training: {done} iterations in {seconds:.1f} s, '
+                  f'{done * config["sampling"]["imagesPerBatch"] * world / max(seconds, 1e-9):.2f} images/s over {world} process(es)')
+        return iteration, done, best, seconds, feature_seconds, normalization
+
+
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -90,110 +186,48 @@ def main(argv=None):
     config = dict(bundle.config)
     solver = dict(config['solver'])
     if args.iterations is not None:
-        solver.update(iterations=args.iterations, steps=[max(1, round(args.iterations * 0.75))])
+        solver.update(iterations=args.iterations, steps=[max(1, js_round(args.iterations * 0.75))])
     config['solver'] = solver
-    num_classes = len(bundle.class_names)
-    stride = int(bundle.backbone['featureStride'])
     backbone = Backbone(bundle.backbone_json, bundle.backbone['tapNode'], bundle.backbone['inputNode'], bundle.backbone.get('trainableFrom')).to(device)
-    train_images = bundle.splits['train']
-    roidb = T.build_roidb(train_images, T.training_flips(config))
-    means, stds = T.target_stats(roidb, num_classes)
-    mine = [i for i in range(len(roidb)) if i % world == rank]
-    if not mine:
-        raise SystemExit(f'rank {rank}: no training entry for this process ({len(roidb)} entries for {world} processes)')
-    log(rank, f'train: {len(train_images)} images, {len(roidb)} roidb entries over {world} process(es) ({"NCCL" if cuda and world > 1 else "gloo" if world > 1 else "single process"}), {solver["iterations"]} iterations')
-
-    # frozen-prefix features of this process's entries, float16 as the page keeps them
-    t0 = time.time()
-    cache, scales = {}, {}
-    decoded = {}
-    for i in mine:
-        entry = roidb[i]
-        image = train_images[entry.image_index]
-        if entry.image_index not in decoded:
-            decoded = {entry.image_index: bundle.pixels(image)}
-        scale = image_scale(image['width'], image['height'], config['scale'], config['maxSize'])
-        x = resize(decoded[entry.image_index], scale)
-        if 'h' in entry.flip:
-            x = torch.flip(x, [2])
-        if 'v' in entry.flip:
-            x = torch.flip(x, [1])
-        cache[i] = backbone.prefix(x.to(device)).half()
-        scales[i] = scale
-    feature_seconds = time.time() - t0
-    log(rank, f'features: {len(mine)} entries in {feature_seconds:.1f} s (rank 0)')
-
-    head = RoiHead(bundle.head, backbone.out_channels, num_classes, seed=config['seed'])
-    network = Network(backbone, head, stride).to(device)
+    head = RoiHead(bundle.head, backbone.out_channels, len(bundle.class_names), seed=config['seed'])
+    network = Network(backbone, head, int(bundle.backbone['featureStride'])).to(device)
     params = [(f'backbone/{n}', p, bool('bias' in n.lower() or 'offset' in n.lower())) for n, p in backbone.trainable_named()]
     params += [(n, p, n.endswith('/bias')) for n, p in head.named_weights()]
-    sgd = T.MomentumSgd(params, solver)
-    rng = T.Mulberry32(config['seed'] + rank)
-    iteration = 0
-    checkpoint_dir = args.checkpoint_dir or os.path.join(args.out, 'checkpoints')
-    every = args.checkpoint_every if args.checkpoint_every is not None else config.get('checkpointEvery', 0)
-    order_state = None
-    if args.resume:
-        iteration, order_state = load_checkpoint(checkpoint_dir, rank, params, sgd, rng)
-        log(rank, f'resumed at iteration {iteration} from {checkpoint_dir}')
-    order = T.ImageOrder(len(mine), rng, order_state)
-    model = DistributedDataParallel(network, broadcast_buffers=False) if world > 1 else network
+    start_weights = {n: p.detach().clone() for n, p, _ in params}
+    run = Run(args, bundle, config, backbone, head, network, params, world, rank, device)
+    train_images = bundle.splits['train']
     validation = bundle.splits.get('validation') or []
     validate_every = args.validate_every if args.validate_every is not None else bundle.meta.get('validateEvery', 0)
-    validate_at = set(validation_iterations(solver['iterations'], validate_every)) if validation else set()
-    val_prefixes, best = None, None
-    if rank == 0 and validate_at:
-        with torch.no_grad():
-            val_prefixes = [backbone.prefix(resize(bundle.pixels(im), image_scale(im['width'], im['height'], config['scale'], config['maxSize'])).to(device)).half()
-                            for im in validation]
-        log(rank, f'validation: {len(validation)} images at iterations {sorted(validate_at)}; the best evaluation\'s weights are kept')
-    local = [roidb[i] for i in mine]
-    scale_of = {id(roidb[i]): scales[i] for i in mine}
-    t_train = time.time()
-    start_iteration = iteration
-    while iteration < solver['iterations']:
-        batch = T.sample_batch(local, order, config['sampling'], rng, lambda e: scale_of[id(e)])
-        prefixes = [cache[mine[k]].float().to(device) for k, _ in batch.images]
-        rois = [torch.from_numpy(r).to(device) for _, r in batch.images]
-        targets, weights = T.bbox_target_blob(batch.targets, batch.labels, num_classes, means, stds)
-        for p in network.parameters():
-            p.grad = None
-        logits, deltas = model(prefixes, rois)
-        cls, loc, total = T.multi_task_loss(logits, deltas, torch.from_numpy(batch.labels).to(device), torch.from_numpy(targets).to(device),
-                                            torch.from_numpy(weights).to(device), config['lossLambda'], config['bboxRegression'])
-        total.backward()
-        if not math.isfinite(float(total)):
-            raise SystemExit(f'iteration {iteration + 1}: the loss is {float(total)}; lower the learning rate (--lr on export)')
-        lr = T.learning_rate_at(iteration, solver)
-        sgd.apply(lr)
-        iteration += 1
-        if iteration % args.log_every == 0 or iteration == 1 or iteration == solver['iterations']:
-            log(rank, f'iteration {iteration}/{solver["iterations"]}: loss {float(total):.4f} (cls {float(cls):.4f}, loc {float(loc):.4f}), lr {lr:g}')
-        if every and iteration % every == 0:
-            save_checkpoint(checkpoint_dir, rank, iteration, params, sgd, order, rng)
-        if rank == 0 and iteration in validate_at:
-            t_val = time.time()
-            normalization = {'means': [float(v) for v in means], 'stds': [float(v) for v in stds]}
+    validate_at = frozenset(validation_iterations(solver['iterations'], validate_every)) if validation else frozenset()
+    mode = 'NCCL' if cuda and world > 1 else 'gloo' if world > 1 else 'single process'
+    log(rank, f'train: {len(train_images)} images over {world} process(es) ({mode}), {solver["iterations"]} iterations')
+    iterations, done, best, seconds, feature_seconds, normalization = run.stage(train_images, solver, validate_at, checkpointing=True)
+    summary = {'processes': world, 'iterations': iterations, 'trainSeconds': round(seconds, 2), 'featureSeconds': round(feature_seconds, 2),
+               'imagesPerSecond': round(done * config['sampling']['imagesPerBatch'] * world / max(seconds, 1e-9), 3), 'out': args.out}
+    chosen = [best[0] if best else None]
+    if world > 1:
+        dist.broadcast_object_list(chosen, src=0)  # only rank 0 validates; every process needs the choice
+    if chosen[0] is not None:
+        log(rank, f'validation chose iteration {chosen[0]} (validation mAP {100 * best[1]:.1f}%)' if rank == 0 else '')
+        summary.update(chosenIteration=chosen[0], **({'validationMap': best[1]} if rank == 0 else {}))
+        if bundle.meta.get('retrainOnAll') and not args.no_retrain:
+            # the page's second run (run_training.ts): fresh weights, train + validation images, the schedule
+            # stretched by their ratio and stopped at the chosen point
+            everything = train_images + validation
+            ratio = len(everything) / len(train_images)
+            again = {**solver, 'iterations': max(1, js_round(chosen[0] * ratio)), 'steps': [js_round(s * ratio) for s in solver['steps']]}
             with torch.no_grad():
-                mean_ap = evaluate_split(bundle, 'validation', config, backbone, head, normalization, val_prefixes)['mAP']['voc07']
-            if best is None or mean_ap >= best[1]:  # ties go to the later iteration, as the page's ValidationTracker
-                best = (iteration, mean_ap, {n: p.detach().clone() for n, p, _ in params})
-            log(rank, f'validation mAP {100 * mean_ap:.1f}% at iteration {iteration} ({time.time() - t_val:.1f} s)')
-            t_train += time.time() - t_val  # validation is not training time
-    train_seconds = time.time() - t_train
-    done = iteration - start_iteration
-    images_per_second = done * config['sampling']['imagesPerBatch'] * world / max(train_seconds, 1e-9)
-    log(rank, f'training: {done} iterations in {train_seconds:.1f} s, {images_per_second:.2f} images/s over {world} process(es)')
-    summary = {'processes': world, 'iterations': iteration, 'trainSeconds': round(train_seconds, 2), 'featureSeconds': round(feature_seconds, 2),
-               'imagesPerSecond': round(images_per_second, 3), 'out': args.out}
-    if rank == 0:
-        normalization = {'means': [float(v) for v in means], 'stds': [float(v) for v in stds]}
-        if best is not None:
+                for name, p, _ in params:
+                    p.copy_(start_weights[name])
+            log(rank, f'again on all {len(everything)} images, {again["iterations"]} iterations')
+            iterations2, _, _, seconds2, _, normalization = run.stage(everything, again)
+            summary.update(retrainedIterations=iterations2, retrainSeconds=round(seconds2, 2))
+        elif rank == 0:
             with torch.no_grad():
                 for name, p, _ in params:
                     p.copy_(best[2][name])
-            log(rank, f'validation chose iteration {best[0]} (validation mAP {100 * best[1]:.1f}%): its weights are the model\'s')
-            summary.update(chosenIteration=best[0], validationMap=best[1])
+            log(rank, 'its weights are the model\'s')
+    if rank == 0:
         write_model(args.out, bundle, config, backbone, head, normalization)
         log(rank, f'model written to {args.out}')
         split = 'test' if bundle.splits.get('test') else 'validation'
@@ -207,6 +241,11 @@ def main(argv=None):
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
+
+
+def js_round(v):
+    """JavaScript's Math.round (halves up), which the page's schedules use; Python's round() takes halves to even."""
+    return int(math.floor(v + 0.5))
 
 
 def validation_iterations(iterations, every):
