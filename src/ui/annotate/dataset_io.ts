@@ -31,10 +31,6 @@ export interface ImportResult {
   readonly records: readonly ImportedRecord[];
   /** What was read, and what was repaired, rejected or ignored (first line: the summary). */
   readonly report: string;
-  /** Issues (repaired, rejected, warnings) in the report. */
-  readonly issueCount: number;
-  /** One message per image file that could not be decoded (rejected with its boxes). */
-  readonly badImages: readonly string[];
   /** One row per file given (and per folder an issue is about): the import report the panel shows. */
   readonly rows: readonly FileReportRow[];
   readonly layout: string;
@@ -89,11 +85,9 @@ export async function importAnnotations(files: readonly File[]): Promise<ImportR
     records.push({ record, file, heldOut });
   }
   const report = buildReport(checked.records, checked.issues);
-  const issueCount = report.repaired.length + report.rejected.length + report.warnings.length;
-  const badImages = report.rejected.filter((i) => i.kind === 'bad-image').map((i) => i.message);
   const rows = fileReportRows({ files: entries, records: checked.records, imagePaths: assembled.imagePaths,
     annotationFiles: assembled.annotationFiles, issues: withSourceLines(checked.issues, textOf) });
-  return { classNames: assembled.dataset.classNames, records, report: formatReport(report, 3), issueCount, badImages, rows, layout: assembled.layout };
+  return { classNames: assembled.dataset.classNames, records, report: formatReport(report, 3), rows, layout: assembled.layout };
 }
 
 /** A dataset that could not be read at all, with the report's rows: the panel shows them as for any import. */
