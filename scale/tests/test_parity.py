@@ -52,11 +52,14 @@ class Parity(unittest.TestCase):
             tap = detector.backbone(resize(image, scale))
         probs, deltas = detector.classify_map(tap, proposals, scale)
         boxes = class_boxes(proposals, deltas, detector.config['bboxNormalization'], width, height, detector.config['detect'])
-        for name, mine in (('probs', probs), ('deltas', deltas), ('boxes', boxes)):
+        # the network's outputs within 1e-4; the decoded boxes are pixels (deltas times box sizes of ~100 px, stored in
+        # float32, whose spacing is 3e-5 at 300 px): measured 9e-5 px, asserted within 1e-3 px so that another CPU's
+        # summation order cannot fail it
+        for name, mine, tolerance in (('probs', probs, TOLERANCE), ('deltas', deltas, TOLERANCE), ('boxes', boxes, 10 * TOLERANCE)):
             theirs = load(ix, f'forward_{name}')
             diff = float(np.abs(mine - theirs).max())
             report(f'forward {name} ({theirs.shape[0]} RoIs)', diff)
-            self.assertLess(diff, TOLERANCE, name)
+            self.assertLess(diff, tolerance, name)
         # the shipped model is not constant: the probabilities must vary across RoIs, or the test proves nothing
         self.assertGreater(float(probs[:, 0].max() - probs[:, 0].min()), 0.01)
 
