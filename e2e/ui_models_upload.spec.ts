@@ -1,7 +1,8 @@
 /**
  * Models tab, uploading a model whose name is taken (issue 19 item 5): the user is asked, never overwritten in
- * silence. The uploads are the shipped models' files under other names (raccoon: one class; bccd: three). Keep both saves it as "name (2)"; Replace overwrites the saved one (its classes change); Cancel leaves
- * the list as it was; a default model's name offers only Keep both. Files go through the file chooser.
+ * silence. The uploads are the shipped models' files under other names (raccoon: one class; bccd: three). Keep
+ * both saves it as "name (2)"; Replace overwrites the saved one (its classes change); Cancel leaves the list as it
+ * was; Save a copy asks the same; a default model's name offers only Keep both. Files go through the file chooser.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,6 +67,16 @@ test('an upload whose name exists asks: keep both, replace, cancel', async ({ pa
     await expect(page.getByTestId('status')).toContainText('cancelled');
     await expect(modelsPanel.row('mine')).toContainText('Platelets, RBC, WBC');
     expect(await names()).toEqual(['mine', 'mine (2)']);
+  });
+
+  await test.step('Save a copy under a taken name asks the same; Keep both saves "mine (3)"', async () => {
+    await page.getByTestId('models.use.mine (2)').click();
+    await page.getByTestId('models.save-name').fill('mine');
+    await page.getByTestId('models.save').click();
+    await expect(conflict).toContainText('A model named “mine” already exists');
+    await page.getByTestId('models.conflict-keep').click();
+    await expect(modelsPanel.row('mine (3)')).toContainText('Platelets, RBC, WBC');
+    expect(await names()).toEqual(['mine', 'mine (2)', 'mine (3)']);
   });
 
   await test.step('a default model\'s name: no Replace, Keep both saves "bccd (2)"', async () => {

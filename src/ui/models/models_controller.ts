@@ -80,13 +80,16 @@ export class ModelsController {
     });
   }
 
+  /** A copy of the model in use under `name` (a taken name asks, as an upload does). */
   async saveActiveAs(name: string): Promise<void> {
     const active = this.store.get().models.find((m) => m.id === this.store.get().activeId);
     if (!active) return this.status.error('No model is in use to save.');
-    await this.run(`Saving “${name}”…`, async () => {
-      await this.registry.copy(active, name);
+    const chosen = await this.chooseName(name, 'copy');
+    if (!chosen) return;
+    await this.run(`Saving “${chosen.name}”…`, async () => {
+      await this.registry.copy(active, chosen.name);
       await this.refresh();
-      this.status.info(`Saved a copy of “${active.name}” as “${name}”.`);
+      this.status.info(`Saved a copy of “${active.name}” as “${chosen.name}”${chosen.replaces ? ', replacing the model of that name' : ''}.`);
     });
   }
 
@@ -101,25 +104,32 @@ export class ModelsController {
   async upload(files: readonly File[]): Promise<void> {
     const upload = await this.run('Reading the uploaded model…', () => this.registry.readUpload(files));
     if (!upload) return;
-    const models = await this.refresh();
-    const existing = models.filter((m) => m.name === upload.name);
-    let name = upload.name;
-    if (existing.length > 0) {
-      const conflict = { name, keepBothName: keepBothName(name, new Set(models.map((m) => m.name))), canReplace: existing.every((m) => m.source === 'browser') };
-      this.status.info(`A model named “${name}” already exists: replace it or keep both.`);
-      const choice = await this.askConflict(conflict);
-      if (choice === 'cancel' || (choice === 'replace' && !conflict.canReplace)) return this.status.info(`The upload of “${name}” was cancelled; nothing changed.`);
-      if (choice === 'keep-both') name = conflict.keepBothName;
-    }
+    const chosen = await this.chooseName(upload.name, 'upload');
+    if (!chosen) return;
+    const { name, replaces } = chosen;
     await this.run(`Saving “${name}”…`, async () => {
       const info = await this.registry.saveUpload(upload, name);
       await this.refresh();
-      const replaced = existing.length > 0 && name === upload.name;
-      this.status.info(replaced ? `Replaced “${name}” with the uploaded model; it is saved in this browser.`
+      this.status.info(replaces ? `Replaced “${name}” with the uploaded model; it is saved in this browser.`
         : `Uploaded “${name}”${name === upload.name ? '' : ` (“${upload.name}” already existed)`}; it is saved in this browser.`);
       // the model in use was replaced: detect with the new weights from now on
-      if (replaced && this.store.get().activeId === info.id) await this.use(info);
+      if (replaces && this.store.get().activeId === info.id) await this.use(info);
     });
+  }
+
+  /** The name to save under: `name` when free, else the user's choice (replace, keep both), or null (cancelled). */
+  private async chooseName(name: string, what: 'upload' | 'copy'): Promise<{ name: string; replaces: boolean } | null> {
+    const models = await this.refresh();
+    const existing = models.filter((m) => m.name === name);
+    if (existing.length === 0) return { name, replaces: false };
+    const conflict = { name, keepBothName: keepBothName(name, new Set(models.map((m) => m.name))), canReplace: existing.every((m) => m.source === 'browser') };
+    this.status.info(`A model named “${name}” already exists: replace it or keep both.`);
+    const choice = await this.askConflict(conflict);
+    if (choice === 'cancel' || (choice === 'replace' && !conflict.canReplace)) {
+      this.status.info(`The ${what} of “${name}” was cancelled; nothing changed.`);
+      return null;
+    }
+    return choice === 'keep-both' ? { name: conflict.keepBothName, replaces: false } : { name, replaces: true };
   }
 
   /** The user's answer to the pending name conflict (the Models tab's buttons). */

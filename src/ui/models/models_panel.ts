@@ -73,7 +73,7 @@ function saveAndUpload(controller: ModelsController): HTMLElement {
     conflictPrompt(controller));
 }
 
-/** An upload whose name is taken waits here for the user: replace the saved model, keep both, or cancel. */
+/** An upload (or a copy) whose name is taken waits here for the user: replace the saved model, keep both, or cancel. */
 function conflictPrompt(controller: ModelsController): HTMLElement {
   const text = h('p', { id: uniqueId('conflict') });
   const replace = h('button', { type: 'button', class: 'danger', testid: 'models.conflict-replace', onclick: () => controller.resolveConflict('replace') }, 'Replace');
@@ -90,7 +90,7 @@ function conflictPrompt(controller: ModelsController): HTMLElement {
     if (!conflict) return;
     replace.hidden = !conflict.canReplace;
     text.textContent = `A model named “${conflict.name}” already exists${conflict.canReplace ? '' : ' (a default model, which cannot be replaced)'}. ` +
-      `${conflict.canReplace ? 'Replace it (its saved weights and description are overwritten), or keep' : 'Keep'} both: the upload is saved as “${conflict.keepBothName}”.`;
+      `${conflict.canReplace ? 'Replace it (its saved weights and description are overwritten), or keep' : 'Keep'} both: the new one is saved as “${conflict.keepBothName}”.`;
     keep.focus();
   };
   controller.store.subscribe(render);
