@@ -86,6 +86,10 @@ class Parity(unittest.TestCase):
         means, stds = T.target_stats(roidb, num_classes)
         self.assertLess(float(np.abs(means - load(ix, 'step_stats_means')).max()), 1e-6)
         self.assertLess(float(np.abs(stds - load(ix, 'step_stats_stds')).max()), 1e-6)
+        per_class = ix['samplePerClass']
+        indices, _, num_fg = T.sample_rois(roidb[0], per_class['sampling'], T.Mulberry32(per_class['seed']))
+        self.assertEqual(num_fg, per_class['numFg'])
+        self.assertEqual(indices.tolist(), load(ix, 'sample_per_class').tolist(), 'per-class sampling picked other RoIs')
         before = {p['name']: torch.from_numpy(load(ix, f"before/{p['name']}").copy()) for p in st['params']}
         backbone.assign({k[len('backbone/'):]: v for k, v in before.items() if k.startswith('backbone/')})
         head = RoiHead(st['head'], backbone.out_channels, num_classes, {k: v for k, v in before.items() if not k.startswith('backbone/')})

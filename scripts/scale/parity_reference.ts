@@ -23,6 +23,8 @@ import { centernetHandler, loadNodeBackbone } from '../../src/model/testing/node
 import { artifactsFromFiles, detectorFromArtifacts } from '../../src/model/weights_io';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/training/defaults';
 import { buildRoidb } from '../../src/training/roidb';
+import { createRng } from '../../src/training/rng';
+import { sampleRoisForImage } from '../../src/training/sampler';
 import { roidbTargetStats } from '../../src/training/targets';
 import { Trainer } from '../../src/training/trainer';
 import { imageScale } from '../../src/model/preprocess';
@@ -128,6 +130,11 @@ const roidb = buildRoidb(stepImages.map((img, i) => ({
   proposals: proposalsFor(img.width, img.height, 150, i + 2),
 })), ['none']);
 const stats = roidbTargetStats(roidb, classNames.length);
+// the recipe's per-class foreground balance and background from anywhere, on the first image, with its own seed
+const perClassSampling = { ...trainConfig.sampling, fgBalance: 'per-class' as const, bgThreshLo: 0, roisPerBatch: 96 };
+const perClass = sampleRoisForImage(roidb[0], perClassSampling, createRng(11));
+save('sample_per_class', perClass.roiIndices, [perClass.roiIndices.length]);
+index.samplePerClass = { seed: 11, sampling: perClassSampling, numFg: perClass.numFg };
 save('step_stats_means', Float32Array.from(stats.means), [stats.means.length]);
 save('step_stats_stds', Float32Array.from(stats.stds), [stats.stds.length]);
 const stepHead = RoiHead.create({ inChannels: backbone.outputChannels, numClasses: classNames.length, head: headConfig }, 7);
