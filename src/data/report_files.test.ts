@@ -80,3 +80,23 @@ describe('pluralize', () => {
     expect([pluralize(1, 'image'), pluralize(0, 'image'), pluralize(2, 'box', 'boxes')]).toEqual(['1 image', '0 images', '2 boxes']);
   });
 });
+
+describe('the line at fault in a COCO file', () => {
+  const coco = JSON.stringify({
+    images: [{ id: 1, file_name: 'a.jpg', width: 100, height: 80 }],
+    categories: [{ id: 1, name: 'cat' }],
+    annotations: [{ id: 7, image_id: 1, category_id: 1, bbox: [1, 1, 10, 10] }, { id: 57, image_id: 1, category_id: 9, bbox: [1, 1, 10, 10] }],
+  }, null, 1);
+  const issue = { severity: 'rejected' as const, kind: 'unknown-class' as const, message: 'no category 9', file: 'c.json', element: 'annotations[1] (id 57)' };
+
+  it('is found by the object id in its section, pretty-printed or on one line', () => {
+    const [pretty] = withSourceLines([issue], () => coco);
+    expect(coco.split('\n')[pretty.line! - 1].trim()).toBe('{');
+    expect(coco.split('\n')[pretty.line!].trim()).toBe('"id": 57,');
+    const oneLine = JSON.stringify(JSON.parse(coco)) + ' '.repeat(400);
+    const [flat] = withSourceLines([issue], () => oneLine);
+    expect(flat.line).toBe(1);
+    expect(flat.source).toMatch(/^….*\{"id":57,"image_id":1,"category_id":9/);
+    expect(withSourceLines([{ ...issue, element: 'annotations[1] (id 99)' }], () => coco)[0].line).toBeUndefined();
+  });
+});

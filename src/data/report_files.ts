@@ -4,6 +4,7 @@
  * Built from the same `DatasetIssue`s as `buildReport`; the page shows the rows (src/ui/annotate/import_report.ts)
  * and exports them as text.
  */
+import { lineLocator } from './line_locator';
 import { pluralize } from './plural';
 import { stem } from './paths';
 import type { DetectionRecord } from './record';
@@ -110,16 +111,48 @@ function notUsed(path: string, issuesOf: ReadonlyMap<string, readonly DatasetIss
 
 const SOURCE_CHARS = 160;
 
-/** Each issue with a line gets that line's text from `textOf(file)` (when the text is known). */
+/**
+ * Each issue gets the text of its line from `textOf(file)` (when the text is known). A COCO issue names no line
+ * but its object ("annotations[12] (id 57)"): its line is found by that id inside the section, and a line too long
+ * to show (one-line JSON) is cut around the object.
+ */
 export function withSourceLines(issues: readonly DatasetIssue[], textOf: (file: string) => string | undefined): DatasetIssue[] {
-  const lines = new Map<string, string[] | undefined>();
+  const files = new Map<string, { text: string; lines: string[]; lineAt: (offset: number) => number } | null>();
+  const fileText = (file: string) => {
+    if (!files.has(file)) {
+      const text = textOf(file);
+      files.set(file, text === undefined ? null : { text, lines: text.split(/\r\n|\r|\n/), lineAt: lineLocator(text) });
+    }
+    return files.get(file)!;
+  };
   return issues.map((issue) => {
-    if (issue.line === undefined || issue.source !== undefined) return issue;
-    if (!lines.has(issue.file)) lines.set(issue.file, textOf(issue.file)?.split(/\r\n|\r|\n/));
-    const text = lines.get(issue.file)?.[issue.line - 1]?.trim();
-    if (!text) return issue;
-    return { ...issue, source: text.length > SOURCE_CHARS ? `${text.slice(0, SOURCE_CHARS)}…` : text };
+    if (issue.source !== undefined || (issue.line === undefined && issue.element === undefined)) return issue;
+    const known = fileText(issue.file);
+    if (known === null) return issue;
+    const offset = issue.line === undefined ? jsonObjectOffset(known.text, issue.element) : undefined;
+    const line = issue.line ?? (offset === undefined ? undefined : known.lineAt(offset));
+    if (line === undefined) return issue;
+    const whole = known.lines[line - 1] ?? '';
+    const column = offset === undefined ? 0 : offset - (known.text.lastIndexOf('\n', offset - 1) + 1);
+    const from = Math.max(0, column - 40);
+    const shown = whole.length <= SOURCE_CHARS ? whole.trim()
+      : `${from > 0 ? '…' : ''}${whole.slice(from, from + SOURCE_CHARS).trim()}…`;
+    return shown ? { ...issue, line, source: shown } : { ...issue, line };
   });
+}
+
+/** Where "section[i] (id N)" starts in a JSON text: the `"id": N` after the section's key. */
+function jsonObjectOffset(text: string, element: string | undefined): number | undefined {
+  const m = element === undefined ? null : /^(\w+)\[\d+\] \(id (-?[\w.]+)\)$/.exec(element);
+  if (!m) return undefined;
+  const section = text.search(new RegExp(`"${m[1]}"\\s*:`));
+  if (section < 0) return undefined;
+  const id = new RegExp(`"id"\\s*:\\s*"?${m[2].replace(/\./g, '\\.')}"?(?![\\w.])`, 'g');
+  id.lastIndex = section;
+  const found = id.exec(text);
+  if (!found) return undefined;
+  const open = text.lastIndexOf('{', found.index);
+  return open > section ? open : found.index;
 }
 
 /** Counts of rows by outcome, for the panel's title and the text's first line. */
