@@ -49,4 +49,15 @@ describe('detectionView', () => {
     [mean(105, 112), mean(102, 108), mean(205, 212), mean(204, 208)].forEach((v, i) => expect(rbc.box[i]).toBeCloseTo(v, 9));
     expect(rbc.score).toBe(0.92);
   });
+
+  it('onlyClass keeps one class, with the keys and boxes it has among all classes; the cap then counts that class alone', () => {
+    const all = detectionView(detectionResultFixture(), { scoreThreshold: 0.25, nmsIouThreshold: 0.5 });
+    const rbc = detectionView(detectionResultFixture(), { scoreThreshold: 0.25, nmsIouThreshold: 0.5, onlyClass: 'RBC' });
+    expect(rbc.detections.map((d) => d.key)).toEqual(['1:0', '1:2']);
+    expect(rbc.detections).toEqual(all.detections.filter((d) => d.className === 'RBC'));
+    expect(rbc.suppressed.map((c) => [c.key, c.suppressedBy])).toEqual([['1:1', '1:0']]);
+    const capped = detectionView(detectionResultFixture(), { scoreThreshold: 0, nmsIouThreshold: 0.5, maxDetections: 1, onlyClass: 'Platelets' });
+    expect(capped.detections.map((d) => d.key)).toEqual(['3:0']);
+    expect(detectionView(detectionResultFixture(), { scoreThreshold: 0.25, nmsIouThreshold: 0.5, onlyClass: null }).detections).toEqual(all.detections);
+  });
 });

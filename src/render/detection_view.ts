@@ -5,6 +5,8 @@
  *    (model/postprocess.ts reselect: NMS at the slider's IoU, scores > the slider's threshold, the run's cap and box
  *    voting), so what is drawn is what detect() reports at those thresholds;
  * 2. the candidates NMS suppressed (scoring above the same threshold), each with the kept box that suppressed it.
+ * With onlyClass, the other classes' candidates are set aside before step 1 (NMS is per class, so the class kept
+ * gets exactly its own boxes; the cap then counts that class alone).
  */
 import { iou, type Box } from '../geometry/box';
 import type { DetectionResult, Selection } from '../model/detection_types';
@@ -37,11 +39,21 @@ export interface ViewThresholds {
   readonly nmsIouThreshold: number;
   /** The per-image cap (torchvision's detections_per_img); default: the run's (100). */
   readonly maxDetections?: number;
+  /** Only this class (its name as the result spells it), as when the user says what they look for; absent: all. */
+  readonly onlyClass?: string | null;
 }
 
 /** The detections at `thresholds` (steps 1 and 2 of the module comment). */
 export function detectionView(result: DetectionResult, thresholds: ViewThresholds): DetectionView {
-  return viewOfSelection(result, reselect(result, thresholds), thresholds);
+  const shown = onlyClass(result, thresholds.onlyClass ?? null);
+  return viewOfSelection(shown, reselect(shown, thresholds), thresholds);
+}
+
+/** The result with the other classes' candidates emptied (indices stay those of the result, keys stay stable). */
+function onlyClass(result: DetectionResult, className: string | null): DetectionResult {
+  if (className == null) return result;
+  const candidatesPerClass = result.candidatesPerClass.map((c) => (c.className === className ? c : { ...c, candidates: [], keptIndices: [] }));
+  return { ...result, candidatesPerClass };
 }
 
 /** Step 2 around a selection that post-processing made among the result's candidates. */
