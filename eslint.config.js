@@ -14,7 +14,7 @@ const LAYERS = {
   proposals: ['geometry'], // selective search and its workers
   runtime: [], // tfjs backends, device loss, storage errors
   kernels: ['runtime'], // custom tfjs ops (RoI pooling)
-  model: ['geometry', 'runtime', 'kernels'], // the Fast R-CNN network, weights, post-processing
+  model: ['geometry', 'runtime', 'kernels', 'proposals/rpn/settings.ts', 'proposals/rpn/settings_json.ts'], // the Fast R-CNN network, weights, post-processing (from proposals: the RPN's settings a saved model carries, plain JSON)
   pipeline: ['geometry', 'data', 'proposals', 'runtime', 'kernels', 'model'], // one detection: proposals, network, post-processing, lost-device recovery
   render: ['geometry', 'model/detection_types.ts', 'model/postprocess.ts'], // canvas drawing shared by the app and the widget (from model: the types, and the post-processing a redraw runs again)
   training: ['geometry', 'evaluation', 'data', 'proposals', 'runtime', 'kernels', 'model', 'pipeline'],

@@ -57,6 +57,7 @@ describe('layer rules let the allowed directions through', () => {
     ['src/training/x.ts', importing('../kernels/roi_pool/roi_pool', 'roiPool')],
     ['src/training/x.ts', importing('../pipeline/proposal_stage', 'proposalsForImage')],
     ['src/render/x.ts', importing('../model/postprocess', 'reselect')],
+    ['src/model/x.ts', importing('../proposals/rpn/settings_json', 'parseRpnSettings')],
     ['src/widget/x.ts', importing('../render/scene', 'buildScene')],
     ['src/render/x.ts', "import type { DetectionResult } from '../model/detection_types';\nexport type Y = DetectionResult;\n"],
     ['src/geometry/x.ts', importing('./box', 'boxArea')],

@@ -4,6 +4,7 @@
  * Passed explicitly to every function that needs it; never read as a global.
  */
 import type { Flip } from '../geometry/flip';
+import type { RpnSettings } from '../proposals/rpn/settings';
 
 /**
  * The MobileNetV3 stride-16 tap. Why `expanded_conv_12/expand` (the 1x1 expansion, 88 -> 528 channels, then
@@ -112,6 +113,18 @@ export interface DetectorConfig {
   readonly input: ScaleConfig;
   readonly bboxNormalization: BboxNormalization;
   readonly detect: DetectOptions;
+  /**
+   * The Region Proposal Network (issue 18), when the model has one: its anchors and proposal settings, and the
+   * width of its 3x3 conv. It reads the head's reduced map (head.reduceChannels channels). Absent: no RPN, and
+   * detection takes its proposals from elsewhere (selective search by default).
+   */
+  readonly rpn?: RpnConfig;
+}
+
+/** A saved model's RPN section: py-faster-rcnn's settings (proposals/rpn/settings.ts) plus the head's one width. */
+export interface RpnConfig extends RpnSettings {
+  /** M: channels of the RPN's 3x3 conv. */
+  readonly convChannels: number;
 }
 
 export const DEFAULT_BACKBONE: BackboneConfig = {
@@ -174,5 +187,6 @@ export function makeDetectorConfig(
     input: overrides.input ?? DEFAULT_SCALES,
     bboxNormalization: overrides.bboxNormalization ?? defaultBboxNormalization(classNames.length),
     detect: overrides.detect ?? DEFAULT_DETECT,
+    ...(overrides.rpn !== undefined && { rpn: overrides.rpn }),
   };
 }

@@ -6,17 +6,19 @@
  * Shape letters: R proposals, L pyramid levels, K foreground classes, C' pooled channels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { packBoxes, unpackBoxes, type Box, type PackedBoxes } from '../geometry/box';
+import { packBoxes, unpackBoxes, type Box, type ImageSize, type PackedBoxes } from '../geometry/box';
 import { flipBoxes } from '../geometry/flip';
+import { anchorsPerCell } from '../proposals/rpn/settings';
 import { Backbone } from './backbone';
 import { classifyRois } from './classify_rois';
-import type { BboxNormalization, DetectOptions, DetectorConfig, ScaleConfig } from './defaults';
+import type { BboxNormalization, DetectOptions, DetectorConfig, RpnConfig, ScaleConfig } from './defaults';
 import type { DetectionResult } from './detection_types';
 import { FC_LAYERS, RoiHead, type PoolFunction } from './heads';
 import { selectDetections, type ScoredClassBoxes } from './postprocess';
 import { flipImage, imageSize, imageToTensor, resizeImage, type ImageInput } from './preprocess';
 import { averageViews, testViews, viewClassBoxes } from './test_flips';
 import { assignLevels, projectRois, pyramidLevels } from './pyramid';
+import { RpnHead } from './rpn_head';
 import { StageTimer } from './stage_timer';
 import { truncatedSvd } from './svd';
 
@@ -34,6 +36,23 @@ const WARM_UP_SIDE = 96;
 /** Proposals of the warm-up detection. */
 const WARM_UP_PROPOSALS = 300;
 
+/** The shared map detect() hands to a MapProposals hook: one image's, at the first pyramid level. */
+export interface ProposalMap {
+  /** [1, H, W, C'] the reduced map the RoIs are pooled from (RoiHead.reduce's output). */
+  readonly features: tf.Tensor4D;
+  /** The network input's size (the image at this level's scale). */
+  readonly inputSize: ImageSize;
+  /** Network-input pixels per original-image pixel. */
+  readonly imageScale: number;
+}
+
+/**
+ * Proposals computed from the network's own map (the RPN: pipeline/rpn_proposals.ts), for a caller that has none
+ * before the backbone runs. detect() calls it once, on its first view's map, and pools what it returns: boxes in
+ * that view's original-image pixels (the pipeline knows the RPN's settings; the model only runs the network).
+ */
+export type MapProposals = (map: ProposalMap) => Promise<PackedBoxes>;
+
 export interface SvdReport {
   readonly layer: 'fc6' | 'fc7';
   readonly rank: number;
@@ -42,17 +61,24 @@ export interface SvdReport {
 }
 
 export class FastRcnnDetector {
+  /** `rpn`: the RPN's head, exactly when `settings.rpn` is given. */
   constructor(
-    private settings: Pick<DetectorConfig, 'classNames' | 'input' | 'bboxNormalization' | 'detect'>,
+    private settings: Pick<DetectorConfig, 'classNames' | 'input' | 'bboxNormalization' | 'detect' | 'rpn'>,
     readonly backbone: Backbone,
     private currentHead: RoiHead,
-  ) {}
+    readonly rpn?: RpnHead,
+  ) {
+    if ((settings.rpn === undefined) !== (rpn === undefined)) {
+      throw new Error(settings.rpn === undefined ? 'an RPN head was given but the config has no rpn section' : 'the config has an rpn section but no RPN head was given');
+    }
+  }
 
-  /** A detector with a fresh (untrained) head on the pretrained backbone. */
+  /** A detector with a fresh (untrained) head, and RPN head when the config has one, on the pretrained backbone. */
   static async create(config: DetectorConfig, options: CreateOptions = {}): Promise<FastRcnnDetector> {
     const backbone = await Backbone.load(config.backbone, options.backboneSource);
     const shape = { inChannels: backbone.outputChannels, numClasses: config.classNames.length, head: config.head };
-    return new FastRcnnDetector(config, backbone, RoiHead.create(shape, options.seed, options.pool));
+    const rpn = config.rpn && RpnHead.create(rpnHeadShape(config.rpn, config.head.reduceChannels ?? backbone.outputChannels), options.seed);
+    return new FastRcnnDetector(config, backbone, RoiHead.create(shape, options.seed, options.pool), rpn);
   }
 
   get head(): RoiHead {
@@ -60,8 +86,8 @@ export class FastRcnnDetector {
   }
 
   get config(): DetectorConfig {
-    const { classNames, input, bboxNormalization, detect } = this.settings;
-    return { classNames, backbone: this.backbone.config, head: this.head.shape.head, input, bboxNormalization, detect };
+    const { classNames, input, bboxNormalization, detect, rpn } = this.settings;
+    return { classNames, backbone: this.backbone.config, head: this.head.shape.head, input, bboxNormalization, detect, ...(rpn && { rpn }) };
   }
 
   get classNames(): readonly string[] {
@@ -87,7 +113,7 @@ export class FastRcnnDetector {
    * between the stages (after preprocessing, the backbone, RoI pooling and the fc head), so a cancelled run stops
    * within one stage rather than at the end of the network.
    */
-  async detect(image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions> = {}, signal?: AbortSignal): Promise<DetectionResult> {
+  async detect(image: ImageInput, proposals: readonly Box[] | PackedBoxes | MapProposals, options: Partial<DetectOptions> = {}, signal?: AbortSignal): Promise<DetectionResult> {
     return this.detectAt(this.settings.input, image, proposals, options, signal);
   }
 
@@ -124,12 +150,14 @@ export class FastRcnnDetector {
   }
 
   private async detectAt(
-    input: ScaleConfig, image: ImageInput, proposals: readonly Box[] | PackedBoxes, options: Partial<DetectOptions>, signal?: AbortSignal,
+    input: ScaleConfig, image: ImageInput, proposals: readonly Box[] | PackedBoxes | MapProposals, options: Partial<DetectOptions>, signal?: AbortSignal,
   ): Promise<DetectionResult> {
     const run = { ...this.settings.detect, ...options };
     const checkpoint = () => stopIfAborted(signal);
     const timer = new StageTimer();
-    const boxes = proposals instanceof Float32Array || proposals instanceof Float64Array ? proposals : packBoxes(proposals as readonly Box[]);
+    const fromMap = typeof proposals === 'function' ? proposals : null;
+    let boxes: PackedBoxes | null = fromMap !== null ? null
+      : proposals instanceof Float32Array || proposals instanceof Float64Array ? proposals : packBoxes(proposals as readonly Box[]);
     const size = imageSize(image);
     const owned: tf.Tensor[] = [];
     try {
@@ -148,9 +176,21 @@ export class FastRcnnDetector {
         owned.push(features);
         await timer.end('backbone', features);
         await checkpoint();
+        if (boxes === null && fromMap !== null) {
+          // proposals from this view's own map (the RPN), mirrored back to the image
+          const level = levelMap(features, scaled[0], this.backbone.config.featureStride);
+          try {
+            const inputSize = { width: scaled[0].shape[2], height: scaled[0].shape[1] };
+            boxes = flipBoxes(await fromMap({ features: level, inputSize, imageScale: levels[0].scale }), flip, size);
+          } finally {
+            if (level !== features) level.dispose();
+          }
+          timer.mark('proposals');
+          await checkpoint();
+        }
         // 3-4. RoI pooling (each RoI from the level where its area is closest to 224²), then the fc head: the head
         // path the trainer's evaluation runs too (classify_rois.ts)
-        const viewBoxes = flipBoxes(boxes, flip, size);
+        const viewBoxes = flipBoxes(boxes as PackedBoxes, flip, size);
         const scales = levels.map((level) => level.scale);
         const rois = projectRois(viewBoxes, assignLevels(viewBoxes, scales), scales);
         if (rois.length === 0) timer.mark('roiPool');
@@ -165,20 +205,23 @@ export class FastRcnnDetector {
         views.push(viewClassBoxes(viewBoxes, flip, readback, this.settings.bboxNormalization, size, run));
       }
       // 6. average the views, per-class NMS
-      const found = selectDetections(boxes, averageViews(views), this.classNames, run);
+      const found = selectDetections(boxes as PackedBoxes, averageViews(views), this.classNames, run);
       timer.mark('nms');
       const t = timer.times;
       return {
         imageWidth: size.width,
         imageHeight: size.height,
         classNames: this.classNames,
-        proposals: unpackBoxes(boxes),
+        proposals: unpackBoxes(boxes as PackedBoxes),
         ...found,
         scoreThreshold: run.scoreThreshold,
         nmsIouThreshold: run.nmsIouThreshold,
         maxDetections: run.maxDetections,
         boxVotingIou: run.boxVotingIou ?? null,
-        timesMs: { preprocess: t.preprocess, backbone: t.backbone, roiPool: t.roiPool, fc: t.fc, nms: t.nms, total: timer.total },
+        timesMs: {
+          ...(fromMap !== null && { proposals: t.proposals }),
+          preprocess: t.preprocess, backbone: t.backbone, roiPool: t.roiPool, fc: t.fc, nms: t.nms, total: timer.total,
+        },
         backend: tf.getBackend(),
       };
     } finally {
@@ -220,8 +263,24 @@ export class FastRcnnDetector {
 
   dispose(): void {
     this.head.dispose();
+    this.rpn?.dispose();
     this.backbone.dispose();
   }
+}
+
+/** The RPN head's shape for a config's rpn section, on the map RoIs are pooled from (`mapChannels` channels). */
+export function rpnHeadShape(rpn: RpnConfig, mapChannels: number): { inChannels: number; convChannels: number; anchorsPerCell: number } {
+  return { inChannels: mapChannels, convChannels: rpn.convChannels, anchorsPerCell: anchorsPerCell(rpn.anchors) };
+}
+
+/**
+ * The first level's own map out of the stacked levels [L, Hmax, Wmax, C'] (stackLevels pads the smaller ones): with
+ * TF 'SAME' padding each stride-2 layer rounds up, so a level of H x W pixels has a ceil(H / stride) x ceil(W / stride) map.
+ */
+function levelMap(stacked: tf.Tensor4D, scaled: tf.Tensor4D, featureStride: number): tf.Tensor4D {
+  if (stacked.shape[0] === 1) return stacked;
+  const [height, width] = [Math.ceil(scaled.shape[1] / featureStride), Math.ceil(scaled.shape[2] / featureStride)];
+  return tf.slice(stacked, [0, 0, 0, 0], [1, height, width, stacked.shape[3]]);
 }
 
 /** [L, Hmax, Wmax, C'] from L maps [1, Hl, Wl, C'], zero-padded at the bottom/right (FR im_list_to_blob). */

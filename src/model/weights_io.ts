@@ -4,18 +4,21 @@
  * weightSpecs. Any tfjs IOHandler works: 'indexeddb://name', 'downloads://name' (two files, name.json and
  * name.weights.bin), tf.io.browserFiles([json, bin]) for an upload, http URLs, or tf.io.fromMemory.
  *
- * Stored weights: every head weight ('head/<layer>/<kernel|bias|left|right>') and the backbone weights that have
- * ever been trainable ('backbone/<graph constant name>'). The frozen backbone is read again from the pretrained
+ * Stored weights: every head weight ('head/<layer>/<kernel|bias|left|right>'), the backbone weights that have
+ * ever been trainable ('backbone/<graph constant name>') and, for a model with an RPN (config.rpn), the RPN head's
+ * ('rpn/<layer>/<kernel|bias>'). A model without an RPN is saved and read exactly as before. The frozen backbone is read again from the pretrained
  * graph the app serves, so a fc-only model stays small. The round trip is exact: float32 in, float32 out, and the
  * config is plain JSON numbers.
  */
 import * as tf from '@tensorflow/tfjs';
+import { parseRpnSettings } from '../proposals/rpn/settings_json';
 import { missingAfterWrite } from '../runtime/storage_errors';
 import { Backbone } from './backbone';
-import type { DetectorConfig } from './defaults';
-import { FastRcnnDetector } from './detector';
+import type { DetectorConfig, RpnConfig } from './defaults';
+import { FastRcnnDetector, rpnHeadShape } from './detector';
 import { RoiHead, type PoolFunction } from './heads';
 import { modelArtifacts, parseModelJson, type ModelJson } from './model_json';
+import { RpnHead } from './rpn_head';
 
 export const DETECTOR_FORMAT = 'frcnn-web-detector';
 export const DETECTOR_FORMAT_VERSION = 1;
@@ -39,6 +42,7 @@ export async function detectorArtifacts(detector: FastRcnnDetector): Promise<tf.
   const named: { name: string; tensor: tf.Tensor }[] = [];
   for (const [name, tensor] of detector.head.weights()) named.push({ name: `head/${name}`, tensor });
   for (const [name, tensor] of detector.backbone.modifiableWeights()) named.push({ name: `backbone/${name}`, tensor });
+  for (const [name, tensor] of detector.rpn?.weights() ?? []) named.push({ name: `rpn/${name}`, tensor });
   const { data, specs } = await tf.io.encodeWeights(named);
   const topology: SavedDetectorTopology = { format: DETECTOR_FORMAT, version: DETECTOR_FORMAT_VERSION, config: encodeConfig(detector.config) };
   return { modelTopology: topology, weightSpecs: specs, weightData: data, format: DETECTOR_FORMAT, generatedBy: 'frcnn-web' };
@@ -104,14 +108,21 @@ export async function detectorFromArtifacts(artifacts: tf.io.ModelArtifacts, opt
   const config = decodeConfig(topology.config);
   const decoded = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
   let backbone: Backbone | undefined;
+  let rpn: RpnHead | undefined;
   try {
+    const rpnWeights = withPrefix(decoded, 'rpn/');
+    if (config.rpn === undefined && rpnWeights.size > 0) {
+      throw new Error(`the saved detector has RPN weights (${[...rpnWeights.keys()].join(', ')}) but its config has no rpn section`);
+    }
     backbone = await Backbone.load(config.backbone, options.backboneSource ?? config.backbone.modelUrl);
+    rpn = config.rpn && RpnHead.fromWeights(rpnHeadShape(config.rpn, config.head.reduceChannels ?? backbone.outputChannels), rpnWeights);
     backbone.assignWeights(withPrefix(decoded, 'backbone/'));
     const shape = { inChannels: backbone.outputChannels, numClasses: config.classNames.length, head: config.head };
     const head = RoiHead.fromWeights(shape, withPrefix(decoded, 'head/'), options.pool);
-    return new FastRcnnDetector(config, backbone, head);
+    return new FastRcnnDetector(config, backbone, head, rpn);
   } catch (error) {
     backbone?.dispose();
+    rpn?.dispose();
     throw error;
   } finally {
     tf.dispose(Object.values(decoded));
@@ -149,5 +160,15 @@ function encodeConfig(config: DetectorConfig): DetectorConfig {
 
 function decodeConfig(config: DetectorConfig): DetectorConfig {
   const clamp = config.detect.deltaClampLog as number | null;
-  return { ...config, detect: { ...config.detect, deltaClampLog: clamp === null ? Infinity : clamp } };
+  const { rpn, ...rest } = config;
+  return { ...rest, detect: { ...config.detect, deltaClampLog: clamp === null ? Infinity : clamp }, ...(rpn !== undefined && { rpn: decodeRpn(rpn) }) };
+}
+
+/** The rpn section of a saved model.json, every field checked (a damaged file fails here, not at detection). */
+function decodeRpn(value: unknown): RpnConfig {
+  const convChannels = (value as { convChannels?: unknown } | null)?.convChannels;
+  if (!(typeof convChannels === 'number' && Number.isInteger(convChannels) && convChannels > 0)) {
+    throw new Error(`model.json: rpn.convChannels must be a positive whole number, got ${JSON.stringify(convChannels) ?? 'nothing'}`);
+  }
+  return { ...parseRpnSettings(value, 'model.json'), convChannels };
 }
