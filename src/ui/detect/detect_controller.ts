@@ -23,6 +23,7 @@ import { decodeImage, imageErrorMessage, type LoadedImage } from '../image_input
 import type { StatusLine } from '../status';
 import type { Store } from '../state/store';
 import type { DetectState } from './detect_state';
+import { knownClass } from './model_fit_hint';
 
 /** The backend the page's detector runs on, as main.ts publishes it (`<html data-backend>`); null before it starts. */
 function pageBackend(): string | null {
@@ -30,7 +31,7 @@ function pageBackend(): string | null {
 }
 
 export class DetectController {
-  private viewCache: { result: DetectionResult; score: number; iou: number; view: DetectionView } | null = null;
+  private viewCache: { result: DetectionResult; score: number; iou: number; only: string | null; view: DetectionView } | null = null;
   private topCache: { result: DetectionResult; top: readonly number[] } | null = null;
   /** The run in flight, for Cancel. */
   private current: AbortController | null = null;
@@ -167,14 +168,18 @@ export class DetectController {
     if (this.current === abort) this.current = null;
   }
 
-  /** The detections at the current thresholds (memoised: post-processing runs again only when they change). */
+  /**
+   * The detections at the current thresholds, of the class looked for when the model knows it (memoised:
+   * post-processing runs again only when one of them changes).
+   */
   view(): DetectionView | null {
-    const { result, nmsIouThreshold: iou, scoreThreshold: score } = this.store.get();
+    const { result, nmsIouThreshold: iou, scoreThreshold: score, lookingFor } = this.store.get();
     if (!result) return null;
+    const only = knownClass(lookingFor, result.classNames);
     const cache = this.viewCache;
-    if (cache?.result === result && cache.score === score && cache.iou === iou) return cache.view;
-    const view = detectionView(result, { scoreThreshold: score, nmsIouThreshold: iou });
-    this.viewCache = { result, score, iou, view };
+    if (cache?.result === result && cache.score === score && cache.iou === iou && cache.only === only) return cache.view;
+    const view = detectionView(result, { scoreThreshold: score, nmsIouThreshold: iou, onlyClass: only });
+    this.viewCache = { result, score, iou, only, view };
     return view;
   }
 

@@ -11,6 +11,7 @@ import { detectionDetailsSection } from './detection_details';
 import { detectionListSection } from './detection_list';
 import { displaySection } from './display_controls';
 import { imageSourceSection } from './image_source';
+import { lookingForField } from './looking_for_field';
 import { stageTimesSection } from './stage_times';
 
 export interface DetectPanelOptions {
@@ -61,6 +62,7 @@ function detectorSection(options: DetectPanelOptions): HTMLElement {
   controller.store.subscribe(render);
   options.detector().onStatus(render);
   render();
-  return section('Detector', 'detect.detector', modelPicker(options.models), modelFitHintElement(controller, options.models),
+  return section('Detector', 'detect.detector', modelPicker(options.models), lookingForField(controller.store, options.models),
+    modelFitHintElement(controller, options.models),
     line, progress, h('div', { class: 'row' }, rerun, annotate));
 }

@@ -18,6 +18,8 @@ export interface DetectState {
   readonly layers: LayerState;
   readonly scoreThreshold: number;
   readonly nmsIouThreshold: number;
+  /** What the user looks for ("Looking for", looking_for_field.ts): a class the model knows is the only one shown; '' shows all. */
+  readonly lookingFor: string;
   /** Key (`classId:candidateIndex`, detection_view.ts) under the pointer or keyboard focus. */
   readonly hoverKey: string | null;
   /** Key the user clicked; stays until another click or a new result. */
@@ -38,6 +40,7 @@ export function createDetectStore(): Store<DetectState> {
     layers: DEFAULT_LAYERS,
     scoreThreshold: DEFAULT_SCORE_THRESHOLD,
     nmsIouThreshold: DEFAULT_NMS_IOU,
+    lookingFor: '',
     hoverKey: null,
     selectedKey: null,
   });

@@ -58,28 +58,30 @@ function statisticsOf(image: LoadedImage): ImageStatistics | null {
   return measured.get(image) ?? null;
 }
 
-/** The hint under the picker: shown after a run of the active model whose answer deserves doubt. */
+/**
+ * The hint under the picker: what the user looks for and the model does not know, at once; after a run of the
+ * active model on the image shown, whether its answer deserves doubt.
+ */
 export function modelFitHintElement(controller: DetectController, models: ModelsController): HTMLElement {
   const hint = h('p', { class: 'notice model-fit', role: 'status', testid: 'detect.hint', hidden: true });
   const render = (): void => {
     const state = controller.store.get();
     const info = activeModel(models);
     const view = controller.view();
-    if (!info || !state.image || !view || state.run !== 'done' || models.service.status().modelName !== info.name) {
-      hint.hidden = true;
-      hint.removeAttribute('data-reasons');
-      return;
-    }
-    const stats = info.imageStatistics ? statisticsOf(state.image) : null;
-    const distance = stats && info.imageStatistics ? domainDistance(stats, info.imageStatistics) : null;
-    const result = modelFitHint({
+    const image = state.image;
+    const judged = image != null && view != null && state.run === 'done' && models.service.status().modelName === info?.name;
+    const stats = judged && info?.imageStatistics ? statisticsOf(image) : null;
+    const distance = stats && info?.imageStatistics ? domainDistance(stats, info.imageStatistics) : null;
+    const result = info && modelFitHint({
       classNames: info.classNames ?? state.result?.classNames ?? [],
-      scores: view.detections.map((d) => d.score),
+      scores: judged ? view.detections.map((d) => d.score) : null,
       scoreThreshold: state.scoreThreshold,
       domain: distance && info.imageStatistics && {
         spreads: distance.z, feature: distance.feature, trainingImages: info.imageStatistics.images,
         dataset: info.origin.kind === 'shipped' ? info.origin.dataset : null,
       },
+      lookingFor: state.lookingFor,
+      otherModels: models.store.get().models.filter((m) => m.id !== info.id).map((m) => ({ name: m.name, classNames: m.classNames ?? [] })),
     });
     hint.hidden = result == null;
     hint.textContent = result?.text ?? '';
