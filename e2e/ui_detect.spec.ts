@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { detectionResultFixture } from '../src/render/testing/detection_result';
-import { expect, keepScreenshot, SHARED_DATASETS, test, type DetectPanel, type TestApi } from './page_objects';
+import type { Page } from '@playwright/test';
+import { DetectPanel, expect, keepScreenshot, SHARED_DATASETS, test, TestApi } from './page_objects';
 
 const SAMPLE = 'BloodImage_00007.jpg';
 
@@ -69,10 +70,32 @@ test.describe('when the user opens an image', () => {
 });
 
 test.describe('when a detection result is shown', () => {
+  // One page for these tests (a page load and a sample cost seconds each): each starts from the same fixture with the
+  // page's default layers and thresholds, no hover and no selection, as a freshly loaded page shows it.
+  test.describe.configure({ mode: 'serial' });
+  let shared: Page;
+  let defaults: { score: number; iou: number };
+  test.beforeAll(async ({ browser }) => {
+    shared = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await shared.goto('/?model=none');
+    const panel = new DetectPanel(shared);
+    await openSampleWithFixture(panel, new TestApi(shared));
+    defaults = { score: Number(await panel.score.inputValue()), iou: Number(await panel.iou.inputValue()) };
+  });
+  test.afterAll(async () => {
+    await shared?.close();
+  });
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture needs from this pattern
+  test.use({ page: async ({}, use) => use(shared) });
   test.beforeEach(async ({ page, detectPanel, api }) => {
-    await page.setViewportSize({ width: 1366, height: 800 });
-    await page.goto('/?model=none');
-    await openSampleWithFixture(detectPanel, api);
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
+    const layers = { detections: true, preRegression: true, proposals: false, suppressed: false } as const;
+    for (const [name, on] of Object.entries(layers)) await detectPanel.layer(name as keyof typeof layers).setChecked(on);
+    await detectPanel.setSlider(detectPanel.score, defaults.score);
+    await detectPanel.setSlider(detectPanel.iou, defaults.iou);
+    await api.showDetectionResult(detectionResultFixture());
+    expect(await api.detect()).toMatchObject({ hoverKey: null, selectedKey: null });
   });
 
   test('detections are drawn solid in their class colour, with the boxes before regression dashed', async ({ page, detectPanel, api }) => {
