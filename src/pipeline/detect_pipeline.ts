@@ -5,7 +5,8 @@
  *   decoded image (a bitmap at most 4096 px a side, and the original's size)
  *   -> proposals (proposal_stage.ts: the stage the trainer's proposal pool runs too)
  *   -> the network (model/detector.ts: pyramid, backbone, RoI pooling, head), inside the lost-device wrapper
- *      (device_recovery.ts)
+ *      (device_recovery.ts); with proposalMode 'rpn' the proposals come from inside it instead, the model's RPN on
+ *      the same map the RoIs are pooled from (rpn_proposals.ts rpnMapProposals)
  *   -> post-processing (model/postprocess.ts: thresholds, NMS, box voting; a redraw at other thresholds runs it
  *      again on the result's candidates, render/detection_view.ts)
  *   -> the result in the original image's pixels (model/scale_result.ts; the original is the input itself, or the
@@ -19,6 +20,7 @@ import { scaleResultToImage } from '../model/scale_result';
 import { withDeviceRecovery, type RecoveryHooks } from './device_recovery';
 import { DetectorError } from './errors';
 import { proposalsFor } from './proposal_stage';
+import { rpnMapProposals } from './rpn_proposals';
 import type { DetectOptions, DetectProgress } from './types';
 
 /** A decoded image: the pixels the network and the proposal stage read, and the size results are reported in. */
@@ -40,13 +42,15 @@ export async function runDetection(decoded: DecodedInput, network: NetworkSource
   const { bitmap } = image;
   const started = performance.now();
   report({ stage: 'proposals', fraction: 0 });
-  const proposals = await proposalsFor(bitmap, options, report, bitmap.width / image.width);
+  const fromRpn = options.proposals === undefined && options.proposalMode === 'rpn';
+  const proposals = fromRpn ? null : await proposalsFor(bitmap, options, report, bitmap.width / image.width);
   const proposalMs = performance.now() - started;
   options.signal?.throwIfAborted();
   report({ stage: 'network', fraction: null });
   const run = () => {
     const model = network.model();
-    return networkAt(model, options.inputScale).detect(bitmap, proposals, postprocessOptions(options, model.config.detect), options.signal);
+    const boxes = proposals ?? rpnMapProposals(model, options.maxProposals);
+    return networkAt(model, options.inputScale).detect(bitmap, boxes, postprocessOptions(options, model.config.detect), options.signal);
   };
   const result = await withDeviceRecovery(run, {
     weightsGone: () => network.weightsGone(),
@@ -57,7 +61,8 @@ export async function runDetection(decoded: DecodedInput, network: NetworkSource
   // the network cannot stop midway (it checks nothing), so a cancel that came during it ends the run here
   options.signal?.throwIfAborted();
   report({ stage: 'network', fraction: 1 });
-  const timesMs = { ...result.timesMs, proposals: proposalMs, total: result.timesMs.total + proposalMs };
+  // 'rpn': the network timed its proposals itself (the RPN head and proposal layer alone, after the backbone)
+  const timesMs = { ...result.timesMs, proposals: fromRpn ? result.timesMs.proposals : proposalMs, total: result.timesMs.total + proposalMs };
   return scaleResultToImage({ ...result, timesMs }, image); // the bitmap may be shrunk
 }
 
@@ -98,7 +103,7 @@ export function postprocessOptions(options: Pick<DetectOptions, 'scoreThreshold'
 function networkAt(model: FastRcnnDetector, inputScale: number | undefined): FastRcnnDetector {
   if (inputScale === undefined) return model;
   if (!(inputScale >= 16)) throw new DetectorError('image', `inputScale must be at least 16 pixels, got ${inputScale}`);
-  const { classNames, input, bboxNormalization, detect } = model.config;
+  const { classNames, input, bboxNormalization, detect, rpn } = model.config;
   const maxSize = Math.round((input.maxSize * inputScale) / Math.min(...input.scales));
-  return new FastRcnnDetector({ classNames, input: { scales: [inputScale], maxSize }, bboxNormalization, detect }, model.backbone, model.head);
+  return new FastRcnnDetector({ classNames, input: { scales: [inputScale], maxSize }, bboxNormalization, detect, rpn }, model.backbone, model.head, model.rpn);
 }

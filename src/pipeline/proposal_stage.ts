@@ -37,6 +37,8 @@ export async function proposalsFor(
   if (!(maxProposals >= 1)) throw new DetectorError('image', `maxProposals must be at least 1, got ${maxProposals}`);
   if (options.proposals !== undefined) return suppliedProposals(options.proposals, maxProposals).map((v) => v * scale);
   const mode = options.proposalMode ?? 'fast';
+  // the RPN reads the network's feature map: detect_pipeline.ts runs it inside the network (rpn_proposals.ts)
+  if (mode === 'rpn') throw new DetectorError('image', "proposalMode 'rpn' proposals come from the model's network, not from the image alone: run a detection");
   // the grid is sized to about maxProposals boxes (a plain cut would keep only the smallest scales)
   if (mode === 'dense') return denseBoxes(bitmap.width, bitmap.height, { targetCount: maxProposals }).slice(0, 4 * maxProposals);
   const pixels = await shrunkPixels(bitmap, options.proposalMaxSide ?? DEFAULT_PROPOSAL_MAX_SIDE);

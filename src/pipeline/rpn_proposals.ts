@@ -5,11 +5,13 @@
  * Detection and training share it: `settings.testProposals` at test time, `trainProposals` for the head's RoIs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSize } from '../geometry/box';
+import type { ImageSize, PackedBoxes } from '../geometry/box';
+import type { FastRcnnDetector, MapProposals } from '../model/detector';
 import type { RpnHead } from '../model/rpn_head';
 import { anchorsForMap } from '../proposals/rpn/anchors';
 import { proposalLayer, type RpnProposals } from '../proposals/rpn/proposal_layer';
 import type { AnchorSettings, ProposalLayerSettings } from '../proposals/rpn/settings';
+import { DetectorError } from './errors';
 
 export interface RpnProposalRequest {
   /** The network input's size (the image resized to the detection scale). */
@@ -46,4 +48,23 @@ export async function rpnProposals(head: RpnHead, features: tf.Tensor4D, request
   const proposals = proposalLayer(anchorsForMap(request.anchors, h, w), logits, deltas, request.inputSize, request.imageScale, request.layer);
   const probabilities = Float32Array.from(proposals.scores, (x) => 1 / (1 + Math.exp(-x)));
   return { ...proposals, probabilities, headMs: headDone - started, layerMs: performance.now() - headDone };
+}
+
+/**
+ * Detection's proposals from `model`'s RPN (proposalMode 'rpn'): the hook FastRcnnDetector.detect() calls on the
+ * map it pools from, with the model's test settings (top 300), at most `maxProposals` when the caller asks for
+ * fewer or more. Boxes in original-image pixels.
+ */
+export function rpnMapProposals(model: FastRcnnDetector, maxProposals?: number): MapProposals {
+  const { rpn } = model.config;
+  if (rpn === undefined || model.rpn === undefined) {
+    throw new DetectorError('image', "proposalMode 'rpn' needs a model trained with a Region Proposal Network, and this one has none: use 'fast', 'quality' or 'dense', or train with proposals 'rpn'");
+  }
+  if (maxProposals !== undefined && !(maxProposals >= 1)) throw new DetectorError('image', `maxProposals must be at least 1, got ${maxProposals}`);
+  const layer = maxProposals === undefined ? rpn.testProposals : { ...rpn.testProposals, postNmsTopN: Math.floor(maxProposals) };
+  const head = model.rpn;
+  return async ({ features, inputSize, imageScale }): Promise<PackedBoxes> => {
+    const found = await rpnProposals(head, features, { inputSize, imageScale, anchors: rpn.anchors, layer });
+    return found.boxes.map((v) => v / imageScale);
+  };
 }

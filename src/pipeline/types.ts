@@ -2,7 +2,7 @@
  * What one detection run takes (src/pipeline/detect_pipeline.ts): the options and progress events of detect(), as
  * the library exports them (src/api/types.ts re-exports every type here).
  */
-export type ProposalMode = 'fast' | 'quality' | 'dense';
+export type ProposalMode = 'fast' | 'quality' | 'dense' | 'rpn';
 
 export type DetectStage = 'backend' | 'model' | 'proposals' | 'network';
 
@@ -25,9 +25,13 @@ export interface DetectOptions {
   readonly nmsIouThreshold?: number;
   /** At most this many detections, best first (default 100). */
   readonly maxDetections?: number;
-  /** Selective search 'fast' (default) or 'quality', or a 'dense' grid of boxes. Ignored when `proposals` is given. */
+  /**
+   * Selective search 'fast' (default) or 'quality', a 'dense' grid of boxes, or 'rpn': the model's own Region
+   * Proposal Network on the backbone's map (a model trained with one; its test settings, top 300). Ignored when
+   * `proposals` is given.
+   */
   readonly proposalMode?: ProposalMode;
-  /** At most this many proposals go through the network, best ranked first (default 2000, the paper's). */
+  /** At most this many proposals go through the network, best ranked first (default 2000, the paper's; 'rpn': the model's, 300). */
   readonly maxProposals?: number;
   /** Selective search runs on the image shrunk to this longest side (default 500); boxes are scaled back. */
   readonly proposalMaxSide?: number;
