@@ -4,6 +4,8 @@
 # 2. a bundle of a few BCCD images (npm run export:bundle), trained by a two-process gloo torchrun for a few
 #    iterations, checkpointed, evaluated (per-class VOC AP), exported; the exported model then loads through the
 #    page's loader on tfjs cpu and detects what PyTorch detects on the same pixels (scripts/scale/detect_check.ts).
+# 3. the same model uploaded through the page's Models tab detects on wasm, in Chromium, PyTorch's top detection
+#    (scale/e2e/, its own Playwright config); then one line of the figures (scripts/scale/parity_summary.py).
 # Installs Debian's python3-torch and python3-torchvision when they are missing. Torch runs on one thread per process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +25,7 @@ step() { echo "test:scale: $*" >&2; }
 step "parity reference (src/ on tfjs cpu)"
 npx vite-node scripts/scale/parity_reference.ts -- --out "$WORK/ref" 2>&1 | grep -v -e 'tfjs-node' -e '^=*$' -e 'Hi, looks like' >&2
 step "PyTorch unit and parity tests"
-FRCNN_PARITY_DIR="$WORK/ref" "$PY" -m unittest discover -s scale/tests -t scale -v
+FRCNN_PARITY_DIR="$WORK/ref" "$PY" -m unittest discover -s scale/tests -t scale -v 2>&1 | tee "$WORK/unittest.txt"
 
 step "bundle of a few BCCD images"
 npx vite-node scripts/export_bundle.ts -- --dataset ../shared/datasets/bccd --out "$WORK/bundle" --limit 2 --val-split none \
@@ -37,5 +39,11 @@ test -s "$WORK/model/checkpoints/weights.pt" -a -s "$WORK/model/checkpoints/samp
 IMAGE=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['splits']['test'][0]['file'])" "$WORK/bundle/bundle.json")
 "$PY" scale/detect.py --model "$WORK/model" --bundle "$WORK/bundle" --image "$IMAGE" --out "$WORK/case" --score-threshold 0.01
 step "the trained model in the page's detector (tfjs cpu)"
-npx vite-node scripts/scale/detect_check.ts -- --model "$WORK/model" --case "$WORK/case" 2>&1 | grep -v -e 'tfjs-node' -e '^=*$' -e 'Hi, looks like'
+npx vite-node scripts/scale/detect_check.ts -- --model "$WORK/model" --case "$WORK/case" 2>&1 | grep -v -e 'tfjs-node' -e '^=*$' -e 'Hi, looks like' | tee "$WORK/node_check.txt"
+step "the trained model uploaded in the page, detecting on wasm (scale/e2e, Playwright)"
+# PyTorch at the page's thresholds (its candidate floor 0.05, box voting over the same candidates), for the spec to match
+"$PY" scale/detect.py --model "$WORK/model" --bundle "$WORK/bundle" --image "$IMAGE" --out "$WORK/page_case" --score-threshold 0.05 >/dev/null
+FRCNN_SCALE_MODEL="$WORK/model" FRCNN_SCALE_IMAGE="$WORK/bundle/images/$IMAGE" FRCNN_SCALE_EXPECTED="$WORK/page_case/detections.json" \
+  npx playwright test --config scale/playwright.scale.config.ts 2>&1 | tee "$WORK/page.txt"
+"$PY" scripts/scale/parity_summary.py "$WORK/unittest.txt" "$WORK/node_check.txt" "$WORK/page.txt"
 step "passed"
