@@ -1,4 +1,4 @@
-import { test, expect, type Download, type Page } from '@playwright/test';
+import { test, expect, type Browser, type Download, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import type * as DefaultsModule from '../src/model/defaults';
 import type * as DetectorModule from '../src/model/detector';
@@ -37,10 +37,32 @@ async function openDetector(page: Page, backend: string): Promise<void> {
   }, IMAGE_URL);
 }
 
+/**
+ * The WebGL detection test's page, detector ready and shaders compiled, handed on to the save/load test once that test
+ * passed (a new page would load the model modules and compile every WebGL program again: seconds on SwiftShader).
+ * Run alone, the save/load test opens its own. Pages opened here are closed after the file's tests.
+ */
+let webglPage: Page | undefined;
+const opened: Page[] = [];
+
+async function openWebglDetector(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  opened.push(page);
+  await openDetector(page, 'webgl');
+  return page;
+}
+
+test.afterAll(async () => {
+  await Promise.all(opened.splice(0).map((page) => page.close()));
+  webglPage = undefined;
+});
+
 test.describe('when a detector with untrained heads runs in the browser', () => {
   for (const backend of BACKENDS) {
-    test(`it detects end to end on ${backend}, without leaks or GPU errors`, async ({ page }) => {
-      await openDetector(page, backend);
+    test(`it detects end to end on ${backend}, without leaks or GPU errors`, async ({ page: ownPage, browser }) => {
+      let page = ownPage;
+      if (backend === 'webgl') page = await openWebglDetector(browser);
+      else await openDetector(page, backend);
       const result = await page.evaluate(async () => {
         const { tf, gpuErrors } = window.harness;
         const { detector, image, proposals } = (window as unknown as { frcnn: Frcnn }).frcnn;
@@ -72,13 +94,14 @@ test.describe('when a detector with untrained heads runs in the browser', () => 
       expect(result.times.total).toBeGreaterThan(0);
       expect(result.leaked).toBe(0);
       expect(result.gpuErrors).toEqual([]);
+      if (backend === 'webgl') webglPage = page;
     });
   }
 });
 
 test.describe('when a detector is saved and loaded', () => {
-  test('the IndexedDB and the download/upload round trips reproduce its detections exactly', async ({ page }) => {
-    await openDetector(page, 'webgl');
+  test('the IndexedDB and the download/upload round trips reproduce its detections exactly', async ({ browser }) => {
+    const page = webglPage ?? (await openWebglDetector(browser));
     const viaIndexedDb = await page.evaluate(async () => {
       const { detector, image, proposals, weightsIo } = (window as unknown as { frcnn: Frcnn }).frcnn;
       const strip = (r: { timesMs?: unknown }) => JSON.stringify({ ...r, timesMs: null });
