@@ -5,7 +5,7 @@
  *   and any of the recipe's settings, each overriding what the recipe chose (src/training/recipe.ts):
  *   [--iterations N] [--lr 0.01] [--scale 600] [--max-size 1000] [--dropout 0] [--trainable fc|expanded_conv_12]
  *   [--fg-balance uniform|per-class] [--bg-thresh-lo 0.1] [--box-voting IoU|off] [--no-flip] [--vertical-flips]
- *   [--proposals fast|quality] [--proposal-max-side 500] [--max-proposals 2000] [--seed 3] [--fc6 256] [--fc7 256]
+ *   [--proposals fast|quality|rpn] [--proposal-max-side 500] [--max-proposals 2000] [--seed 3] [--fc6 256] [--fc7 256]
  *   [--reduce 128] [--svd-fc6 R] [--svd-fc7 R] [--stage-wise N] [--test-flips none|h|v|hv|h,v,hv]
  *   [--retrain | --no-retrain] (after validation chose the iteration, train again on train + validation images)
  *
@@ -14,6 +14,8 @@
  * the training images; its mAP is measured during the run and the run ends with the weights of its best evaluation.
  * The test split is evaluated once, at the end. Everything runs in headless Chromium through the same Web Worker the
  * app uses (src/training/worker.ts). Logs go to stderr; stdout is one JSON line
+ * --proposals rpn also trains a Region Proposal Network with the head (issue 18: its loss joins the head's in each step;
+ * the head still learns from fast selective search's proposals), so the model can detect with proposalMode 'rpn'.
  * {"images", "validationImages", "classes", "iterations", "chosenIteration", "validationMap", "testMap", "seconds", "out"}
  * (images: train and validation; validationMap: the kept weights' validation VOC07 mAP; testMap: VOC07 mAP on the
  * test split, null without one).
@@ -66,7 +68,9 @@ if (!a.dataset || !a.out) fail('usage: npm run train -- --dataset <dir> --out <d
 const backends = ['wasm', 'webgl', 'webgpu', 'cpu'];
 if (!backends.includes(a.backend!) || (a['feature-backend'] && !backends.includes(a['feature-backend']))) fail(`--backend must be one of ${backends.join(', ')}`);
 if (a['fg-balance'] !== undefined && a['fg-balance'] !== 'uniform' && a['fg-balance'] !== 'per-class') fail('--fg-balance must be uniform or per-class');
-if (a.proposals !== undefined && a.proposals !== 'fast' && a.proposals !== 'quality') fail('--proposals must be fast or quality');
+if (a.proposals !== undefined && !['fast', 'quality', 'rpn'].includes(a.proposals)) fail('--proposals must be fast, quality or rpn');
+const withRpn = a.proposals === 'rpn';
+const selectiveSearch = withRpn ? undefined : (a.proposals as RecipeOverrides['proposalMode']);
 const positive = (v: number) => v > 0;
 const voting = a['box-voting'] === 'off' ? null : num('box-voting', (v) => v > 0 && v <= 1, 'an IoU in (0, 1], e.g. 0.5, or off');
 let testFlips: Flip[] | undefined;
@@ -87,7 +91,7 @@ const overrides: RecipeOverrides = {
   ...(a['no-flip'] && { flip: false }),
   ...(a['vertical-flips'] && { verticalFlip: true }),
   ...(voting !== undefined && { boxVotingIou: voting }),
-  proposalMode: a.proposals as RecipeOverrides['proposalMode'],
+  proposalMode: selectiveSearch,
   proposalMaxSide: num('proposal-max-side', (v) => v >= 32, 'at least 32 (pixels)'),
   maxProposals: num('max-proposals', (v) => Number.isInteger(v) && v > 0, 'a positive whole number'),
   seed: num('seed', Number.isInteger, 'a whole number'),
@@ -116,7 +120,7 @@ const test = testSplit && !a['no-eval'] ? await load(testSplit) : undefined;
 const classNames = train.dataset.classNames;
 if (train.dataset.records.every((r) => r.objects.length === 0)) fail(`the training split (${trainSplit ?? 'all images'}) has no labelled boxes`);
 
-const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: a.proposals ?? 'fast', maxSide: overrides.proposalMaxSide ?? DEFAULT_PROPOSAL_MAX_SIDE });
+const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: selectiveSearch ?? 'fast', maxSide: overrides.proposalMaxSide ?? DEFAULT_PROPOSAL_MAX_SIDE });
 const wire = (loaded: typeof train) => wireImages(loaded.dataset, loaded.imagePaths, classNames, cache);
 const split = splitForValidation<WireImage>(wire(train), a['val-split'] === 'none' ? [] : val ? wire(val) : null, overrides.seed ?? 3);
 const sizes = new Map([...train.dataset.records, ...(val?.dataset.records ?? [])].map((r) => [r.imageFile, { width: r.width, height: r.height }]));
@@ -141,7 +145,9 @@ const { model: _noModel, ...built } = buildTrainJob<WireImage>(classNames, { tra
   svdRanks: { fc6: num('svd-fc6', positive) ?? null, fc7: num('svd-fc7', positive) ?? null },
   testFlips,
   stageWiseLocIterations: num('stage-wise', (v) => Number.isInteger(v) && v > 0, 'a positive whole number'),
+  ...(withRpn && { proposals: 'rpn' as const, sizes }),
 });
+if (built.rpn) log(`RPN: anchor scales ${built.rpn.anchors.scales.map((v) => v.toFixed(2)).join(', ')} (sides ${built.rpn.anchors.scales.map((v) => Math.round(v * built.rpn!.anchors.baseSize)).join(', ')} px at ratio 1), trained with the head`);
 const job: WireJob = built; // a command-line run starts from the pretrained backbone and a fresh head
 const everyImage = [...job.train, ...(job.validation ?? []), ...job.test];
 log(`proposals: ${everyImage.filter((i) => i.proposals).length}/${everyImage.length} cached in ${cache.dir}`);

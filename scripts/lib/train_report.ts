@@ -17,6 +17,7 @@ export function formatProgress(p: TrainProgress): string {
   return (
     `iter ${String(p.iteration).padStart(5)}/${p.iterations}  loss ${l.total.toFixed(4)} (cls ${l.cls.toFixed(4)}, loc ${l.loc.toFixed(4)})` +
     `  lr ${p.learningRate.toExponential(1)}  ${p.imagesPerSecond.toFixed(2)} img/s  ${Math.round(p.secondsLeft)} s left` +
+    (p.rpnLoss ? `  rpn (cls ${p.rpnLoss.cls.toFixed(4)}, loc ${p.rpnLoss.loc.toFixed(4)})` : '') +
     (p.nanEvents ? `  nan-rollbacks ${p.nanEvents}` : '')
   );
 }

@@ -66,6 +66,18 @@ describe('buildTrainJob', () => {
     expect(job.featureBackend).toBe('webgl');
     expect(job.evaluateAtEnd).toBe(false);
   });
+
+  it("adds an RPN only for proposals 'rpn', its anchors fitted to the training boxes at the recipe's scale", () => {
+    const recipe = recipeFor({ classNames: ['cat'], images: split, sizes, overrides: { scale: 480, maxSize: 1000 } });
+    const plain = buildTrainJob(['cat'], { ...split, test: [] }, recipe, { runId: 'r', backend: 'wasm' });
+    expect('rpn' in plain).toBe(false);
+    const job = buildTrainJob(['cat'], { ...split, test: [] }, recipe, { runId: 'r', backend: 'wasm', proposals: 'rpn', sizes });
+    // every box is 200 px at 640x480, so 200 px at scale 480: one anchor size, 200 / 16 = 12.5
+    expect(job.rpn?.anchors).toEqual({ baseSize: 16, ratios: [0.5, 1, 2], scales: [12.5], featureStride: 16 });
+    expect(job.rpn?.convChannels).toBe(128);
+    expect(job.rpn?.testProposals.postNmsTopN).toBe(300);
+    expect(() => buildTrainJob(['cat'], { ...split, test: [] }, recipe, { runId: 'r', backend: 'wasm', proposals: 'rpn' })).toThrow(/needs the images' sizes/);
+  });
 });
 
 describe('buildEvaluationJob', () => {

@@ -5,11 +5,13 @@
  * images, with the validation carve-out when the set has no validation split.
  */
 import type { Flip } from '../geometry/flip';
-import type { DetectOptions, DetectorConfig } from '../model/defaults';
+import type { DetectOptions, DetectorConfig, RpnConfig } from '../model/defaults';
 import { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE } from '../proposals/modes';
+import { defaultRpnSettings } from '../proposals/rpn/settings';
 import { DEFAULT_TRAIN_CONFIG } from './defaults';
 import type { ModelFiles, TrainBackend, TrainImageSpec, TrainJob } from './protocol';
 import { recommendRecipe, withOverrides, type Recipe, type RecipeImage, type RecipeOverrides } from './recipe';
+import { anchorScalesForSet } from './rpn_anchor_scales';
 import { stratifiedHoldout } from './validation_split';
 import type { MeasuredRates } from './estimate';
 
@@ -40,6 +42,22 @@ export interface JobRuntime {
   readonly checkpointEvery?: number;
   /** Evaluate the test images at the end (default: when there are any). */
   readonly evaluateAtEnd?: boolean;
+  /**
+   * 'rpn': also train a Region Proposal Network with the head (issue 18), whose anchor sizes fit the training boxes
+   * (`sizes` then required); the model can then detect with proposalMode 'rpn'. The head still learns from
+   * selective search's proposals. Default 'selective-search': no RPN, as before.
+   */
+  readonly proposals?: 'selective-search' | 'rpn';
+  /** The images' sizes by spec id (recipeFor's): what the RPN's anchor sizes are measured against. */
+  readonly sizes?: ImageSizes;
+}
+
+/** Channels of the RPN's 3x3 conv on the 128-channel reduced map (py-faster-rcnn: 256 on ZF's 256 channels). */
+export const RPN_CONV_CHANNELS = 128;
+
+/** The RPN section for these training images at the recipe's scale: py-faster-rcnn's settings, anchors from the boxes. */
+export function rpnConfigFor(train: readonly LabelledSpec[], sizes: ImageSizes, scale: number, maxSize: number): RpnConfig {
+  return { ...defaultRpnSettings(anchorScalesForSet(recipeImages(train, sizes), scale, maxSize)), convChannels: RPN_CONV_CHANNELS };
 }
 
 /** What the recipe and the split read of an image spec (a worker spec, or the headless command's wire form). */
@@ -99,8 +117,13 @@ export function recipeFor(request: RecipeRequest): Recipe {
   return withOverrides(recipe, request.overrides ?? {});
 }
 
-export function buildTrainJob<I = TrainImageSpec>(classNames: readonly string[], images: JobImages<I>, recipe: Recipe, runtime: JobRuntime): JobOf<I> {
+export function buildTrainJob<I extends LabelledSpec = TrainImageSpec>(classNames: readonly string[], images: JobImages<I>, recipe: Recipe, runtime: JobRuntime): JobOf<I> {
   const gpu = runtime.backend === 'webgpu' || runtime.backend === 'webgl';
+  let rpn: RpnConfig | undefined;
+  if (runtime.proposals === 'rpn') {
+    if (runtime.sizes === undefined) throw new Error("proposals 'rpn' needs the images' sizes (JobRuntime.sizes) to choose the anchor sizes");
+    rpn = rpnConfigFor(images.train, runtime.sizes, recipe.config.scale, recipe.config.maxSize);
+  }
   return {
     runId: runtime.runId,
     mode: runtime.mode ?? 'train',
@@ -123,6 +146,7 @@ export function buildTrainJob<I = TrainImageSpec>(classNames: readonly string[],
     detect: { ...recipe.detect, ...(runtime.testFlips && { testFlips: runtime.testFlips }) },
     model: runtime.model,
     stageWiseLocIterations: runtime.stageWiseLocIterations,
+    ...(rpn && { rpn }),
   };
 }
 

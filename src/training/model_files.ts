@@ -6,9 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from '../model/backbone';
-import type { DetectorConfig, DetectOptions, BboxNormalization, ScaleConfig } from '../model/defaults';
+import type { DetectorConfig, DetectOptions, BboxNormalization, RpnConfig, ScaleConfig } from '../model/defaults';
 import { FastRcnnDetector } from '../model/detector';
 import { RoiHead, type HeadShape } from '../model/heads';
+import { RpnHead } from '../model/rpn_head';
 import { artifactsFromFiles, DETECTOR_FORMAT, detectorArtifacts, filesFromArtifacts, type SavedDetectorTopology } from '../model/weights_io';
 import { assertFiniteParams } from './nan_guard';
 import type { ModelFiles } from './protocol';
@@ -19,19 +20,26 @@ export interface ExportSettings {
   readonly bboxNormalization: BboxNormalization;
   readonly detect: DetectOptions;
   readonly svdRanks: { readonly fc6: number | null; readonly fc7: number | null };
+  /** The RPN's section, when `rpn` is given to exportModelFiles. */
+  readonly rpn?: RpnConfig;
 }
 
-/** Copies the head (training goes on with the original), compresses the copy if asked, encodes both files. */
-export async function exportModelFiles(head: RoiHead, backbone: Backbone, settings: ExportSettings): Promise<ModelFiles> {
+/**
+ * Copies the head (training goes on with the original), compresses the copy if asked, encodes both files. `rpn`:
+ * the RPN trained with it (settings.rpn then describes it), stored beside the head.
+ */
+export async function exportModelFiles(head: RoiHead, backbone: Backbone, settings: ExportSettings, rpn?: RpnHead): Promise<ModelFiles> {
   const backboneParams = [...backbone.modifiableWeights()].map(([name, variable]) => ({ name: `backbone/${name}`, variable, isBias: false }));
-  await assertFiniteParams([...head.parameters(), ...backboneParams]);
+  await assertFiniteParams([...head.parameters(), ...backboneParams, ...(rpn?.parameters() ?? [])]);
   const copy = RoiHead.fromWeights(head.shape, head.weights());
-  const detector = new FastRcnnDetector(settings, backbone, copy);
+  const rpnCopy = rpn && RpnHead.fromWeights(rpn.shape, rpn.weights());
+  const detector = new FastRcnnDetector(settings, backbone, copy, rpnCopy);
   try {
     await detector.compress(settings.svdRanks);
     return filesFromArtifacts(await detectorArtifacts(detector));
   } finally {
     detector.head.dispose();
+    rpnCopy?.dispose();
   }
 }
 

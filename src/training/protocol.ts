@@ -4,7 +4,7 @@
  * cancel / evaluate / export at any time; the worker answers with phase and progress events, proposals it
  * computed (so the page can cache them), checkpoints, evaluations, the model files and finally `done`.
  */
-import type { DetectOptions, HeadConfig } from '../model/defaults';
+import type { DetectOptions, HeadConfig, RpnConfig } from '../model/defaults';
 import type { TrainConfig } from './defaults';
 
 /** Where the trainable head runs, and (featureBackend) where the frozen backbone prefix runs. */
@@ -71,6 +71,11 @@ export interface TrainJob {
   readonly model?: ModelFiles;
   /** Stage-wise ablation (paper Table 6): classifier first, then bbox_pred alone for this many more iterations. */
   readonly stageWiseLocIterations?: number;
+  /**
+   * Also train a Region Proposal Network on the head's reduced map (issue 18; job_builder.ts `proposals: 'rpn'`),
+   * jointly with the head; the saved model then carries it and can detect with proposalMode 'rpn'. Absent: no RPN.
+   */
+  readonly rpn?: RpnConfig;
   /** Fault drills for the tests (e2e/faults.spec.ts); never set by the app. */
   readonly testHooks?: TrainTestHooks;
 }
@@ -110,6 +115,8 @@ export interface TrainProgress {
   readonly secondsLeft: number;
   readonly elapsedSeconds: number;
   readonly nanEvents: number;
+  /** The RPN's loss terms this iteration, when the job trains one. */
+  readonly rpnLoss?: { readonly cls: number; readonly loc: number };
   /** tf.memory() of the worker after this iteration (filled in by worker.ts; the memory test checks it stays flat). */
   readonly memory?: { readonly numTensors: number; readonly numBytes: number };
 }

@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../model/backbone';
 import type { Flip } from '../geometry/flip';
 import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization, type DetectOptions } from '../model/defaults';
+import { rpnHeadShape } from '../model/detector';
 import { RoiHead } from '../model/heads';
+import { RpnHead } from '../model/rpn_head';
 import { testViews } from '../model/test_flips';
 import { describeBackend, useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
@@ -29,7 +31,7 @@ import { roidbTargetStats } from './targets';
 import { trainingFlips } from './defaults';
 import { TrainingLoop } from './training_loop';
 import { ValidationTracker, WeightSnapshot } from './validation_tracker';
-import type { TrainerOptions } from './trainer';
+import type { JointRpn, TrainerOptions } from './trainer';
 
 export async function runJob(job: TrainJob, control: RunControl, post: Post): Promise<void> {
   const started = performance.now();
@@ -71,22 +73,33 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const shape = { inChannels: backbone.outputChannels, numClasses: classes, head: job.head };
   const saved = job.model ? importHead(job.model, backbone.outputChannels) : undefined;
   const checkpoint = job.resume && hasIndexedDb() && job.mode === 'train' ? await loadCheckpoint(job.runId) : undefined;
+  // the RPN (job.rpn) reads the map the RoIs are pooled from: the head's reduced map
+  const rpnShape = job.rpn && rpnHeadShape(job.rpn, job.head.reduceChannels ?? backbone.outputChannels);
+  const freshRpn = (): JointRpn | undefined => job.rpn && rpnShape && { head: RpnHead.create(rpnShape, job.config.seed), anchors: job.rpn.anchors, targets: job.rpn.targets };
+  let rpn: JointRpn | undefined;
   let head: RoiHead;
   if (checkpoint) {
     const restored = new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)]));
     const isBackbone = (name: string) => name.startsWith('backbone/');
-    head = RoiHead.fromWeights(shape, new Map([...restored].filter(([name]) => !isBackbone(name))));
+    const isRpn = (name: string) => name.startsWith('rpn/');
+    head = RoiHead.fromWeights(shape, new Map([...restored].filter(([name]) => !isBackbone(name) && !isRpn(name))));
     backbone.assignWeights(new Map([...restored].filter(([name]) => isBackbone(name)).map(([name, t]) => [name.slice(9), t])));
+    if (job.rpn && rpnShape) {
+      const weights = new Map([...restored].filter(([name]) => isRpn(name)).map(([name, t]) => [name.slice(4), t]));
+      rpn = { head: RpnHead.fromWeights(rpnShape, weights), anchors: job.rpn.anchors, targets: job.rpn.targets };
+    }
     tf.dispose([...restored.values()]);
   }
   else if (saved) head = saved.head;
   else head = RoiHead.create(shape, job.config.seed);
+  rpn ??= freshRpn();
+  const rpnParams = () => rpn?.head.parameters().map((p) => ({ ...p, name: `rpn/${p.name}` })) ?? [];
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
   let normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
   let iterations = checkpoint?.iteration ?? 0;
   let retrained: DoneSummary['retrained'];
   const evalContext = () => ({ head, store, featureStride: stride, classNames: job.classNames, normalization, detect, suffix: suffix?.forward });
-  const validation = new ValidationTracker(job, [...(suffix?.params ?? []), ...head.parameters()], async () => {
+  const validation = new ValidationTracker(job, [...(suffix?.params ?? []), ...head.parameters(), ...rpnParams()], async () => {
     const images = job.validation ?? [];
     post({ type: 'phase', phase: 'validating', done: 0, total: images.length });
     return evaluateHead(evalContext(), images, proposals, sizes, (done) => post({ type: 'phase', phase: 'validating', done, total: images.length }), 'val');
@@ -101,8 +114,8 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     timed('exporting', async () => {
       const files = await exportModelFiles(head, backbone, {
         classNames: job.classNames, input: { scales: [job.config.scale], maxSize: job.config.maxSize }, bboxNormalization: normalization,
-        detect, svdRanks: job.svdRanks,
-      });
+        detect, svdRanks: job.svdRanks, ...(rpn && { rpn: job.rpn }),
+      }, rpn?.head);
       post({ type: 'model', files }, [files.weights]);
     });
   if (job.mode === 'train') {
@@ -110,7 +123,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     const suffixStart = await WeightSnapshot.take(suffix?.params ?? []);
     const loop = new TrainingLoop(job, {
       roidb, stats, head, store, control, post, resume: checkpoint?.trainer, evaluate, exportFiles, featureStride: stride, suffix,
-      validateAt: validation.iterations, validate,
+      validateAt: validation.iterations, validate, rpn,
     });
     iterations = await timed('training', () => loop.run());
     if (hasIndexedDb()) await loop.saveCheckpoint();
@@ -134,10 +147,12 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
       normalization = { means: Array.from(retrainStats.means), stds: Array.from(retrainStats.stds) };
       head.dispose();
       head = RoiHead.create(shape, job.config.seed);
+      rpn?.head.dispose();
+      rpn = freshRpn();
       suffixStart.restoreInto(suffix?.params ?? []);
       post({ type: 'phase', phase: 'training', done: 0, total: stopAt, detail: `again on all ${all.length} images, ${stopAt} iterations` });
       const again = new TrainingLoop(retrainJob, {
-        roidb: retrainRoidb, stats: retrainStats, head, store, control, post, evaluate, exportFiles, featureStride: stride, suffix,
+        roidb: retrainRoidb, stats: retrainStats, head, store, control, post, evaluate, exportFiles, featureStride: stride, suffix, rpn,
         featureKey: (i) => `${i < job.train.length ? 'train' : 'val'}/${all[i].id}`,
       });
       const done = await timed('training', () => again.run());
@@ -146,7 +161,9 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
         // stopped part-way: the validated weights of the first run, not half a second run
         head.dispose();
         head = RoiHead.create(shape, job.config.seed);
-        validation.restoreInto([...(suffix?.params ?? []), ...head.parameters()]);
+        rpn?.head.dispose();
+        rpn = freshRpn();
+        validation.restoreInto([...(suffix?.params ?? []), ...head.parameters(), ...rpnParams()]);
         normalization = firstNormalization;
       } else {
         retrained = { images: all.length, iterations: done };
@@ -157,6 +174,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   if (job.mode === 'train') await exportFiles();
   if (job.mode === 'train' && !control.cancelled && hasIndexedDb()) await deleteCheckpoint(job.runId);
   head.dispose();
+  rpn?.head.dispose();
   backbone.dispose();
   store.clear();
   post({

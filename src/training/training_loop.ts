@@ -12,7 +12,7 @@ import type { LossValues, Post, TrainJob } from './protocol';
 import type { RoidbEntry } from './roidb';
 import type { RunControl } from './run_control';
 import type { NamedArray } from './sgd';
-import { Trainer, type LossMode, type TrainerOptions, type TrainerState } from './trainer';
+import { Trainer, type JointRpn, type LossMode, type TrainerOptions, type TrainerState } from './trainer';
 
 export interface LoopDeps {
   readonly roidb: readonly RoidbEntry[];
@@ -31,6 +31,8 @@ export interface LoopDeps {
   readonly validate?: (iteration: number) => Promise<void>;
   /** Feature-store key of a roidb image (default `train/<id>` of the job's train image). */
   readonly featureKey?: (imageIndex: number) => string;
+  /** An RPN trained with the head (job.rpn): its loss joins the head's in every step. */
+  readonly rpn?: JointRpn;
 }
 
 interface Stage {
@@ -75,7 +77,7 @@ export class TrainingLoop {
         roidb: this.deps.roidb, stats: this.deps.stats, numClasses: this.job.classNames.length, head: this.deps.head, featureStride: this.deps.featureStride,
         featuresOf: (entry) => this.deps.store.get(this.deps.featureKey?.(entry.imageIndex) ?? `train/${this.job.train[entry.imageIndex].id}`, entry.flip),
         lossMode: stage.lossMode, trainableNames: stage.trainableNames, resume, suffix: this.deps.suffix,
-        poisonLossAt: this.job.testHooks?.nanLossAtIterations?.map((i) => i - offset),
+        poisonLossAt: this.job.testHooks?.nanLossAtIterations?.map((i) => i - offset), rpn: this.deps.rpn,
       });
       while (this.trainer.iteration < stage.iterations && !control.cancelled) {
         await control.poll();
@@ -103,7 +105,7 @@ export class TrainingLoop {
           progress: {
             iteration: this.done, iterations: total, loss: step.loss, smoothedLoss: mean(recent), learningRate: step.learningRate,
             imagesPerSecond: perSecond * this.job.config.sampling.imagesPerBatch, secondsLeft: (total - this.done) / Math.max(perSecond, 1e-9),
-            elapsedSeconds: elapsed, nanEvents: this.trainer.guard.events,
+            elapsedSeconds: elapsed, nanEvents: this.trainer.guard.events, ...(step.rpn && { rpnLoss: step.rpn }),
           },
         });
         if (step.finite && this.deps.validateAt?.has(this.done)) await this.deps.validate?.(this.done);
@@ -138,7 +140,8 @@ export class TrainingLoop {
   }
 
   private async weights(): Promise<NamedArray[]> {
-    return Promise.all([...(this.deps.suffix?.params ?? []), ...this.deps.head.parameters()].map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
+    const rpn = this.deps.rpn?.head.parameters().map((p) => ({ ...p, name: `rpn/${p.name}` })) ?? [];
+    return Promise.all([...(this.deps.suffix?.params ?? []), ...this.deps.head.parameters(), ...rpn].map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
   }
 
   private async state(): Promise<TrainerState> {
