@@ -27,6 +27,7 @@ import { loadDatasetDir } from './lib/load_dataset';
 import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
 import type { WireImage } from './lib/wire_job';
 import { userPath } from './lib/user_path';
+import { failer, numericFlags } from './lib/cli_flags';
 
 const { values: a } = parseArgs({
   options: {
@@ -38,17 +39,9 @@ const { values: a } = parseArgs({
   },
 });
 const log = (line: string) => process.stderr.write(`${line}\n`);
-function fail(message: string): never {
-  log(`export:bundle: ${message}`);
-  process.exit(2);
-}
-function num(name: keyof typeof a, valid: (v: number) => boolean, what: string): number | undefined {
-  const raw = a[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || !valid(value)) fail(`--${name} must be ${what}, got '${String(raw)}'`);
-  return value;
-}
+// annotated: TypeScript narrows after a never-returning call only through a declared type
+const fail: (message: string) => never = failer('export:bundle');
+const num = numericFlags(a, fail);
 if (!a.dataset || !a.out) fail('usage: npm run export:bundle -- --dataset <dir> --out <bundle dir> [--iterations N] [--limit N]');
 const positive = (v: number) => v > 0;
 const whole = (v: number) => Number.isInteger(v) && v > 0;

@@ -14,11 +14,11 @@
  * the training images; its mAP is measured during the run and the run ends with the weights of its best evaluation.
  * The test split is evaluated once, at the end. Everything runs in headless Chromium through the same Web Worker the
  * app uses (src/training/worker.ts). Logs go to stderr; stdout is one JSON line
- * --proposals rpn also trains a Region Proposal Network with the head (issue 18: its loss joins the head's in each step;
- * the head still learns from fast selective search's proposals), so the model can detect with proposalMode 'rpn'.
  * {"images", "validationImages", "classes", "iterations", "chosenIteration", "validationMap", "testMap", "seconds", "out"}
  * (images: train and validation; validationMap: the kept weights' validation VOC07 mAP; testMap: VOC07 mAP on the
  * test split, null without one).
+ * --proposals rpn also trains a Region Proposal Network with the head (issue 18: its loss joins the head's in each step;
+ * the head still learns from fast selective search's proposals), so the model can detect with proposalMode 'rpn'.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ import { parseTestFlips } from './lib/test_flips_arg';
 import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
 import { formatApTable, formatProgress } from './lib/train_report';
 import { userPath } from './lib/user_path';
+import { failer, numericFlags } from './lib/cli_flags';
 
 const { values: a } = parseArgs({
   options: {
@@ -51,19 +52,10 @@ const { values: a } = parseArgs({
   },
 });
 
-function fail(message: string): never {
-  process.stderr.write(`train: ${message}\n`);
-  process.exit(2);
-}
-
+// annotated: TypeScript narrows after a never-returning call only through a declared type
+const fail: (message: string) => never = failer('train');
 /** A numeric flag, checked: undefined when not given. */
-function num(name: keyof typeof a, valid: (v: number) => boolean = Number.isFinite, what = 'a number'): number | undefined {
-  const raw = a[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || !valid(value)) fail(`--${name} must be ${what}, got '${String(raw)}'`);
-  return value;
-}
+const num = numericFlags(a, fail);
 if (!a.dataset || !a.out) fail('usage: npm run train -- --dataset <dir> --out <dir> [--train-split X] [--val-split Y|none] [--test-split Z] [--iterations N]');
 const backends = ['wasm', 'webgl', 'webgpu', 'cpu'];
 if (!backends.includes(a.backend!) || (a['feature-backend'] && !backends.includes(a['feature-backend']))) fail(`--backend must be one of ${backends.join(', ')}`);
