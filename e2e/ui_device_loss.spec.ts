@@ -59,7 +59,7 @@ test.describe('when the GPU device is lost while the Detect tab is idle', () => 
     await expect(page.getByTestId('backend.name')).toHaveText('webgpu');
     expect((await api.models()).state).toBe('ready');
     // the reloaded weights find the white cell in the crop, as on wasm (score 1.00)
-    const drawn = (await api.scene()).filter((o) => o.kind === 'detection').map((o) => o.label);
+    const drawn = (await api.scene()).filter((o) => o.kind === 'detection').map((o) => o.label ?? '');
     expect(drawn.filter((label) => /^WBC 0\.9\d$|^WBC 1\.00$/.test(label))).toHaveLength(1);
   });
 });

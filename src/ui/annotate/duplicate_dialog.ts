@@ -21,7 +21,7 @@ export function askDuplicateChoice(names: readonly string[], options: { replace:
     const skip = button('skip', 'Skip them', true);
     setChildren(dialog,
       h('div', { class: 'dialog-head' }, h('h2', { id: 'duplicates-title' }, `${pluralize(names.length, 'image')} already in the set`)),
-      h('p', {}, 'These files have exactly the same bytes as images you already have:'),
+      h('p', {}, names.length === 1 ? 'This file has exactly the same bytes as an image you already have:' : 'These files have exactly the same bytes as images you already have:'),
       h('ul', { testid: 'annotate.duplicates.names' }, ...shown.map((n) => h('li', {}, n)),
         ...(names.length > shown.length ? [h('li', {}, `and ${names.length - shown.length} more`)] : [])),
       h('p', { class: 'hint' }, `Skip keeps your images as they are.${options.replace ? ' Replace puts the imported boxes in their place.' : ''} Keep both adds them again as new images.`),
