@@ -1,11 +1,11 @@
 /**
  * Approximate joint training on two BCCD images (issue 18): the RPN's loss joins the head's in each Trainer step, on
  * the same reduced map; the exported model carries the RPN and detects with proposalMode 'rpn' through the pipeline.
- * The images are BloodImage_00000/00001 resized to 213x160 RGB (fixtures/, written once with PIL:
- * Image.open(jpg).convert('RGB').resize((213, 160), Image.BILINEAR).tobytes(); Node has no JPEG decoder), their
- * boxes the shared set's VOC files scaled by the same factor.
+ * The images are the shared set's BloodImage_00000/00001 (read in place, decoded with jpeg-js: Node has no JPEG
+ * decoder) resized to 213x160, their boxes the set's VOC files scaled by the same factor.
  */
 import * as tf from '@tensorflow/tfjs';
+import { decode as decodeJpeg } from 'jpeg-js';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseVocXml } from '../data/parse_voc';
@@ -28,16 +28,23 @@ const [width, height] = [213, 160];
 const classNames = ['RBC', 'WBC', 'Platelets'];
 const shared = new URL('../../../shared/datasets/bccd/', import.meta.url);
 
-const images = ['00000', '00001'].map((n, imageIndex) => {
-  const rgb = readFileSync(new URL(`testing/fixtures/BloodImage_${n}_213x160.rgb`, import.meta.url));
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let p = 0; p < width * height; p++) data.set([rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2], 255], 4 * p);
+/** The two images, decoded and resized on the cpu backend (called once it is set). */
+function loadImages() {
+  return ['00000', '00001'].map((n, imageIndex) => {
+  const jpeg = decodeJpeg(readFileSync(new URL(`JPEGImages/BloodImage_${n}.jpg`, shared)), { useTArray: true });
+  const data = tf.tidy(() => {
+    const rgba = tf.tensor3d(jpeg.data, [jpeg.height, jpeg.width, 4], 'int32');
+    const rgb = tf.image.resizeBilinear(rgba.slice([0, 0, 0], [-1, -1, 3]).toFloat(), [height, width]).round();
+    return new Uint8ClampedArray(tf.concat([rgb, tf.fill([height, width, 1], 255)], 2).dataSync());
+  });
   const [record] = parseVocXml(readFileSync(new URL(`Annotations/BloodImage_${n}.xml`, shared), 'utf8'), `BloodImage_${n}.xml`).records;
   const [sx, sy] = [width / record.width, height / record.height];
   const gtBoxes = Float32Array.from(record.objects.flatMap((o) => [o.box[0] * sx, o.box[1] * sy, o.box[2] * sx, o.box[3] * sy]));
   const gtClasses = record.objects.map((o) => classNames.indexOf(o.className) + 1);
   return { id: n, imageIndex, pixels: { width, height, data }, gtBoxes, gtClasses };
 });
+}
+let images: ReturnType<typeof loadImages>;
 
 /** Share of the gt boxes that some proposal covers at IoU >= `threshold`. */
 function recall(proposals: readonly (readonly number[])[], gt: Float32Array, threshold: number): number {
@@ -51,6 +58,7 @@ function recall(proposals: readonly (readonly number[])[], gt: Float32Array, thr
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  images = loadImages();
 });
 
 describe("approximate joint training with proposals 'rpn'", () => {
