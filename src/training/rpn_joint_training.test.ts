@@ -31,18 +31,19 @@ const shared = new URL('../../../shared/datasets/bccd/', import.meta.url);
 /** The two images, decoded and resized on the cpu backend (called once it is set). */
 function loadImages() {
   return ['00000', '00001'].map((n, imageIndex) => {
-  const jpeg = decodeJpeg(readFileSync(new URL(`JPEGImages/BloodImage_${n}.jpg`, shared)), { useTArray: true });
-  const data = tf.tidy(() => {
-    const rgba = tf.tensor3d(jpeg.data, [jpeg.height, jpeg.width, 4], 'int32');
-    const rgb = tf.image.resizeBilinear(rgba.slice([0, 0, 0], [-1, -1, 3]).toFloat(), [height, width]).round();
-    return new Uint8ClampedArray(tf.concat([rgb, tf.fill([height, width, 1], 255)], 2).dataSync());
+    const jpeg = decodeJpeg(readFileSync(new URL(`JPEGImages/BloodImage_${n}.jpg`, shared)), { useTArray: true });
+    const rgba = tf.tidy(() => {
+      const rgb = tf.tensor3d(jpeg.data, [jpeg.height, jpeg.width, 4], 'int32').slice([0, 0, 0], [-1, -1, 3]).toFloat();
+      return tf.concat([tf.image.resizeBilinear(rgb, [height, width]).round(), tf.fill([height, width, 1], 255)], 2);
+    });
+    const data = new Uint8ClampedArray(rgba.dataSync());
+    rgba.dispose();
+    const [record] = parseVocXml(readFileSync(new URL(`Annotations/BloodImage_${n}.xml`, shared), 'utf8'), `BloodImage_${n}.xml`).records;
+    const [sx, sy] = [width / record.width, height / record.height];
+    const gtBoxes = Float32Array.from(record.objects.flatMap((o) => [o.box[0] * sx, o.box[1] * sy, o.box[2] * sx, o.box[3] * sy]));
+    const gtClasses = record.objects.map((o) => classNames.indexOf(o.className) + 1);
+    return { id: n, imageIndex, pixels: { width, height, data }, gtBoxes, gtClasses };
   });
-  const [record] = parseVocXml(readFileSync(new URL(`Annotations/BloodImage_${n}.xml`, shared), 'utf8'), `BloodImage_${n}.xml`).records;
-  const [sx, sy] = [width / record.width, height / record.height];
-  const gtBoxes = Float32Array.from(record.objects.flatMap((o) => [o.box[0] * sx, o.box[1] * sy, o.box[2] * sx, o.box[3] * sy]));
-  const gtClasses = record.objects.map((o) => classNames.indexOf(o.className) + 1);
-  return { id: n, imageIndex, pixels: { width, height, data }, gtBoxes, gtClasses };
-});
 }
 let images: ReturnType<typeof loadImages>;
 
