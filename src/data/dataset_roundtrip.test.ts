@@ -2,13 +2,17 @@
  * Every export the app writes, read back by the import the app uses, exported again: the same annotations.
  * VOC: a devkit zip (Annotations/, JPEGImages/, ImageSets/Main) through fflate, then the folder-import path
  * (readZip -> assembleDataset). COCO: the JSON beside the images. The first VOC export rounds corners to whole
- * pixels (the VOC convention); from then on nothing moves.
+ * pixels (the VOC convention); from then on nothing moves. YOLO: classes.txt, labels/, images/ and the split lists;
+ * the first export rounds corners to millionths of the image size (export_yolo.ts), from then on nothing moves.
+ * CSV: one labels CSV beside the images and the split lists; corners come back bit for bit.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assembleDataset, type DatasetFile } from './assemble';
 import { exportCocoJson } from './export_coco';
+import { exportLabelsCsv } from './export_csv';
 import { exportVocFiles } from './export_voc';
+import { exportYoloFiles } from './export_yolo';
 import { readImageHeader } from './image_header';
 import { isImagePath } from './paths';
 import type { Dataset, DetectionObject, DetectionRecord } from './record';
@@ -149,5 +153,93 @@ describe('COCO JSON: export -> import -> export', () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+/** The app's YOLO and CSV zips (ui/annotate/dataset_io.ts): annotation files, images, root train.txt / test.txt. */
+function zipOf(files: { path: string; text: string }[], imageFolder: string, dataset: Dataset, heldOut: ReadonlySet<string>): Uint8Array {
+  const entries: ZipEntry[] = files.map((f) => ({ path: f.path, data: encoder.encode(f.text) }));
+  for (const r of dataset.records) entries.push({ path: `${imageFolder}${r.imageFile}`, data: png(r.width, r.height) });
+  const list = (test: boolean) => encoder.encode(dataset.records.filter((r) => heldOut.has(r.imageFile) === test)
+    .map((r) => `${r.imageFile}\n`).join(''));
+  entries.push({ path: 'train.txt', data: list(false) }, { path: 'test.txt', data: list(true) });
+  return writeZip(entries);
+}
+
+/** Some records unlabelled (objects unknown): they must come back unlabelled, not as empty images. */
+const withUnlabelled = (dataset: Dataset): Dataset => ({ ...dataset, records: dataset.records.map((r, i) =>
+  i === 1 ? { ...r, objects: [], unlabelled: true } : r) });
+
+describe('YOLO zip: export -> import -> export', () => {
+  const yoloZip = (dataset: Dataset, heldOut: ReadonlySet<string> = new Set()) =>
+    zipOf(exportYoloFiles(dataset), 'images/', dataset, heldOut);
+  const yoloTexts = (dataset: Dataset) => new Map(exportYoloFiles(dataset).map((f) => [f.path, f.text]));
+  // classes.txt holds one name per line
+  const lineFree = (dataset: Dataset) => dataset.classNames.every((n) => !/[\r\n]/.test(n));
+
+  it('gives the same files, boxes within 0.5e-6 of the image size (any corners, empty and unlabelled images)', () => {
+    fc.assert(
+      fc.property(datasetOf('any').filter(lineFree).map(withUnlabelled), (dataset) => {
+        const heldOut = new Set(dataset.records.slice(0, 1).map((r) => r.imageFile));
+        const first = importZip(yoloZip(dataset, heldOut));
+        expect(first.layout).toBe('yolo');
+        expect(first.report.rejected).toEqual([]);
+        expect(first.report.repaired).toEqual([]);
+        expect(first.dataset.classNames).toEqual(dataset.classNames);
+        expect(first.splits.get('test')).toEqual([...heldOut]);
+        expect(yoloTexts(first.dataset)).toEqual(yoloTexts(dataset));
+        const again = importZip(yoloZip(first.dataset, heldOut));
+        expect(again.dataset).toEqual(first.dataset);
+        first.dataset.records.forEach((r, i) => {
+          const sent = dataset.records[i];
+          expect(r.unlabelled).toBe(sent.unlabelled);
+          expect(r.objects.map((o) => [o.className, o.difficult])).toEqual(sent.objects.map((o) => [o.className, false]));
+          r.objects.forEach((o, k) => o.box.forEach((v, c) => {
+            const extent = c % 2 === 0 ? r.width : r.height;
+            expect(Math.abs(v - sent.objects[k].box[c])).toBeLessThanOrEqual(0.5e-6 * extent + 1e-9);
+          }));
+        });
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('writes centre and size relative to the image, and refuses a class name classes.txt cannot hold', () => {
+    const dataset: Dataset = { classNames: ['cat', 'dog'], records: [{ imageFile: 'a.png', width: 20, height: 10,
+      objects: [{ className: 'dog', box: [5, 2.5, 15, 7.5], difficult: false }] }, { imageFile: 'b.png', width: 3, height: 3, objects: [] }] };
+    expect(yoloTexts(dataset)).toEqual(new Map([['classes.txt', 'cat\ndog\n'], ['labels/a.txt', '1 0.5 0.5 0.5 0.5\n'], ['labels/b.txt', '']]));
+    expect(() => exportYoloFiles({ ...dataset, classNames: ['two\nlines'] })).toThrow(/classes.txt/);
+  });
+});
+
+describe('labels CSV zip: export -> import -> export', () => {
+  const csvZip = (dataset: Dataset, heldOut: ReadonlySet<string> = new Set()) =>
+    zipOf([{ path: 'annotations.csv', text: exportLabelsCsv(dataset) }], '', dataset, heldOut);
+  const withoutTruncated = (dataset: Dataset): Dataset => ({ ...dataset, records: dataset.records.map((r) => ({ ...r,
+    objects: r.objects.map(({ truncated: _, ...o }) => o) })) });
+
+  it('gives back every record bit for bit (any corners, difficult, empty and unlabelled images, the split)', () => {
+    fc.assert(
+      fc.property(datasetOf('any').map(withUnlabelled), (dataset) => {
+        const heldOut = new Set(dataset.records.slice(0, 1).map((r) => r.imageFile));
+        const first = importZip(csvZip(dataset, heldOut));
+        expect(first.layout).toBe('csv');
+        expect(first.report.rejected).toEqual([]);
+        expect(first.report.repaired).toEqual([]);
+        // the CSV has no class list: the classes its rows name, sorted
+        expect(first.dataset.classNames).toEqual([...new Set(dataset.records.flatMap((r) => r.objects.map((o) => o.className)))].sort());
+        expect(first.dataset.records).toEqual(withoutTruncated(dataset).records);
+        expect(first.splits.get('test')).toEqual([...heldOut]);
+        expect(exportLabelsCsv(importZip(csvZip(first.dataset, heldOut)).dataset)).toBe(exportLabelsCsv(dataset));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('writes VOC 1-based corners and quotes names with commas', () => {
+    const dataset: Dataset = { classNames: ['a, b'], records: [{ imageFile: 'x.png', width: 20, height: 10,
+      objects: [{ className: 'a, b', box: [5, 2.5, 15, 7.5], difficult: true }] }, { imageFile: 'y.png', width: 3, height: 3, objects: [] }] };
+    expect(exportLabelsCsv(dataset)).toBe('filename,width,height,class,xmin,ymin,xmax,ymax,difficult\n' +
+      'x.png,20,10,"a, b",6,3.5,15,7.5,1\ny.png,3,3,,,,,,\n');
   });
 });
