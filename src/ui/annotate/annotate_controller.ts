@@ -3,6 +3,7 @@
  * the edited boxes written back into the set, and autosave to IndexedDB. Widgets live in annotate_panel.ts.
  */
 import { pluralize } from '../../data/plural';
+import { DatasetError } from '../../data/report';
 import { outcomeCounts, type FileReportRow } from '../../data/report_files';
 import type { Box } from '../../geometry/box';
 import type { DrawnObject } from '../../render/scene';
@@ -14,7 +15,7 @@ import { EMPTY_SET, mergeClasses, uniqueName, type AnnotatedImage, type Annotati
 import { annotationScene } from './annotation_scene';
 import { annotateKeyCommand } from './annotate_keys';
 import type { AnnotateState } from './annotate_state';
-import { downloadBlob, exportCoco, exportVocZip, hasAnnotationFiles, ImportError, importAnnotations } from './dataset_io';
+import { downloadBlob, exportCoco, exportCsvZip, exportVocZip, exportYoloZip, hasAnnotationFiles, ImportError, importAnnotations } from './dataset_io';
 import { askDuplicateChoice } from './duplicate_dialog';
 import { markDuplicateRows, placeImported, withoutDuplicateFiles, type DuplicateOutcome } from './duplicate_import';
 import { reduce, type AnnotationBox, type EditorAction } from './editor';
@@ -266,6 +267,27 @@ export class AnnotateController {
     if (set.images.length === 0) return this.status.error('There are no images to export yet.');
     downloadBlob(await exportVocZip(set, this.blobs), 'annotations-voc.zip');
     this.status.info(`Exported ${pluralize(set.images.length, 'image')} as a VOC devkit (zip).`);
+  }
+
+  exportYolo(): Promise<void> {
+    return this.exportZip(exportYoloZip, 'annotations-yolo.zip', 'a YOLO set (zip)');
+  }
+
+  exportCsv(): Promise<void> {
+    return this.exportZip(exportCsvZip, 'annotations-csv.zip', 'a labels CSV (zip)');
+  }
+
+  /** A set the format cannot hold (two images with one stem, a class name with a line break) is said, not thrown. */
+  private async exportZip(make: typeof exportYoloZip, fileName: string, what: string): Promise<void> {
+    const set = this.store.get().set;
+    if (set.images.length === 0) return this.status.error('There are no images to export yet.');
+    try {
+      downloadBlob(await make(set, this.blobs), fileName);
+    } catch (error) {
+      if (error instanceof DatasetError) return this.status.error(`Not exported: ${error.message}`);
+      throw error;
+    }
+    this.status.info(`Exported ${pluralize(set.images.length, 'image')} as ${what}.`);
   }
 
   exportCocoJson(): void {

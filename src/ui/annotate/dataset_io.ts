@@ -1,11 +1,14 @@
 /**
  * Import and export of annotations in the training formats (src/data): a dropped folder or a set of files in any
  * layout assembleDataset reads (VOC devkit or XML, COCO JSON, YOLO, labels CSV); out as a VOC devkit zip (images,
- * Annotations/, ImageSets/Main/{train,test}.txt) or as COCO JSON.
+ * Annotations/, ImageSets/Main/{train,test}.txt), as COCO JSON, or as a YOLO or labels-CSV zip (with the images
+ * and root train.txt / test.txt), so every import format can be written back.
  */
 import { assembleDataset, type DatasetFile } from '../../data/assemble';
 import { exportCocoJson } from '../../data/export_coco';
+import { exportLabelsCsv } from '../../data/export_csv';
 import { exportVocFiles } from '../../data/export_voc';
+import { exportYoloFiles } from '../../data/export_yolo';
 import { checkImageFile, HEADER_BYTES } from '../../data/image_decode';
 import { applyImageChecks, type ImageFileCheck } from '../../data/image_frame';
 import { readImageHeader } from '../../data/image_header';
@@ -134,6 +137,30 @@ export async function exportVocZip(set: AnnotationSet, blobs: ReadonlyMap<string
   const list = (images: readonly AnnotatedImage[]): Uint8Array => encoder.encode(images.map((i) => `${stem(i.name)}\n`).join(''));
   entries.push({ path: 'ImageSets/Main/train.txt', data: list(labelled.filter((i) => i.split === 'train')) });
   entries.push({ path: 'ImageSets/Main/test.txt', data: list(labelled.filter((i) => i.split === 'test')) });
+  return new Blob([writeZip(entries) as BlobPart], { type: 'application/zip' });
+}
+
+/** A YOLO set (classes.txt, labels/, images/) with root train.txt / test.txt, as one zip. */
+export async function exportYoloZip(set: AnnotationSet, blobs: ReadonlyMap<string, Blob>): Promise<Blob> {
+  return zipWithImages(set, blobs, exportYoloFiles(toDataset(set)), 'images/');
+}
+
+/** One labels CSV with the images beside it and root train.txt / test.txt, as one zip. */
+export async function exportCsvZip(set: AnnotationSet, blobs: ReadonlyMap<string, Blob>): Promise<Blob> {
+  return zipWithImages(set, blobs, [{ path: 'annotations.csv', text: exportLabelsCsv(toDataset(set)) }], '');
+}
+
+/** The annotation files, every image under `imageFolder`, and the splits as lists of image names. */
+async function zipWithImages(set: AnnotationSet, blobs: ReadonlyMap<string, Blob>, files: readonly { path: string; text: string }[],
+  imageFolder: string): Promise<Blob> {
+  const encoder = new TextEncoder();
+  const entries: ZipEntry[] = files.map((f) => ({ path: f.path, data: encoder.encode(f.text) }));
+  for (const image of set.images) {
+    const blob = blobs.get(image.id);
+    if (blob) entries.push({ path: `${imageFolder}${image.name}`, data: new Uint8Array(await blob.arrayBuffer()) });
+  }
+  const list = (split: AnnotatedImage['split']) => encoder.encode(set.images.filter((i) => i.split === split).map((i) => `${i.name}\n`).join(''));
+  entries.push({ path: 'train.txt', data: list('train') }, { path: 'test.txt', data: list('test') });
   return new Blob([writeZip(entries) as BlobPart], { type: 'application/zip' });
 }
 

@@ -54,6 +54,8 @@ export function imageListSection(controller: AnnotateController): HTMLElement {
     h('div', { class: 'row export' },
       h('span', { class: 'hint' }, 'Export:'),
       h('button', { type: 'button', testid: 'annotate.export-voc', onclick: () => void controller.exportVoc() }, 'VOC (zip)'),
-      h('button', { type: 'button', testid: 'annotate.export-coco', onclick: () => controller.exportCocoJson() }, 'COCO (JSON)')),
+      h('button', { type: 'button', testid: 'annotate.export-coco', onclick: () => controller.exportCocoJson() }, 'COCO (JSON)'),
+      h('button', { type: 'button', testid: 'annotate.export-yolo', onclick: () => void controller.exportYolo() }, 'YOLO (zip)'),
+      h('button', { type: 'button', testid: 'annotate.export-csv', onclick: () => void controller.exportCsv() }, 'CSV (zip)')),
   );
 }
