@@ -4,6 +4,8 @@
  * same boxes seen; the zip imported once more, the duplicate dialog answered "Skip them", nothing doubled; the
  * same photo added with "Add images…" and kept as a copy ("Keep both"; no Replace without boxes). The
  * exported XML holds integer 1-based corners and the source's <truncated>. A damaged zip is named in the status.
+ * Then "YOLO (zip)" and "CSV (zip)": the YOLO zip read back in Node (readZip + assembleDataset) gives the same
+ * boxes within 1e-6 of the image size, and the CSV zip imported with "Import files…" gives the same boxes exactly.
  */
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
+import { assembleDataset } from '../src/data/assemble';
+import { readImageHeader } from '../src/data/image_header';
+import { isImagePath } from '../src/data/paths';
+import { readZip } from '../src/data/zip_archive';
 import { expect, keepScreenshot, SHARED_DATASETS, test, type AnnotatePanel, type TestApi } from './page_objects';
 
 const RACCOON = join(SHARED_DATASETS, 'raccoon');
@@ -112,4 +118,31 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   await expect(page.getByTestId('status')).toContainText('broken.zip: not a readable zip archive');
   await expect(page.getByTestId('status')).toContainText('unpack it and import the folder');
   await expect(summary).toHaveText('4 images, 4 boxes.');
+
+  // every import format written back: YOLO checked in Node, CSV imported through the page
+  const saveExport = async (testid: string, name: string) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    const path = test.info().outputPath(name);
+    await file.saveAs(path);
+    return path;
+  };
+  const yoloPath = await saveExport('annotate.export-yolo', 'annotations-yolo.zip');
+  await expect(page.getByTestId('status')).toContainText('Exported 4 images as a YOLO set (zip).');
+  const csvPath = await saveExport('annotate.export-csv', 'annotations-csv.zip');
+  const yolo = assembleDataset(readZip(new Uint8Array(await readFile(yoloPath)), 'annotations-yolo.zip', 'y').map(({ path, data }) =>
+    isImagePath(path) ? { path, isImage: true, ...readImageHeader(data)!.uprightSize } : { path, isImage: false, text: new TextDecoder().decode(data) }));
+  expect(yolo.layout).toBe('yolo');
+  expect(yolo.dataset.records.map((r) => r.imageFile)).toEqual(['raccoon-10 (2).jpg', ...NAMES.map((n) => `${n}.jpg`)]);
+  expect(yolo.dataset.records[0].objects).toEqual([]);
+  // corners within 0.5e-6 of the image size of the whole pixels they were, so rounding gives them back
+  expect(Object.fromEntries(yolo.dataset.records.slice(1).map((r) => [r.imageFile.replace('.jpg', ''),
+    r.objects.map((o) => `${o.className} ${o.box.map(Math.round).join(',')}`).sort()]))).toEqual(imported);
+  for (const name of NAMES) await page.getByRole('button', { name: `Remove ${name}.jpg` }).click();
+  await page.getByRole('button', { name: 'Remove raccoon-10 (2).jpg' }).click();
+  await expect(summary).toContainText('Add images, or import a dataset');
+  await choose(page, 'annotate.import', csvPath);
+  await expect(page.getByTestId('status')).toContainText('Imported CSV');
+  await expect(summary).toHaveText('4 images, 4 boxes.');
+  expect(await boxesByImage(annotatePanel, api)).toEqual(imported);
+  await keepScreenshot(page, 'roundtrip-csv-imported');
 });
