@@ -262,11 +262,8 @@ export class AnnotateController {
     return direction === 1 ? index < boxes.length - 1 : index > 0;
   }
 
-  async exportVoc(): Promise<void> {
-    const set = this.store.get().set;
-    if (set.images.length === 0) return this.status.error('There are no images to export yet.');
-    downloadBlob(await exportVocZip(set, this.blobs), 'annotations-voc.zip');
-    this.status.info(`Exported ${pluralize(set.images.length, 'image')} as a VOC devkit (zip).`);
+  exportVoc(): Promise<void> {
+    return this.exportZip(exportVocZip, 'annotations-voc.zip', 'a VOC devkit (zip)');
   }
 
   exportYolo(): Promise<void> {
