@@ -80,7 +80,8 @@ test('an upload whose name exists asks: keep both, replace, cancel', async ({ pa
   });
 
   await test.step('a default model\'s name: no Replace, Keep both saves "bccd (2)"', async () => {
-    test.skip(!(await api.models()).models.some((m) => m.name === 'bccd' && m.source === 'default'), 'no default bccd model served');
+    // the app always serves its default model (public/models/index.json): its absence is a failure, not a skip
+    expect((await api.models()).models.some((m) => m.name === 'bccd' && m.source === 'default')).toBe(true);
     await upload(page, files('bccd.json', 'raccoon'));
     await expect(conflict).toContainText('a default model, which cannot be replaced');
     await expect(page.getByTestId('models.conflict-replace')).toBeHidden();

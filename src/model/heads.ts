@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { roiPool } from '../kernels/roi_pool/roi_pool';
 import { INIT_STD, type HeadConfig } from './defaults';
+import { variablesFromWeights } from './weight_variables';
 
 export interface HeadShape {
   /** C: channels of the backbone tap. */
@@ -67,17 +68,7 @@ export class RoiHead {
 
   /** A head holding the given weights (copied); the names must be exactly those a head of `shape` has. */
   static fromWeights(shape: HeadShape, weights: ReadonlyMap<string, tf.Tensor>, pool: PoolFunction = roiPool): RoiHead {
-    const expected = expectedWeightShapes(shape);
-    const names = [...weights.keys()].sort();
-    if (names.join() !== [...expected.keys()].sort().join()) {
-      throw new Error(`head weights ${names.join(', ')} do not match the config (${[...expected.keys()].join(', ')})`);
-    }
-    const variables = new Map<string, tf.Variable>();
-    for (const [name, shapeOf] of expected) {
-      const value = weights.get(name) as tf.Tensor;
-      if (!tf.util.arraysEqual(value.shape, shapeOf)) throw new Error(`head weight ${name}: shape ${value.shape}, expected ${shapeOf}`);
-      variables.set(name, tf.variable(value.clone()));
-    }
+    const variables = variablesFromWeights('head', expectedWeightShapes(shape), weights);
     return new RoiHead(shape, variables, pool);
   }
 

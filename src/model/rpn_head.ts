@@ -18,6 +18,7 @@
  * (py-faster-rcnn's rpn layers).
  */
 import * as tf from '@tensorflow/tfjs';
+import { variablesFromWeights } from './weight_variables';
 
 export interface RpnHeadShape {
   /** C: channels of the feature map the RPN reads. */
@@ -58,17 +59,7 @@ export class RpnHead {
 
   /** A head holding the given weights (copied); the names and shapes must be exactly those of `shape`. */
   static fromWeights(shape: RpnHeadShape, weights: ReadonlyMap<string, tf.Tensor>): RpnHead {
-    const expected = rpnWeightShapes(shape);
-    const names = [...weights.keys()].sort();
-    if (names.join() !== [...expected.keys()].sort().join()) {
-      throw new Error(`RPN weights ${names.join(', ')} do not match the config (${[...expected.keys()].join(', ')})`);
-    }
-    const variables = new Map<string, tf.Variable>();
-    for (const [name, dims] of expected) {
-      const value = weights.get(name) as tf.Tensor;
-      if (!tf.util.arraysEqual(value.shape, dims)) throw new Error(`RPN weight ${name}: shape ${value.shape}, expected ${dims}`);
-      variables.set(name, tf.variable(value.clone()));
-    }
+    const variables = variablesFromWeights('RPN', rpnWeightShapes(shape), weights);
     return new RpnHead(shape, variables);
   }
 
