@@ -18,6 +18,7 @@ import { buildReport, DatasetError, formatReport, type DatasetIssue, type Datase
 import { fileReportRows, withSourceLines, type FileReportRow } from '../../data/report_files';
 import { toDataset, type AnnotatedImage, type AnnotationSet } from './annotation_set';
 import { writeZip, type ZipEntry } from '../../data/zip_archive';
+import { importPath } from './zip_files';
 
 const TEXT_EXTENSIONS = new Set(['xml', 'json', 'txt', 'csv', 'names', 'yaml', 'yml', 'data']);
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
@@ -39,12 +40,8 @@ export interface ImportResult {
   readonly layout: string;
 }
 
-function pathOf(file: File): string {
-  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
-}
-
 async function toDatasetFile(file: File): Promise<DatasetFile | null> {
-  const path = pathOf(file);
+  const path = importPath(file);
   if (isImagePath(path)) {
     // the upright size: what the browser shows and what boxes are measured in (src/data/image_header.ts)
     const size = readImageHeader(new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer()))?.uprightSize;
@@ -58,7 +55,7 @@ async function toDatasetFile(file: File): Promise<DatasetFile | null> {
 
 /** True when the files hold annotations, not only images. */
 export function hasAnnotationFiles(files: readonly File[]): boolean {
-  return files.some((f) => !isImagePath(pathOf(f)) && TEXT_EXTENSIONS.has(extension(pathOf(f))));
+  return files.some((f) => !isImagePath(importPath(f)) && TEXT_EXTENSIONS.has(extension(importPath(f))));
 }
 
 /** Reads a dataset from files; throws DatasetError (with a readable message) when nothing usable is found. */
@@ -74,7 +71,7 @@ export async function importAnnotations(files: readonly File[]): Promise<ImportR
       imagePaths: new Map(), annotationFiles: new Map(), issues: withSourceLines(errorIssues(error), textOf) }));
     throw error;
   }
-  const byPath = new Map(files.map((f) => [pathOf(f), f]));
+  const byPath = new Map(files.map((f) => [importPath(f), f]));
   const heldOutNames = new Set([...assembled.splits].filter(([name]) => /^(test|val)$/i.test(name)).flatMap(([, list]) => list));
   const trainNames = new Set([...assembled.splits].filter(([name]) => /^(train|trainval)$/i.test(name)).flatMap(([, list]) => list));
   const fileOf = (record: DetectionRecord) => byPath.get(assembled.imagePaths.get(record.imageFile) ?? '');

@@ -44,7 +44,8 @@ export function suggestionsFromDetections(detections: readonly ScoredBox[], idPr
     .map((d, i) => ({ id: `${idPrefix}.${i + 1}`, modelClass: d.className, score: d.score, box: d.box }));
 }
 
-const classKey = (name: string): string => name.trim().toLowerCase();
+/** How a class name is matched: trimmed, any case (the mapping the user chooses is keyed by it too). */
+export const classKey = (name: string): string => name.trim().toLowerCase();
 
 /** The user's choice when its class still exists, else the dataset class of the same name (any case), else new. */
 export function classTarget(modelClass: string, classes: readonly AnnotationClass[], mapping: ClassMapping): ClassTarget {

@@ -5,6 +5,7 @@
  * (they become ordinary boxes, one undo step), edits after accepting, or rejects. Suggestions live only here: they are
  * not part of the annotation set, so they are never saved, exported or trained on. Pure rules: suggestions.ts.
  */
+import { pluralize } from '../../data/plural';
 import { boxArea } from '../../geometry/box';
 import { DEFAULT_DETECT } from '../../model/defaults';
 import { classColour } from '../../render/colours';
@@ -17,7 +18,7 @@ import type { AnnotateController, AnnotateOverlay } from './annotate_controller'
 import type { AnnotatedImage } from './annotation_set';
 import { hitHandle, smallestAt } from './handles';
 import {
-  acceptSuggestions, classTarget, DEFAULT_SUGGESTION_THRESHOLD, suggestionLabel, suggestionsFromDetections,
+  acceptSuggestions, classKey, classTarget, DEFAULT_SUGGESTION_THRESHOLD, suggestionLabel, suggestionsFromDetections,
   unknownClasses, visibleSuggestions, type ClassMapping, type Suggestion,
 } from './suggestions';
 
@@ -107,7 +108,7 @@ export class SuggestionsController implements AnnotateOverlay {
 
   /** Boxes of the model's class `modelClass` get the dataset class `classId` from now on. */
   mapClass(modelClass: string, classId: number): void {
-    this.store.set({ mapping: new Map([...this.store.get().mapping, [modelClass.trim().toLowerCase(), classId]]) });
+    this.store.set({ mapping: new Map([...this.store.get().mapping, [classKey(modelClass), classId]]) });
   }
 
   /** The model's class joins the dataset's classes (its suggestions then match it by name). */
@@ -149,7 +150,7 @@ export class SuggestionsController implements AnnotateOverlay {
     if (list.length === 0) return;
     this.acceptList(list);
     this.dropImage(this.annotate.store.get().currentId);
-    this.status.info(`Accepted ${plural(list.length, 'suggested box', 'suggested boxes')}. Ctrl+Z takes them back.`);
+    this.status.info(`Accepted ${pluralize(list.length, 'suggested box', 'suggested boxes')}. Ctrl+Z takes them back.`);
   }
 
   reject(id = this.store.get().selectedId): void {
@@ -162,7 +163,7 @@ export class SuggestionsController implements AnnotateOverlay {
   rejectAll(): void {
     const count = this.visible().length;
     this.dropImage(this.annotate.store.get().currentId);
-    if (count) this.status.info(`Rejected ${plural(count, 'suggested box', 'suggested boxes')}.`);
+    if (count) this.status.info(`Rejected ${pluralize(count, 'suggested box', 'suggested boxes')}.`);
   }
 
   async nextImageWithSuggestions(): Promise<void> {
@@ -268,14 +269,14 @@ export class SuggestionsController implements AnnotateOverlay {
         boxes += this.visible(image.id).length;
       }
     } catch {
-      this.status.info(`Cancelled after ${plural(done, 'image', 'images')}; the suggestions made so far are kept.`);
+      this.status.info(`Cancelled after ${pluralize(done, 'image')}; the suggestions made so far are kept.`);
       return;
     } finally {
       if (this.abort === abort) this.abort = null;
       this.store.set({ run: null });
     }
     const threshold = this.store.get().threshold.toFixed(2);
-    const text = `${plural(boxes, 'suggested box', 'suggested boxes')} scoring ${threshold} or more on ${plural(done - failed.length, 'image', 'images')}`;
+    const text = `${pluralize(boxes, 'suggested box', 'suggested boxes')} scoring ${threshold} or more on ${pluralize(done - failed.length, 'image')}`;
     if (failed.length) this.status.error(`${text}. ${failed.length} failed: ${failed.slice(0, 2).join(' ')}`);
     else this.status.info(`${text}. Click one, then Enter accepts and Delete rejects it.`);
     if (this.visible().length === 0 && images.length > 1) await this.nextImageWithSuggestions();
@@ -311,8 +312,4 @@ export function modelProblem(status: DetectorStatus): string {
   if (status.state === 'loading') return `${name} is still loading; try again in a moment.`;
   if (status.state === 'error') return `${name} ${status.message}`;
   return status.message;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

@@ -1,7 +1,8 @@
 /** Where a model came from, in one line for the Detect tab's model picker. Pure: no DOM. */
+import { pluralize } from '../../data/plural';
 import type { ModelInfo } from './model_registry';
 
-const photos = (n: number): string => `${n} photo${n === 1 ? '' : 's'}`;
+const photos = (n: number): string => pluralize(n, 'photo');
 const mAP = (value: number, images: number | null): string => `${value.toFixed(2)}${images ? ` on ${photos(images)}` : ''}`;
 
 export function provenanceText(info: Pick<ModelInfo, 'origin' | 'description' | 'source'>): string {
