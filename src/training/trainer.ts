@@ -161,8 +161,8 @@ export class Trainer {
       });
       foreground += sample.numFg;
       images.push({ features, rois });
-      // the RPN's gt boxes in the same input pixels as the RoIs (the first numGt boxes of the entry)
-      rpnImages.push({
+      // the RPN's gt boxes in the same input pixels as the RoIs (the first numGt boxes of the entry); only with an RPN
+      if (this.options.rpn) rpnImages.push({
         gt: entry.boxes.slice(0, 4 * entry.numGt).map((v) => v * scale),
         inputSize: { width: Math.round(entry.width * scale), height: Math.round(entry.height * scale) },
       });
