@@ -10,13 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3 # Debian's, where python3-torch installs (another python3 may come first on PATH)
-# libopenblas0-pthread: Debian's torch otherwise runs its matrix products on the reference BLAS, 25x slower here
-if ! "$PY" -c 'import torch, torchvision' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
-  echo "Installing Debian's python3-torch, python3-torchvision and libopenblas0-pthread…"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq python3-torch python3-torchvision libopenblas0-pthread >/dev/null
-fi
+bash scripts/ensure_torch.sh
 export OMP_NUM_THREADS=1
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
