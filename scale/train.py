@@ -186,7 +186,7 @@ def main(argv=None):
     config = dict(bundle.config)
     solver = dict(config['solver'])
     if args.iterations is not None:
-        solver.update(iterations=args.iterations, steps=[max(1, js_round(args.iterations * 0.75))])
+        solver.update(iterations=args.iterations, steps=[max(1, T.js_round(args.iterations * 0.75))])
     config['solver'] = solver
     backbone = Backbone(bundle.backbone_json, bundle.backbone['tapNode'], bundle.backbone['inputNode'], bundle.backbone.get('trainableFrom')).to(device)
     head = RoiHead(bundle.head, backbone.out_channels, len(bundle.class_names), seed=config['seed'])
@@ -215,7 +215,7 @@ def main(argv=None):
             # stretched by their ratio and stopped at the chosen point
             everything = train_images + validation
             ratio = len(everything) / len(train_images)
-            again = {**solver, 'iterations': max(1, js_round(chosen[0] * ratio)), 'steps': [js_round(s * ratio) for s in solver['steps']]}
+            again = {**solver, 'iterations': max(1, T.js_round(chosen[0] * ratio)), 'steps': [T.js_round(s * ratio) for s in solver['steps']]}
             with torch.no_grad():
                 for name, p, _ in params:
                     p.copy_(start_weights[name])
@@ -241,11 +241,6 @@ def main(argv=None):
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
-
-
-def js_round(v):
-    """JavaScript's Math.round (halves up), which the page's schedules use; Python's round() takes halves to even."""
-    return int(math.floor(v + 0.5))
 
 
 def validation_iterations(iterations, every):

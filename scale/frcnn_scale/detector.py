@@ -17,6 +17,7 @@ from torchvision.ops import batched_nms
 from .backbone import Backbone
 from .head import RoiHead
 from .tfjs_io import read_detector
+from .training import js_round
 
 
 def image_scale(width: int, height: int, target: float, max_size: float) -> float:
@@ -25,16 +26,11 @@ def image_scale(width: int, height: int, target: float, max_size: float) -> floa
     if not short > 0:
         raise ValueError(f'image of size {width}x{height} cannot be scaled')
     scale = target / short
-    return max_size / long if _js_round(scale * long) > max_size else scale
-
-
-def _js_round(v: float) -> int:
-    """JavaScript Math.round: halves go up."""
-    return int(math.floor(v + 0.5))
+    return max_size / long if js_round(scale * long) > max_size else scale
 
 
 def scaled_size(width: int, height: int, scale: float) -> Tuple[int, int]:
-    return max(1, _js_round(width * scale)), max(1, _js_round(height * scale))
+    return max(1, js_round(width * scale)), max(1, js_round(height * scale))
 
 
 def resize(pixels_hwc: torch.Tensor, scale: float) -> torch.Tensor:

@@ -185,7 +185,7 @@ def bbox_target_blob(targets: np.ndarray, labels: np.ndarray, num_classes: int, 
 
 def sample_rois(entry: RoidbEntry, sampling: dict, rng: Mulberry32) -> Tuple[np.ndarray, np.ndarray, int]:
     rois_per_image = sampling['roisPerBatch'] // sampling['imagesPerBatch']
-    fg_per_image = _js_round(sampling['fgFraction'] * rois_per_image)
+    fg_per_image = js_round(sampling['fgFraction'] * rois_per_image)
     o = entry.max_overlaps.astype(np.float64)  # float32 values compared in double, as JavaScript does
     fg_mask = o >= sampling['fgThresh']
     fg_cand = np.nonzero(fg_mask)[0].tolist()
@@ -200,7 +200,8 @@ def sample_rois(entry: RoidbEntry, sampling: dict, rng: Mulberry32) -> Tuple[np.
     return idx, labels, len(fg)
 
 
-def _js_round(v: float) -> int:
+def js_round(v: float) -> int:
+    """JavaScript's Math.round (halves up), which the page's code uses; Python's round() takes halves to even."""
     return int(math.floor(v + 0.5))
 
 
