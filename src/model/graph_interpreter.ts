@@ -99,12 +99,27 @@ export function withReductionAxes(nodes: readonly PlanNode[], constant: (name: s
   return nodes.map((node) => (node.op === 'Mean' ? { ...node, inputs: node.inputs.slice(0, 1), axes: Array.from(constant(node.inputs[1])) } : node));
 }
 
+/**
+ * Under a gradient tape, fused convs run as conv + bias + activation: tfjs's fused ops differentiate through
+ * backprop kernels directly (wasm has none for filters), while the plain Conv2D / DepthwiseConv2dNative kernels take
+ * whatever gradient is registered for them (training/wasm_conv_gradients.ts on wasm). Same values either way.
+ */
+function underGradientTape(): boolean {
+  return tf.engine().state.gradientDepth > 0;
+}
+
+function activate(x: tf.Tensor, activation: PlanNode['activation']): tf.Tensor {
+  return activation === 'relu' ? tf.relu(x) : activation === 'relu6' ? tf.relu6(x) : x;
+}
+
 function runNode(node: PlanNode, a: tf.Tensor[]): tf.Tensor {
   const conv = { strides: node.strides, pad: node.padding, dilations: node.dilations } as const;
   switch (node.op) {
     case '_FusedConv2D':
+      if (underGradientTape()) return activate(tf.add(tf.conv2d(a[0] as tf.Tensor4D, a[1] as tf.Tensor4D, conv.strides, conv.pad, 'NHWC', conv.dilations), a[2]), node.activation);
       return tf.fused.conv2d({ x: a[0] as tf.Tensor4D, filter: a[1] as tf.Tensor4D, bias: a[2], activation: node.activation, ...conv });
     case 'FusedDepthwiseConv2dNative':
+      if (underGradientTape()) return activate(tf.add(tf.depthwiseConv2d(a[0] as tf.Tensor4D, a[1] as tf.Tensor4D, conv.strides, conv.pad, 'NHWC', conv.dilations), a[2]), node.activation);
       return tf.fused.depthwiseConv2d({ x: a[0] as tf.Tensor4D, filter: a[1] as tf.Tensor4D, bias: a[2], activation: node.activation, ...conv });
     case 'Conv2D':
       return tf.conv2d(a[0] as tf.Tensor4D, a[1] as tf.Tensor4D, conv.strides, conv.pad, 'NHWC', conv.dilations);

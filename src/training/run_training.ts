@@ -17,6 +17,7 @@ import { testViews } from '../model/test_flips';
 import { describeBackend, useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
 import { checkPointwiseSuffix, pointwiseSuffix } from './pointwise_suffix';
+import { installWasmConvGradients } from './wasm_conv_gradients';
 import { installPlainMatMulGradient } from './wasm_matmul_grad';
 import { deleteCheckpoint, hasIndexedDb, loadCheckpoint } from './checkpoint_store';
 import { evaluateHead } from './evaluate_head';
@@ -200,9 +201,11 @@ async function trainableBackbone(job: TrainJob, featureBackbone: Backbone, store
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.firstLayer });
   const params = [...backbone.modifiableWeights()].map(([name, variable]) => ({ name: `backbone/${name}`, variable, isBias: /bias|offset/i.test(name) }));
   let forward = (prefix: tf.Tensor4D) => backbone.trainableSuffix(prefix);
-  if (job.backend === 'wasm') {
-    const fast = pointwiseSuffix(backbone);
-    if (!fast) throw new Error(`conv fine-tuning from ${trainable.firstLayer} needs conv gradients: use --backend webgl, webgpu or cpu (wasm has none; only a single 1x1 conv block such as expanded_conv_12 trains on wasm)`);
+  const fast = job.backend === 'wasm' ? pointwiseSuffix(backbone) : null;
+  // wasm has no conv filter gradients: a lone 1x1 conv learns as a matMul, deeper suffixes through the graph with
+  // gradients built from kernels wasm has (stride-1 blocks only; wasm_conv_gradients.ts says what it cannot do)
+  if (job.backend === 'wasm' && !fast) installWasmConvGradients();
+  if (fast) {
     const first = job.train[0] ?? job.test[0];
     if (first) {
       const sample = store.get(`train/${first.id}`);
