@@ -20,11 +20,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PROPOSAL_MAX_SIDE } from '../src/proposals/modes';
-import { buildTrainJob, recipeFor, splitForValidation } from '../src/training/job_builder';
+import { buildTrainJob } from '../src/training/job_builder';
 import { describeRecipe, type RecipeOverrides } from '../src/training/recipe';
 import { BUNDLE_BACKBONE, trainingBundle, type BundleImage } from '../src/training/training_bundle';
-import { loadDatasetDir } from './lib/load_dataset';
-import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
+import { DEFAULT_CACHE_DIR, describePlan, planRun, ProposalCache, runInBrowser } from './lib/train_job';
 import type { WireImage } from './lib/wire_job';
 import { userPath } from './lib/user_path';
 import { failer, numericFlags } from './lib/cli_flags';
@@ -54,33 +53,20 @@ const overrides: RecipeOverrides = {
   seed: num('seed', Number.isInteger, 'a whole number'),
   ...(a['no-flip'] && { flip: false }),
 };
-const limit = num('limit', whole, 'a positive whole number') ?? Infinity;
+const limit = num('limit', whole, 'a positive whole number');
 const budgetMinutes = num('budget-minutes', positive, 'a positive number of minutes');
 
-const datasetDir = userPath(a.dataset);
 const outDir = userPath(a.out);
-const all = await loadDatasetDir(datasetDir);
-const has = (name: string) => all.splits.has(name);
-// the split rules of `npm run train`
-const trainSplit = a['train-split'] ?? (has('train') && has('val') && a['val-split'] === undefined ? 'train' : ['trainval', 'train'].find(has));
-const valSplit = a['val-split'] === 'none' ? undefined : a['val-split'] ?? (trainSplit === 'train' && has('val') ? 'val' : undefined);
-const testSplit = a['test-split'] ?? (has('test') ? 'test' : undefined);
-const load = async (split: string | undefined) => {
-  const loaded = await loadDatasetDir(datasetDir, { split });
-  return { ...loaded, dataset: { ...loaded.dataset, records: loaded.dataset.records.slice(0, limit) } };
-};
-const train = await load(trainSplit);
-const val = valSplit ? await load(valSplit) : undefined;
-const test = testSplit ? await load(testSplit) : undefined;
-const classNames = train.dataset.classNames;
 const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: 'fast', maxSide: DEFAULT_PROPOSAL_MAX_SIDE });
-const wire = (loaded: typeof train) => wireImages(loaded.dataset, loaded.imagePaths, classNames, cache);
-const split = splitForValidation<WireImage>(wire(train), a['val-split'] === 'none' ? [] : val ? wire(val) : null, overrides.seed ?? 3);
-const sizes = new Map([...train.dataset.records, ...(val?.dataset.records ?? [])].map((r) => [r.imageFile, { width: r.width, height: r.height }]));
-const recipe = recipeFor({ classNames, images: split, sizes, overrides, ...(budgetMinutes !== undefined && { budgetSeconds: budgetMinutes * 60 }) });
+// the splits and the recipe of `npm run train`
+const plan = await planRun({
+  datasetDir: userPath(a.dataset), splits: { train: a['train-split'], validation: a['val-split'], test: a['test-split'] },
+  cache, overrides, budgetMinutes, limit,
+}).catch((error: Error) => fail(error.message));
+const { classNames, split, recipe, imagePaths } = plan;
+for (const line of describePlan(plan)) log(line);
 for (const line of describeRecipe(recipe)) log(`  ${line}`);
-const imagePaths = new Map([...train.imagePaths, ...(val?.imagePaths ?? []), ...(test?.imagePaths ?? [])]);
-const images = { train: split.train, validation: split.validation, test: test ? wire(test) : [] };
+const images = { train: split.train, validation: split.validation, test: plan.test };
 const job = buildTrainJob<WireImage>(classNames, images, recipe, { runId: `bundle-${Date.now()}`, backend: 'wasm', mode: 'proposals' });
 
 // proposals the cache lacks: computed by the page's own proposal stage, then read back from the cache
@@ -97,9 +83,8 @@ const proposalsOf = (id: string): Float32Array => {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).slice(0, 4 * recipe.maxProposals);
 };
 
-const records = [...train.dataset.records, ...(val?.dataset.records ?? []), ...(test?.dataset.records ?? [])];
 const bundleImage = (image: WireImage): BundleImage => ({ file: image.id, proposals: proposalsOf(image.id) });
-const files = trainingBundle(job, { train: job.train.map(bundleImage), validation: job.validation.map(bundleImage), test: job.test.map(bundleImage) }, records);
+const files = trainingBundle(job, { train: job.train.map(bundleImage), validation: job.validation.map(bundleImage), test: job.test.map(bundleImage) }, plan.records);
 mkdirSync(join(outDir, dirname(BUNDLE_BACKBONE)), { recursive: true });
 for (const file of files.imageFiles) {
   const target = join(outDir, 'images', file);

@@ -25,13 +25,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WireImage, WireJob } from './lib/wire_job';
 import { DEFAULT_PROPOSAL_MAX_SIDE } from '../src/proposals/modes';
-import { buildTrainJob, recipeFor, splitForValidation } from '../src/training/job_builder';
+import { buildTrainJob } from '../src/training/job_builder';
 import { describeRecipe, type RecipeOverrides } from '../src/training/recipe';
 import type { DoneSummary, EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../src/training/protocol';
 import type { Flip } from '../src/geometry/flip';
-import { loadDatasetDir } from './lib/load_dataset';
 import { parseTestFlips } from './lib/test_flips_arg';
-import { DEFAULT_CACHE_DIR, ProposalCache, runInBrowser, wireImages } from './lib/train_job';
+import { DEFAULT_CACHE_DIR, describePlan, planRun, ProposalCache, runInBrowser } from './lib/train_job';
 import { formatApTable, formatProgress } from './lib/train_report';
 import { userPath } from './lib/user_path';
 import { failer, numericFlags } from './lib/cli_flags';
@@ -97,37 +96,21 @@ const budgetMinutes = num('budget-minutes', positive, 'a positive number of minu
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const datasetDir = userPath(a.dataset!);
 const outDir = userPath(a.out!);
-const all = await loadDatasetDir(datasetDir);
-const has = (name: string) => all.splits.has(name);
-// A set with train and val lists trains on train and chooses on val; otherwise the recipe carves validation out.
-const trainSplit = a['train-split'] ?? (has('train') && has('val') && a['val-split'] === undefined ? 'train' : ['trainval', 'train'].find(has));
-const valSplit = a['val-split'] === 'none' ? undefined : a['val-split'] ?? (trainSplit === 'train' && has('val') ? 'val' : undefined);
-const testSplit = a['test-split'] ?? (has('test') ? 'test' : undefined);
-const load = (split: string | undefined) => loadDatasetDir(datasetDir, { split });
-const train = await load(trainSplit);
-const val = valSplit ? await load(valSplit) : undefined;
-const test = testSplit && !a['no-eval'] ? await load(testSplit) : undefined;
-const classNames = train.dataset.classNames;
-if (train.dataset.records.every((r) => r.objects.length === 0)) fail(`the training split (${trainSplit ?? 'all images'}) has no labelled boxes`);
-
 const cache = new ProposalCache(userPath(a['cache-dir']!), { mode: selectiveSearch ?? 'fast', maxSide: overrides.proposalMaxSide ?? DEFAULT_PROPOSAL_MAX_SIDE });
-const wire = (loaded: typeof train) => wireImages(loaded.dataset, loaded.imagePaths, classNames, cache);
-const split = splitForValidation<WireImage>(wire(train), a['val-split'] === 'none' ? [] : val ? wire(val) : null, overrides.seed ?? 3);
-const sizes = new Map([...train.dataset.records, ...(val?.dataset.records ?? [])].map((r) => [r.imageFile, { width: r.width, height: r.height }]));
-const recipe = recipeFor({
-  classNames, images: split, sizes, overrides, ...(budgetMinutes !== undefined && { budgetSeconds: budgetMinutes * 60 }),
-});
-log(`train: ${split.train.length} images (${trainSplit ?? 'all'}${split.carvedOut ? ', less the validation carve-out' : ''}), classes ${classNames.join(', ')}`);
-log(`validation: ${split.validation.length} images (${valSplit ?? (split.carvedOut ? `a stratified ${Math.round((100 * split.validation.length) / (split.validation.length + split.train.length))}% of the training images` : 'none')})` +
-  (test ? `; test: ${test.dataset.records.length} images (${testSplit}), evaluated once at the end` : '; no test split'));
+const plan = await planRun({
+  datasetDir: userPath(a.dataset!), splits: { train: a['train-split'], validation: a['val-split'], test: a['test-split'] },
+  cache, overrides, budgetMinutes, withTest: !a['no-eval'],
+}).catch((error: Error) => fail(error.message));
+const { classNames, split, recipe, sizes } = plan;
+const testSplit = plan.splitNames.test;
+for (const line of describePlan(plan)) log(line);
 log(`recipe (about ${Math.round(recipe.estimatedSeconds / 60)} min on a 2-core machine):`);
 for (const line of describeRecipe(recipe)) log(`  ${line}`);
 
 const backend = a.backend as TrainBackend;
 const iterations = recipe.config.solver.iterations;
-const { model: _noModel, ...built } = buildTrainJob<WireImage>(classNames, { train: split.train, validation: split.validation, test: test ? wire(test) : [] }, recipe, {
+const { model: _noModel, ...built } = buildTrainJob<WireImage>(classNames, { train: split.train, validation: split.validation, test: plan.test }, recipe, {
   runId: `cli-${Date.now()}`,
   mode: a['proposals-only'] ? 'proposals' : 'train',
   backend,
@@ -144,13 +127,12 @@ const job: WireJob = built; // a command-line run starts from the pretrained bac
 const everyImage = [...job.train, ...(job.validation ?? []), ...job.test];
 log(`proposals: ${everyImage.filter((i) => i.proposals).length}/${everyImage.length} cached in ${cache.dir}`);
 
-const imagePaths = new Map([...train.imagePaths, ...(val?.imagePaths ?? []), ...(test?.imagePaths ?? [])]);
 let summary: DoneSummary | undefined;
 let testResult: EvaluationSummary | undefined;
 const logEvery = num('log-every')!;
 let lastPhase = '';
 await runInBrowser(job, {
-  verbose: a.verbose!, cache, imagePaths,
+  verbose: a.verbose!, cache, imagePaths: plan.imagePaths,
   onEvent: (event) => {
     switch (event.type) {
       case 'phase':
