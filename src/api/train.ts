@@ -43,6 +43,9 @@ export interface TrainedFiles {
 /** Trains a head for `dataset` starting from `current`. */
 export async function trainModel(current: TrainStart, dataset: DetectorDataset, options: TrainOptions = {}): Promise<TrainedFiles> {
   options.signal?.throwIfAborted();
+  if (options.proposals !== undefined && options.proposals !== 'rpn' && options.proposals !== 'selective-search') {
+    throw new DetectorError('dataset', `proposals must be 'rpn' or 'selective-search', got ${String(options.proposals)}`);
+  }
   const classNames = datasetClassNames(dataset);
   if (classNames.length === 0) throw new DetectorError('dataset', 'train: the dataset has no labelled objects');
   const train = datasetSpecs(dataset, classNames, 'train');
@@ -58,6 +61,7 @@ export async function trainModel(current: TrainStart, dataset: DetectorDataset, 
       backend: options.backend ?? 'wasm',
       featureBackend: options.featureBackend ?? 'wasm',
       model: startFrom,
+      ...(options.proposals === 'rpn' && { proposals: 'rpn' as const, sizes }),
     });
     const { summary, evaluation, files } = await runJob(job, options);
     return {

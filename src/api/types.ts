@@ -137,6 +137,12 @@ export interface TrainOptions {
   readonly proposalMode?: 'fast' | 'quality';
   readonly maxProposals?: number;
   readonly proposalMaxSide?: number;
+  /**
+   * 'rpn': also train a Region Proposal Network with the head (anchor sizes fitted to the dataset's boxes), so the
+   * trained detector can detect with proposalMode 'rpn'; the head still learns from selective search's proposals.
+   * Default 'selective-search' (no RPN): one run cannot measure on its validation images which would detect better.
+   */
+  readonly proposals?: 'selective-search' | 'rpn';
   /** Add mirrored copies of the training images (default true). */
   readonly flip?: boolean;
   /** Also add vertically flipped copies, for images with no "up" such as microscopy (default false). */

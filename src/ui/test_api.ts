@@ -70,6 +70,8 @@ export interface TrainSnapshot {
   readonly iterations: number;
   /** Smoothed total loss per reported iteration. */
   readonly losses: readonly number[];
+  /** The RPN's loss per reported iteration, when the run trains one. */
+  readonly rpnLosses: readonly number[];
   /** The first iteration this run reported (after a resume: the one after its checkpoint). */
   readonly firstIteration: number | null;
   /** A run a reload interrupted (resumable), with its last checkpoint. */
@@ -178,7 +180,7 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
       return {
         running: s.running, paused: s.paused, phase: s.phase,
         iteration: s.progress?.iteration ?? 0, iterations: s.progress?.iterations ?? plan?.settings.iterations ?? 0,
-        losses: s.losses.map((p) => p.total), firstIteration: s.losses[0]?.iteration ?? null,
+        losses: s.losses.map((p) => p.total), rpnLosses: s.losses.flatMap((p) => (p.rpn === undefined ? [] : [p.rpn])), firstIteration: s.losses[0]?.iteration ?? null,
         interrupted: s.interrupted,
         previewIteration: s.preview?.iteration ?? null, previewDetections: s.preview?.result.detections.length ?? null,
         previewBestScore: s.preview ? Math.max(0, ...s.preview.result.detections.map((d) => d.score)) : null,

@@ -1,23 +1,28 @@
 /**
  * The live loss curves: an SVG line plot of the smoothed total, classification and localization losses per
- * iteration. plotGeometry is pure (tested in Node); LossPlot only writes its output into the SVG.
+ * iteration, and the RPN's loss (objectness + boxes) when the run trains one. plotGeometry is pure (tested in Node); LossPlot only writes its output into the SVG.
  */
 export interface LossPoint {
   readonly iteration: number;
   readonly total: number;
   readonly cls: number;
   readonly loc: number;
+  /** The RPN's loss of the step (objectness + boxes), when the run trains one. */
+  readonly rpn?: number;
 }
 
 export const SERIES = [
   { key: 'total', label: 'Total', colour: 'var(--plot-total)' },
   { key: 'cls', label: 'Classification', colour: 'var(--plot-cls)' },
   { key: 'loc', label: 'Localization', colour: 'var(--plot-loc)' },
+  { key: 'rpn', label: 'RPN', colour: 'var(--plot-rpn)' },
 ] as const;
+
+type SeriesKey = (typeof SERIES)[number]['key'];
 
 export interface PlotGeometry {
   /** SVG path data per series. */
-  readonly paths: Record<'total' | 'cls' | 'loc', string>;
+  readonly paths: Record<SeriesKey, string>;
   readonly xMax: number;
   readonly yMax: number;
   /** Loss values to label on the y axis. */
@@ -36,18 +41,18 @@ export function niceStep(max: number, count = 4): number {
 
 export function plotGeometry(points: readonly LossPoint[], iterations: number): PlotGeometry {
   const xMax = Math.max(1, iterations, ...points.map((p) => p.iteration));
-  const finite = points.flatMap((p) => [p.total, p.cls, p.loc]).filter(Number.isFinite);
+  const finite = points.flatMap((p) => [p.total, p.cls, p.loc, p.rpn ?? NaN]).filter(Number.isFinite);
   const step = niceStep(Math.max(0, ...finite));
   const yMax = Math.max(step, Math.ceil(Math.max(0, ...finite) / step) * step);
   const innerW = PLOT.width - PLOT.left - PLOT.right;
   const innerH = PLOT.height - PLOT.top - PLOT.bottom;
   const x = (i: number) => (PLOT.left + (i / xMax) * innerW).toFixed(1);
   const y = (v: number) => (PLOT.top + innerH - (Math.min(v, yMax) / yMax) * innerH).toFixed(1);
-  const path = (key: 'total' | 'cls' | 'loc') =>
-    points.filter((p) => Number.isFinite(p[key])).map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.iteration)},${y(p[key])}`).join(' ');
+  const path = (key: SeriesKey) =>
+    points.filter((p) => Number.isFinite(p[key] ?? NaN)).map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.iteration)},${y(p[key] ?? NaN)}`).join(' ');
   const yTicks: number[] = [];
   for (let v = 0; v <= yMax + step / 2; v += step) yTicks.push(Number(v.toPrecision(6)));
-  return { paths: { total: path('total'), cls: path('cls'), loc: path('loc') }, xMax, yMax, yTicks };
+  return { paths: { total: path('total'), cls: path('cls'), loc: path('loc'), rpn: path('rpn') }, xMax, yMax, yTicks };
 }
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -82,12 +87,13 @@ export class LossPlot {
     children.push(svg('text', { x: PLOT.left, y: PLOT.height - 5, class: 'tick' }, '0'));
     children.push(svg('text', { x: PLOT.left + innerW, y: PLOT.height - 5, 'text-anchor': 'end', class: 'tick' }, `${g.xMax} iterations`));
     for (const s of SERIES) {
+      if (s.key === 'rpn' && !g.paths.rpn) continue; // a run without an RPN
       children.push(svg('path', { d: g.paths[s.key] || 'M0,0', fill: 'none', stroke: s.colour, 'stroke-width': s.key === 'total' ? 2.2 : 1.5, 'data-series': s.key }));
     }
     this.element.replaceChildren(...children);
     const last = points.at(-1);
     this.element.setAttribute('aria-label', last
-      ? `Loss curves over ${points.length} iterations; latest smoothed loss ${last.total.toFixed(3)} (classification ${last.cls.toFixed(3)}, localization ${last.loc.toFixed(3)})`
+      ? `Loss curves over ${points.length} iterations; latest smoothed loss ${last.total.toFixed(3)} (classification ${last.cls.toFixed(3)}, localization ${last.loc.toFixed(3)}${last.rpn === undefined ? '' : `; RPN ${last.rpn.toFixed(3)}`})`
       : 'Loss curves: no iterations yet');
   }
 }

@@ -55,8 +55,9 @@ export function runSection(controller: TrainController): HTMLElement {
   const phase = h('p', { class: 'phase', testid: 'train.phase', 'aria-live': 'polite' });
   const bar = h('progress', { class: 'run-progress', testid: 'train.progress', max: 1, 'aria-label': 'Fine-tuning progress' });
   const plot = new LossPlot();
-  const legend = h('p', { class: 'plot-legend', 'aria-hidden': 'true' },
-    ...SERIES.map((s) => h('span', {}, h('span', { class: 'legend-line', style: `background:${s.colour}` }), s.label)));
+  const legendItems = SERIES.map((s) => h('span', {}, h('span', { class: 'legend-line', style: `background:${s.colour}` }), s.label));
+  const rpnLegend = legendItems[SERIES.findIndex((s) => s.key === 'rpn')];
+  const legend = h('p', { class: 'plot-legend', 'aria-hidden': 'true' }, ...legendItems);
   const validationPlot = new ValidationPlot();
   const validationCaption = h('figcaption', { class: 'plot-legend', testid: 'train.validation-caption' });
   const validationFigure = h('figure', { class: 'plot' }, validationPlot.element, validationCaption);
@@ -97,6 +98,7 @@ export function runSection(controller: TrainController): HTMLElement {
     if (state.losses !== shownLosses) {
       shownLosses = state.losses;
       plot.update(state.losses, state.progress?.iterations ?? iterations);
+      rpnLegend.hidden = !state.losses.some((p) => p.rpn !== undefined); // only a run that trains an RPN has its curve
     }
     const kept = state.summary?.chosenIteration ?? null;
     if (state.validation !== shownValidation[0] || kept !== shownValidation[1] || iterations !== shownValidation[2]) {

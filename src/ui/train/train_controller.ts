@@ -197,6 +197,7 @@ export class TrainController {
     const images = { train: plan.train.map(spec), validation: plan.validation.map(spec), test: plan.test.map(spec) };
     const job = buildTrainJob(plan.classNames, images, plan.recipe, {
       runId, backend: settings.backend, featureBackend: settings.backend === 'cpu' ? 'wasm' : settings.backend, resume,
+      ...(plan.settings.proposals === 'rpn' && { proposals: 'rpn' as const, sizes: plan.sizes }),
     });
     const iterations = plan.recipe.config.solver.iterations;
     rememberRun({
@@ -232,7 +233,7 @@ export class TrainController {
       },
       onProposals: (id, boxes) => this.proposals.set(id, boxes),
       onProgress: (progress) => {
-        const point = { iteration: progress.iteration, ...progress.smoothedLoss };
+        const point = { iteration: progress.iteration, ...progress.smoothedLoss, ...(progress.rpnLoss && { rpn: progress.rpnLoss.cls + progress.rpnLoss.loc }) };
         this.store.set({ phase: 'training', progress, losses: [...this.store.get().losses, point] });
         if (progress.iteration - this.lastPreviewAt >= this.previewEvery && progress.iteration < progress.iterations && this.store.get().previewId) {
           this.lastPreviewAt = progress.iteration;

@@ -10,8 +10,8 @@ import { resultsSection } from './results_section';
 import type { TrainController } from './train_controller';
 import { RECIPE_TRAINABLE } from '../../training/recipe';
 import {
-  BACKEND_NAMES, DEFAULT_BACKEND, RECOMMENDED_SETTINGS, backgroundThreshold, recipeHeadline, withSetting,
-  type RunPlan, type TrainSettings, type UiOverrides,
+  BACKEND_NAMES, DEFAULT_BACKEND, DEFAULT_PROPOSALS, RECOMMENDED_SETTINGS, backgroundThreshold, recipeHeadline, withSetting,
+  type RunPlan, type TrainProposals, type TrainSettings, type UiOverrides,
 } from './train_plan';
 
 export function trainPanel(controller: TrainController, annotate: AnnotateController): HTMLElement {
@@ -151,6 +151,9 @@ function settingsSection(controller: TrainController): HTMLElement {
     trainable: selectField<string>('Layers that learn', 'train.trainable', [[RECIPE_TRAINABLE, 'The last backbone conv layer and the head'], ['fc', 'The head only (fc layers)']],
       (v) => override('trainable', v)),
     backend: selectField('Train on', 'train.backend', backends, (backend) => store.set({ settings: { ...settings(), backend } })),
+    proposals: selectField<TrainProposals>('Proposals', 'train.proposals',
+      [['selective-search', 'Selective search'], ['rpn', 'Learned (RPN), trained with the head']],
+      (proposals) => store.set({ settings: { ...settings(), proposals } })),
     flipped: checkField('Also train on mirrored copies', 'train.flip', (v) => override('flip', v)),
     verticalFlips: checkField('Also train upside down (images with no “up”: microscopy, aerial views)', 'train.vflip', (v) => override('verticalFlip', v)),
     backgroundAnywhere: checkField('Background examples from the whole image, not only near objects (crowded scenes such as cells)', 'train.bg-anywhere',
@@ -164,7 +167,8 @@ function settingsSection(controller: TrainController): HTMLElement {
     const state = store.get();
     const plan = controller.plan();
     fieldset.disabled = state.running || plan === null;
-    reset.disabled = state.running || (Object.keys(state.settings.overrides).length === 0 && state.settings.backend === DEFAULT_BACKEND);
+    reset.disabled = state.running || (Object.keys(state.settings.overrides).length === 0 && state.settings.backend === DEFAULT_BACKEND
+      && (state.settings.proposals ?? DEFAULT_PROPOSALS) === DEFAULT_PROPOSALS);
     if (plan === shown) return;
     shown = plan;
     if (!plan) {
@@ -182,6 +186,7 @@ function settingsSection(controller: TrainController): HTMLElement {
     fields.scale.show(s.scale, o.scale !== undefined);
     fields.trainable.show(s.trainable, o.trainable !== undefined);
     fields.backend.show(s.backend, s.backend !== DEFAULT_BACKEND);
+    fields.proposals.show(s.proposals, s.proposals !== DEFAULT_PROPOSALS);
     fields.flipped.show(s.flipped, o.flip !== undefined);
     fields.verticalFlips.show(s.verticalFlips, o.verticalFlip !== undefined);
     fields.backgroundAnywhere.show(s.backgroundAnywhere, o.bgThreshLo !== undefined);

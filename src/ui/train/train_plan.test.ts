@@ -44,6 +44,21 @@ describe('the Train tab\'s run plan', () => {
     expect(recipeHeadline(p)).toContain('no validation images');
   });
 
+  it('proposals: selective search by default, with why; learned (RPN) counts as the user\'s setting and the plan carries the sizes the anchors fit', () => {
+    const p = plan(images(15, 't'));
+    expect(p.settings.proposals).toBe('selective-search');
+    const choice = p.choices.find((c) => c.setting === 'proposals');
+    expect(choice).toMatchObject({ value: 'selective search' });
+    expect(choice?.why).toContain('validation');
+    const rpn = plan(images(15, 't'), [], { overrides: {}, backend: 'wasm', proposals: 'rpn' });
+    expect(rpn.settings.proposals).toBe('rpn');
+    expect(rpn.changed).toBe(1);
+    expect(rpn.choices.find((c) => c.setting === 'proposals')).toMatchObject({ value: 'learned (RPN) and selective search' });
+    expect(rpn.sizes.get('t0')).toEqual({ width: 600, height: 400 });
+    // a run remembered before the choice existed (no proposals field) plans as selective search
+    expect(plan(images(15, 't'), [], { overrides: {}, backend: 'wasm' }).settings.proposals).toBe('selective-search');
+  });
+
   it('nothing to plan without training images', () => {
     expect(planRun({ set: SET, train: [], test: [], settings: RECOMMENDED_SETTINGS })).toBeNull();
   });

@@ -10,21 +10,36 @@ import { classNamesOf, toDataset } from '../annotate/annotation_set';
 import { DEFAULT_SAMPLING } from '../../training/defaults';
 import { DEFAULT_RATES, estimateRun, iterationCostFactor, type Estimate, type MeasuredRates } from '../../training/estimate';
 import { imageLabels } from '../../training/image_specs';
-import { recipeFor, splitForValidation, type ImageSizes } from '../../training/job_builder';
+import { recipeFor, splitForValidation, type ImageSizes, type JobRuntime } from '../../training/job_builder';
 import type { TrainBackend } from '../../training/protocol';
 import { validationIterations, withOverrides, type Recipe, type RecipeChoice, type RecipeOverrides } from '../../training/recipe';
 
 /** The settings the Train tab lets a user change over the recipe. */
 export type UiOverrides = Pick<RecipeOverrides, 'iterations' | 'learningRate' | 'scale' | 'flip' | 'verticalFlip' | 'bgThreshLo' | 'trainable' | 'retrainOnAll'>;
 
+/** Where the run's proposals come from: selective search only, or also a Region Proposal Network trained with the head. */
+export type TrainProposals = NonNullable<JobRuntime['proposals']>;
+
 /** What the user set: nothing (the recommended recipe on wasm) unless they changed a setting. */
 export interface TrainSettings {
   readonly overrides: UiOverrides;
   readonly backend: TrainBackend;
+  /** Absent (as in runs remembered before the choice existed): the default, selective search. */
+  readonly proposals?: TrainProposals;
 }
 
 export const DEFAULT_BACKEND: TrainBackend = 'wasm';
-export const RECOMMENDED_SETTINGS: TrainSettings = { overrides: {}, backend: DEFAULT_BACKEND };
+/**
+ * Selective search: one run cannot tell on its validation images which proposals the model would detect better with
+ * (the RPN learns beside the head, and the head learns from selective search's proposals either way), so the
+ * default stays the method every model already has; 'rpn' adds the learned proposals on request.
+ */
+export const DEFAULT_PROPOSALS: TrainProposals = 'selective-search';
+export const RECOMMENDED_SETTINGS: TrainSettings = { overrides: {}, backend: DEFAULT_BACKEND, proposals: DEFAULT_PROPOSALS };
+
+export const PROPOSAL_NAMES: Readonly<Record<TrainProposals, string>> = {
+  'selective-search': 'selective search', rpn: 'learned (RPN) and selective search',
+};
 
 /** The settings a run uses, as the form shows them (recipe and overrides resolved). */
 export interface EffectiveSettings {
@@ -41,6 +56,7 @@ export interface EffectiveSettings {
   /** After validation chose the iteration, train again on train + validation images (recipe.ts decides by the budget). */
   readonly retrainOnAll: boolean;
   readonly backend: TrainBackend;
+  readonly proposals: TrainProposals;
 }
 
 /** One image of the plan: what the recipe and the split read (the job's specs are built from these at launch). */
@@ -69,6 +85,8 @@ export interface RunPlan {
   readonly changed: number;
   /** The whole run: proposals, features, training, validation, the held-out evaluation and the export. */
   readonly estimate: Estimate;
+  /** The images' sizes by id (the RPN's anchor sizes are fitted to the training boxes measured against them). */
+  readonly sizes: ImageSizes;
 }
 
 export interface PlanInput {
@@ -89,13 +107,23 @@ export const BACKEND_NAMES: Readonly<Record<TrainBackend, string>> = {
   wasm: 'CPU, WebAssembly', webgpu: 'GPU, WebGPU', webgl: 'GPU, WebGL', cpu: 'CPU, plain JavaScript',
 };
 
-export function effectiveSettings(recipe: Recipe, backend: TrainBackend): EffectiveSettings {
+export function effectiveSettings(recipe: Recipe, backend: TrainBackend, proposals: TrainProposals = DEFAULT_PROPOSALS): EffectiveSettings {
   const c = recipe.config;
   return {
     iterations: c.solver.iterations, learningRate: c.solver.baseLr, scale: c.scale, flipped: c.useFlipped,
     verticalFlips: c.useVerticalFlips ?? false, backgroundAnywhere: c.sampling.bgThreshLo === 0,
-    trainable: c.trainable.kind === 'fc' ? 'fc' : c.trainable.firstLayer, retrainOnAll: recipe.retrainOnAll, backend,
+    trainable: c.trainable.kind === 'fc' ? 'fc' : c.trainable.firstLayer, retrainOnAll: recipe.retrainOnAll, backend, proposals,
   };
+}
+
+/** The proposals choice as the settings list shows it, with its reason. */
+export function proposalsChoice(proposals: TrainProposals): RecipeChoice {
+  return proposals === DEFAULT_PROPOSALS
+    ? {
+      setting: 'proposals', value: PROPOSAL_NAMES[proposals],
+      why: 'one run cannot measure on the validation images which proposals detect better (the head learns from selective search’s either way), so the default is the method every model has; choose learned (RPN) to also train a Region Proposal Network and detect with it',
+    }
+    : { setting: 'proposals', value: PROPOSAL_NAMES[proposals], why: 'set by you: a Region Proposal Network learns with the head (anchor sizes from your boxes), and the model detects with its proposals' };
 }
 
 /** The recommended value of each overridable setting (to tell an override from a return to the recommendation). */
@@ -150,7 +178,7 @@ export function planRun(input: PlanInput): RunPlan | null {
     return null; // no labelled box among the training images
   }
   const recipe = withOverrides(recommended, input.iterations !== undefined && overrides.iterations === undefined ? { ...overrides, iterations: input.iterations } : overrides);
-  const settings = effectiveSettings(recipe, input.settings.backend);
+  const settings = effectiveSettings(recipe, input.settings.backend, input.settings.proposals);
   const mine = 'set by you';
   const choices: RecipeChoice[] = [...recipe.choices];
   if (overrides.flip !== undefined) choices.push({ setting: 'mirrored copies', value: overrides.flip ? 'on' : 'off', why: mine });
@@ -159,6 +187,7 @@ export function planRun(input: PlanInput): RunPlan | null {
     setting: 'train on', value: BACKEND_NAMES[settings.backend],
     why: settings.backend === DEFAULT_BACKEND ? 'the fastest without a GPU, on every core of this machine' : mine,
   });
+  choices.push(proposalsChoice(settings.proposals));
   const c = recipe.config;
   const rates = input.rates ?? DEFAULT_RATES;
   const validationImages = input.train.filter((i) => split.validation.some((s) => s.id === i.id));
@@ -179,8 +208,9 @@ export function planRun(input: PlanInput): RunPlan | null {
   }, rates).phases.features * (1 - 1 / ((c.useFlipped ? 2 : 1) * (c.useVerticalFlips ? 2 : 1))) : 0;
   const retraining = retrainIterations * rates.iterationSeconds * iterationCostFactor(c.scale) + copies;
   const estimate: Estimate = { ...first, seconds: first.seconds + retraining, phases: { ...first.phases, training: first.phases.training + retraining } };
-  const changed = Object.values(overrides).filter((v) => v !== undefined).length + (settings.backend === DEFAULT_BACKEND ? 0 : 1);
-  return { classNames, train: split.train, validation: split.validation, test, carvedOut: split.carvedOut, recommended, recipe, settings, choices, changed, estimate };
+  const changed = Object.values(overrides).filter((v) => v !== undefined).length + (settings.backend === DEFAULT_BACKEND ? 0 : 1)
+    + (settings.proposals === DEFAULT_PROPOSALS ? 0 : 1);
+  return { classNames, train: split.train, validation: split.validation, test, carvedOut: split.carvedOut, recommended, recipe, settings, choices, changed, estimate, sizes };
 }
 
 /** "about 3 minutes" (at least one). */
