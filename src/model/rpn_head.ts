@@ -20,6 +20,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { variablesFromWeights } from './weight_variables';
 
+/**
+ * The RPN's weight names beside the RoI head's and the backbone's (a saved model, checkpoints, the optimizer):
+ * 'rpn/<layer>/<kernel|bias>'.
+ */
+export const RPN_WEIGHT_PREFIX = 'rpn/';
+
+export const isRpnWeightName = (name: string): boolean => name.startsWith(RPN_WEIGHT_PREFIX);
+
 export interface RpnHeadShape {
   /** C: channels of the feature map the RPN reads. */
   readonly inChannels: number;
@@ -94,6 +102,16 @@ export class RpnHead {
   /** The weights for an optimizer: name, variable, and whether it is a bias (Caffe: lr x2, no decay). */
   parameters(): { readonly name: string; readonly variable: tf.Variable; readonly isBias: boolean }[] {
     return [...this.variables].map(([name, variable]) => ({ name, variable, isBias: name.endsWith('/bias') }));
+  }
+
+  /** parameters() under their RPN_WEIGHT_PREFIX names: what the trainer optimizes and checkpoints beside the head. */
+  prefixedParameters(): { readonly name: string; readonly variable: tf.Variable; readonly isBias: boolean }[] {
+    return this.parameters().map((p) => ({ ...p, name: `${RPN_WEIGHT_PREFIX}${p.name}` }));
+  }
+
+  /** weights() under their RPN_WEIGHT_PREFIX names, as a saved model stores them (model/weights_io.ts). */
+  prefixedWeights(): { readonly name: string; readonly tensor: tf.Tensor }[] {
+    return [...this.variables].map(([name, tensor]) => ({ name: `${RPN_WEIGHT_PREFIX}${name}`, tensor }));
   }
 
   dispose(): void {

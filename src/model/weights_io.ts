@@ -18,7 +18,7 @@ import type { DetectorConfig, RpnConfig } from './defaults';
 import { FastRcnnDetector, rpnHeadShape } from './detector';
 import { RoiHead, type PoolFunction } from './heads';
 import { modelArtifacts, parseModelJson, type ModelJson } from './model_json';
-import { RpnHead } from './rpn_head';
+import { RPN_WEIGHT_PREFIX, RpnHead } from './rpn_head';
 
 export const DETECTOR_FORMAT = 'frcnn-web-detector';
 export const DETECTOR_FORMAT_VERSION = 1;
@@ -42,7 +42,7 @@ export async function detectorArtifacts(detector: FastRcnnDetector): Promise<tf.
   const named: { name: string; tensor: tf.Tensor }[] = [];
   for (const [name, tensor] of detector.head.weights()) named.push({ name: `head/${name}`, tensor });
   for (const [name, tensor] of detector.backbone.modifiableWeights()) named.push({ name: `backbone/${name}`, tensor });
-  for (const [name, tensor] of detector.rpn?.weights() ?? []) named.push({ name: `rpn/${name}`, tensor });
+  named.push(...(detector.rpn?.prefixedWeights() ?? []));
   const { data, specs } = await tf.io.encodeWeights(named);
   const topology: SavedDetectorTopology = { format: DETECTOR_FORMAT, version: DETECTOR_FORMAT_VERSION, config: encodeConfig(detector.config) };
   return { modelTopology: topology, weightSpecs: specs, weightData: data, format: DETECTOR_FORMAT, generatedBy: 'frcnn-web' };
@@ -110,7 +110,7 @@ export async function detectorFromArtifacts(artifacts: tf.io.ModelArtifacts, opt
   let backbone: Backbone | undefined;
   let rpn: RpnHead | undefined;
   try {
-    const rpnWeights = withPrefix(decoded, 'rpn/');
+    const rpnWeights = withPrefix(decoded, RPN_WEIGHT_PREFIX);
     if (config.rpn === undefined && rpnWeights.size > 0) {
       throw new Error(`the saved detector has RPN weights (${[...rpnWeights.keys()].join(', ')}) but its config has no rpn section`);
     }

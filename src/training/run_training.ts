@@ -12,7 +12,7 @@ import type { Flip } from '../geometry/flip';
 import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization, type DetectOptions } from '../model/defaults';
 import { rpnHeadShape } from '../model/detector';
 import { RoiHead } from '../model/heads';
-import { RpnHead } from '../model/rpn_head';
+import { isRpnWeightName, RPN_WEIGHT_PREFIX, RpnHead } from '../model/rpn_head';
 import { testViews } from '../model/test_flips';
 import { describeBackend, useBackend } from './backends';
 import { loadFrozenBackbone } from './frozen_graph';
@@ -82,11 +82,10 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   if (checkpoint) {
     const restored = new Map(checkpoint.weights.map((w) => [w.name, tf.tensor(w.data, w.shape)]));
     const isBackbone = (name: string) => name.startsWith('backbone/');
-    const isRpn = (name: string) => name.startsWith('rpn/');
-    head = RoiHead.fromWeights(shape, new Map([...restored].filter(([name]) => !isBackbone(name) && !isRpn(name))));
+    head = RoiHead.fromWeights(shape, new Map([...restored].filter(([name]) => !isBackbone(name) && !isRpnWeightName(name))));
     backbone.assignWeights(new Map([...restored].filter(([name]) => isBackbone(name)).map(([name, t]) => [name.slice(9), t])));
     if (job.rpn && rpnShape) {
-      const weights = new Map([...restored].filter(([name]) => isRpn(name)).map(([name, t]) => [name.slice(4), t]));
+      const weights = new Map([...restored].filter(([name]) => isRpnWeightName(name)).map(([name, t]) => [name.slice(RPN_WEIGHT_PREFIX.length), t]));
       rpn = { head: RpnHead.fromWeights(rpnShape, weights), anchors: job.rpn.anchors, targets: job.rpn.targets };
     }
     tf.dispose([...restored.values()]);
@@ -94,7 +93,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   else if (saved) head = saved.head;
   else head = RoiHead.create(shape, job.config.seed);
   rpn ??= freshRpn();
-  const rpnParams = () => rpn?.head.parameters().map((p) => ({ ...p, name: `rpn/${p.name}` })) ?? [];
+  const rpnParams = () => rpn?.head.prefixedParameters() ?? [];
   const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
   let normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
   let iterations = checkpoint?.iteration ?? 0;

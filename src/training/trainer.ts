@@ -123,7 +123,7 @@ export class Trainer {
   constructor(private readonly options: TrainerOptions) {
     const { config, head, resume } = options;
     const names = options.trainableNames;
-    const all = [...(options.suffix?.params ?? []), ...head.parameters(), ...(options.rpn?.head.parameters().map((p) => ({ ...p, name: `rpn/${p.name}` })) ?? [])];
+    const all = [...(options.suffix?.params ?? []), ...head.parameters(), ...(options.rpn?.head.prefixedParameters() ?? [])];
     const params = all.filter((p) => !names || names.includes(p.name));
     this.optimizer = new MomentumSgd(params, config.solver);
     this.guard = new NanGuard(this.optimizer, { lrFactor: config.nanLrFactor, maxRetries: config.maxNanRetries });

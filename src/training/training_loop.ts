@@ -140,7 +140,7 @@ export class TrainingLoop {
   }
 
   private async weights(): Promise<NamedArray[]> {
-    const rpn = this.deps.rpn?.head.parameters().map((p) => ({ ...p, name: `rpn/${p.name}` })) ?? [];
+    const rpn = this.deps.rpn?.head.prefixedParameters() ?? [];
     return Promise.all([...(this.deps.suffix?.params ?? []), ...this.deps.head.parameters(), ...rpn].map(async (p) => ({ name: p.name, shape: p.variable.shape, data: (await p.variable.data()) as Float32Array })));
   }
 
