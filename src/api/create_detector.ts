@@ -26,6 +26,8 @@ export interface Detector {
   readonly backendChoice: BackendChoice;
   /** Where the weights came from: the model URL, or 'trained in this page' after train(). */
   readonly source: string;
+  /** The model has a Region Proposal Network (trained with proposals 'rpn'): it can detect with proposalMode 'rpn'. */
+  readonly hasRpn: boolean;
   /** Proposals, then the network, for one image. */
   detect(image: DetectInput, options?: DetectOptions): Promise<DetectionOutput>;
   /** Fine-tunes on labelled images in a Web Worker; afterwards this detector uses the new weights. */

@@ -54,8 +54,8 @@ async function answer(message: Exclude<ToDetectionWorker, { type: 'cancel' }>, s
         ? await pageDetectorFromFiles(message.files, options, message.source ?? 'model files')
         : await createPageDetector(options);
       detectors.set(message.id, detector);
-      const { classNames, source, backend } = detector;
-      return plain({ classNames, source, backend, backendChoice: choice.choice });
+      const { classNames, source, backend, hasRpn } = detector;
+      return plain({ classNames, source, backend, hasRpn, backendChoice: choice.choice });
     }
     case 'detect': {
       try {
@@ -81,7 +81,7 @@ async function answer(message: Exclude<ToDetectionWorker, { type: 'cancel' }>, s
     case 'use-files': {
       const detector = detectorOf(message.detector);
       await detector.useFiles(message.files, message.source);
-      return plain({ classNames: detector.classNames, source: detector.source });
+      return plain({ classNames: detector.classNames, source: detector.source, hasRpn: detector.hasRpn });
     }
     case 'dispose':
       detectors.get(message.detector)?.dispose();

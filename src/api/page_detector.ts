@@ -97,6 +97,10 @@ export class PageDetector implements Detector {
     return this.model.classNames;
   }
 
+  get hasRpn(): boolean {
+    return this.model.rpn !== undefined;
+  }
+
   detect(image: DetectInput, options: DetectOptions = {}): Promise<DetectionOutput> {
     return this.whileRunning(() => this.runDetect(image, options));
   }

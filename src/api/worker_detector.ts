@@ -70,6 +70,7 @@ export async function detectionWorkerForTesting(op: WorkerTestOp): Promise<Worke
 export class WorkerDetector implements Detector {
   classNames: readonly string[];
   source: string;
+  hasRpn: boolean;
   /** How the worker's backend was chosen (its name, why, what was skipped); a restart after a lost GPU replaces it. */
   backendChoice: BackendChoice;
   private backendName: string;
@@ -79,6 +80,7 @@ export class WorkerDetector implements Detector {
   constructor(private readonly worker: DetectionWorker, private readonly id: number, created: CreatedDetector) {
     this.classNames = created.classNames;
     this.source = created.source;
+    this.hasRpn = created.hasRpn;
     this.backendName = created.backend;
     this.backendChoice = created.backendChoice;
     this.unsubscribe = worker.onRestart((restart) => {
@@ -121,6 +123,7 @@ export class WorkerDetector implements Detector {
       const { value } = await this.worker.call('use-files', { detector: this.id, files: trained, source: TRAINED_HERE }, [trained.weights]);
       this.classNames = value.classNames;
       this.source = value.source;
+      this.hasRpn = value.hasRpn;
     }
     return result;
   }
@@ -143,6 +146,7 @@ export class WorkerDetector implements Detector {
     const { value } = await this.worker.call('use-files', { detector: this.id, files: copyFiles(files), source });
     this.classNames = value.classNames;
     this.source = value.source;
+    this.hasRpn = value.hasRpn;
   }
 
   dispose(): void {

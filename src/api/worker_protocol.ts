@@ -48,6 +48,7 @@ export type ToDetectionWorker =
 export interface CreatedDetector {
   readonly classNames: readonly string[];
   readonly source: string;
+  readonly hasRpn: boolean;
   /** The worker's tfjs backend now. */
   readonly backend: string;
   /** How the worker's backend was chosen (ensureBackend's answer). */
@@ -68,7 +69,7 @@ export interface WorkerAnswers {
   detect: DetectionOutput;
   files: ModelFiles;
   artifacts: tf.io.ModelArtifacts;
-  'use-files': { readonly classNames: readonly string[]; readonly source: string };
+  'use-files': { readonly classNames: readonly string[]; readonly source: string; readonly hasRpn: boolean };
   dispose: null;
   test: WorkerMemory | boolean;
 }

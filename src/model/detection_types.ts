@@ -64,6 +64,34 @@ export interface StageTimesMs {
   readonly total: number;
 }
 
+/** The anchor an RPN proposal was regressed from (issue 18): which of the map's anchors, and where. */
+export interface RpnAnchor {
+  /** The anchor's box, in original-image pixels. */
+  readonly box: Box;
+  /** Its side at ratio 1 (baseSize · scale), in network-input pixels: the size the model's settings name. */
+  readonly side: number;
+  /** Its aspect ratio h / w. */
+  readonly ratio: number;
+  /** The feature-map cell it sits on (stride-16 map of the network input). */
+  readonly row: number;
+  readonly col: number;
+}
+
+/**
+ * What the Region Proposal Network did for a result computed with proposalMode 'rpn', from the same run
+ * (pipeline/rpn_proposals.ts): per proposal (parallel to DetectionResult.proposals, best objectness first) its
+ * objectness, anchor and the RPN's regression of that anchor; and the objectness over the map.
+ */
+export interface RpnExplanation {
+  /** Objectness probability of each proposal. */
+  readonly objectness: readonly number[];
+  readonly anchors: readonly RpnAnchor[];
+  /** The RPN's deltas (dx, dy, dw, dh) that moved each proposal's anchor onto it (before clipping). */
+  readonly deltas: readonly (readonly [number, number, number, number])[];
+  /** The best anchor's objectness probability per map cell, row-major, rows × cols, covering `extent` (original pixels). */
+  readonly heatmap: { readonly rows: number; readonly cols: number; readonly cells: readonly number[]; readonly extent: Box };
+}
+
 export interface DetectionResult {
   readonly imageWidth: number;
   readonly imageHeight: number;
@@ -81,4 +109,6 @@ export interface DetectionResult {
   readonly boxVotingIou?: number | null;
   readonly timesMs: StageTimesMs;
   readonly backend: string;
+  /** With proposalMode 'rpn': the RPN's side of the proposals (anchors, objectness, its regression, the heatmap). */
+  readonly rpn?: RpnExplanation;
 }

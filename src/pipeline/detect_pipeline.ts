@@ -20,6 +20,7 @@ import { scaleResultToImage } from '../model/scale_result';
 import { withDeviceRecovery, type RecoveryHooks } from './device_recovery';
 import { DetectorError } from './errors';
 import { proposalsFor } from './proposal_stage';
+import type { RpnExplanation } from '../model/detection_types';
 import { rpnMapProposals } from './rpn_proposals';
 import type { DetectOptions, DetectProgress } from './types';
 
@@ -47,9 +48,10 @@ export async function runDetection(decoded: DecodedInput, network: NetworkSource
   const proposalMs = performance.now() - started;
   options.signal?.throwIfAborted();
   report({ stage: 'network', fraction: null });
+  let explainRpn: (() => RpnExplanation) | null = null;
   const run = () => {
     const model = network.model();
-    const boxes = proposals ?? rpnMapProposals(model, options.maxProposals);
+    const boxes = proposals ?? rpnMapProposals(model, options.maxProposals, (explain) => (explainRpn = explain));
     return networkAt(model, options.inputScale).detect(bitmap, boxes, postprocessOptions(options, model.config.detect), options.signal);
   };
   const result = await withDeviceRecovery(run, {
@@ -63,7 +65,9 @@ export async function runDetection(decoded: DecodedInput, network: NetworkSource
   report({ stage: 'network', fraction: 1 });
   // 'rpn': the network timed its proposals itself (the RPN head and proposal layer alone, after the backbone)
   const timesMs = { ...result.timesMs, proposals: fromRpn ? result.timesMs.proposals : proposalMs, total: result.timesMs.total + proposalMs };
-  return scaleResultToImage({ ...result, timesMs }, image); // the bitmap may be shrunk
+  // 'rpn': the RPN's anchors, objectness and regression of these proposals, from the same run (the page explains with them)
+  const rpn = explainRpn === null ? undefined : (explainRpn as () => RpnExplanation)();
+  return scaleResultToImage({ ...result, timesMs, ...(rpn && { rpn }) }, image); // the bitmap may be shrunk
 }
 
 /** `image` reported in the pixels of `original`, the image its bitmap is a shrunk copy of, when the caller gives it. */

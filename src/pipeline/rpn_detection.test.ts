@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { decodeDeltas } from '../geometry/bbox_transform';
+import { packBoxes } from '../geometry/box';
 import { DEFAULT_HEAD, makeDetectorConfig } from '../model/defaults';
 import { FastRcnnDetector } from '../model/detector';
 import { resizeImage, imageToTensor } from '../model/preprocess';
@@ -76,6 +78,36 @@ describe("detection with proposalMode 'rpn'", () => {
     const small = await runDetection(decoded, source(detector), { ...all, proposalMode: 'rpn', inputScale: 96 });
     expect(small.proposals.length).toBeGreaterThan(0);
     expect(small.proposals.every(([x1, y1, x2, y2]) => x1 >= 0 && y1 >= 0 && x2 <= width && y2 <= height)).toBe(true);
+  });
+
+  test("the result explains the RPN's proposals from the same run: objectness, anchor (size, ratio, cell), its deltas, the heatmap", async () => {
+    const result = await runDetection(decoded, source(detector), { ...all, proposalMode: 'rpn' });
+    const explained = result.rpn!;
+    const n = result.proposals.length;
+    expect(explained.objectness).toHaveLength(n);
+    expect(explained.anchors).toHaveLength(n);
+    expect(explained.deltas).toHaveLength(n);
+    expect(explained.objectness.every((p, i) => p > 0 && p < 1 && (i === 0 || p <= explained.objectness[i - 1]))).toBe(true);
+    // each proposal is its anchor moved by its deltas (the clip aside)
+    const moved = decodeDeltas(packBoxes(explained.anchors.map((a) => a.box)), explained.deltas.flat());
+    const inside = result.proposals.map((b, i) => ({ b, i })).filter(({ b }) => b[0] > 0.5 && b[1] > 0.5 && b[2] < width - 0.5 && b[3] < height - 0.5);
+    expect(inside.length).toBeGreaterThan(5);
+    for (const { b, i } of inside) b.forEach((v, k) => expect(moved[4 * i + k]).toBeCloseTo(v, 2));
+    // anchors: the model's sizes and ratios, on a cell of the 14x10 map of the 213x160 input
+    expect(explained.heatmap).toMatchObject({ rows: 10, cols: 14 });
+    expect(explained.heatmap.cells).toHaveLength(140);
+    for (const a of explained.anchors) {
+      expect([16, 32, 64]).toContain(a.side);
+      expect([0.5, 1, 2]).toContain(a.ratio);
+      expect(a.row).toBeLessThan(10);
+      expect(a.col).toBeLessThan(14);
+      // the anchor is centred on its cell's centre, 16 input pixels apart (150 original px -> 160 input px)
+      expect((a.box[0] + a.box[2]) / 2).toBeCloseTo(((16 * a.col + 8) * 150) / 160, 3);
+      expect(explained.heatmap.cells[a.row * 14 + a.col]).toBeGreaterThanOrEqual(explained.objectness[explained.anchors.indexOf(a)] - 1e-6);
+    }
+    expect(explained.heatmap.extent[2]).toBeCloseTo((14 * 16 * 150) / 160, 3);
+    // selective search's results have none
+    expect((await runDetection(decoded, source(detector), { ...all, proposalMode: 'dense' })).rpn).toBeUndefined();
   });
 
   test("a model without an RPN refuses 'rpn', saying what to use instead", async () => {

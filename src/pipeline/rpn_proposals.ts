@@ -5,7 +5,8 @@
  * Detection and training share it: `settings.testProposals` at test time, `trainProposals` for the head's RoIs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSize, PackedBoxes } from '../geometry/box';
+import type { Box, ImageSize, PackedBoxes } from '../geometry/box';
+import type { RpnExplanation } from '../model/detection_types';
 import type { FastRcnnDetector, MapProposals } from '../model/detector';
 import type { RpnHead } from '../model/rpn_head';
 import { anchorsForMap } from '../proposals/rpn/anchors';
@@ -29,6 +30,8 @@ export interface TimedRpnProposals extends RpnProposals {
   readonly headMs: number;
   /** The proposal layer. */
   readonly layerMs: number;
+  /** What the proposals were made from, kept for explaining them (rpnExplanation): the map's anchors and the head's outputs. */
+  readonly map: { readonly height: number; readonly width: number; readonly anchors: Float32Array; readonly logits: Float32Array; readonly deltas: Float32Array };
 }
 
 /** Proposals in network-input pixels for one image's features [1, H, W, C]. */
@@ -45,17 +48,53 @@ export async function rpnProposals(head: RpnHead, features: tf.Tensor4D, request
     tf.dispose([out.objectness, out.deltas]);
   }
   const headDone = performance.now();
-  const proposals = proposalLayer(anchorsForMap(request.anchors, h, w), logits, deltas, request.inputSize, request.imageScale, request.layer);
-  const probabilities = Float32Array.from(proposals.scores, (x) => 1 / (1 + Math.exp(-x)));
-  return { ...proposals, probabilities, headMs: headDone - started, layerMs: performance.now() - headDone };
+  const anchors = anchorsForMap(request.anchors, h, w);
+  const proposals = proposalLayer(anchors, logits, deltas, request.inputSize, request.imageScale, request.layer);
+  const probabilities = Float32Array.from(proposals.scores, sigmoid);
+  return { ...proposals, probabilities, headMs: headDone - started, layerMs: performance.now() - headDone, map: { height: h, width: w, anchors, logits, deltas } };
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * The RPN's side of `found` for a result's explanation, in original-image pixels (`imageScale`: network-input pixels
+ * per original pixel): each proposal's objectness, anchor (size, ratio, cell) and the deltas the head gave that
+ * anchor, and the best anchor's objectness in every map cell. Reads the run's own outputs; computes nothing again.
+ */
+export function rpnExplanation(found: TimedRpnProposals, anchors: AnchorSettings, imageScale: number): RpnExplanation {
+  const { height, width, logits, deltas } = found.map;
+  const perCell = anchors.ratios.length * anchors.scales.length;
+  const original = (b: ArrayLike<number>, o: number): Box => [b[o] / imageScale, b[o + 1] / imageScale, b[o + 2] / imageScale, b[o + 3] / imageScale];
+  const cells = new Array<number>(height * width).fill(0);
+  for (let i = 0; i < logits.length; i++) {
+    const cell = Math.floor(i / perCell);
+    cells[cell] = Math.max(cells[cell], sigmoid(logits[i]));
+  }
+  const chosen = [...found.anchorIndices];
+  return {
+    objectness: [...found.probabilities],
+    anchors: chosen.map((i) => {
+      const cell = Math.floor(i / perCell);
+      const a = i % perCell; // ratio-major, then scale (anchors.ts)
+      const scale = anchors.scales[a % anchors.scales.length];
+      return {
+        box: original(found.map.anchors, 4 * i), side: anchors.baseSize * scale, ratio: anchors.ratios[Math.floor(a / anchors.scales.length)],
+        row: Math.floor(cell / width), col: cell % width,
+      };
+    }),
+    deltas: chosen.map((i) => [deltas[4 * i], deltas[4 * i + 1], deltas[4 * i + 2], deltas[4 * i + 3]] as const),
+    heatmap: { rows: height, cols: width, cells, extent: [0, 0, (width * anchors.featureStride) / imageScale, (height * anchors.featureStride) / imageScale] },
+  };
 }
 
 /**
  * Detection's proposals from `model`'s RPN (proposalMode 'rpn'): the hook FastRcnnDetector.detect() calls on the
  * map it pools from, with the model's test settings (top 300), at most `maxProposals` when the caller asks for
- * fewer or more. Boxes in original-image pixels.
+ * fewer or more. Boxes in original-image pixels. `onExplainable` gets a function that builds the same run's rpnExplanation.
  */
-export function rpnMapProposals(model: FastRcnnDetector, maxProposals?: number): MapProposals {
+export function rpnMapProposals(model: FastRcnnDetector, maxProposals?: number, onExplainable?: (explain: () => RpnExplanation) => void): MapProposals {
   const { rpn } = model.config;
   if (rpn === undefined || model.rpn === undefined) {
     throw new DetectorError('image', "proposalMode 'rpn' needs a model trained with a Region Proposal Network, and this one has none: use 'fast', 'quality' or 'dense', or train with proposals 'rpn'");
@@ -65,6 +104,8 @@ export function rpnMapProposals(model: FastRcnnDetector, maxProposals?: number):
   const head = model.rpn;
   return async ({ features, inputSize, imageScale }): Promise<PackedBoxes> => {
     const found = await rpnProposals(head, features, { inputSize, imageScale, anchors: rpn.anchors, layer });
+    // built when asked (after the network), so the proposals' time is the RPN's alone
+    onExplainable?.(() => rpnExplanation(found, rpn.anchors, imageScale));
     return found.boxes.map((v) => v / imageScale);
   };
 }
