@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FASTER_RCNN_ANCHORS, generateAnchors, shiftAnchors } from './anchors';
+import { anchorsForMap, FASTER_RCNN_ANCHORS, generateAnchors, shiftAnchors } from './anchors';
 
 // py-faster-rcnn's generate_anchors() output, as listed in issue 18
 const PY_FASTER_RCNN = [
@@ -53,5 +53,19 @@ describe('shiftAnchors', () => {
 
   it('rejects a fractional map size', () => {
     expect(() => shiftAnchors(generateAnchors(16, [1], [1]), 2.5, 3, 16)).toThrow(/whole/);
+  });
+});
+
+describe('anchorsForMap', () => {
+  it('memoises per map size and settings, and gives what shiftAnchors gives', () => {
+    const settings = { ...FASTER_RCNN_ANCHORS, featureStride: 16 };
+    const first = anchorsForMap(settings, 3, 5);
+    expect(Array.from(first)).toEqual(Array.from(shiftAnchors(generateAnchors(16, [0.5, 1, 2], [8, 16, 32]), 3, 5, 16)));
+    expect(anchorsForMap({ ...settings, ratios: [...settings.ratios] }, 3, 5)).toBe(first);
+    expect(anchorsForMap(settings, 5, 3)).not.toBe(first);
+    expect(anchorsForMap({ ...settings, scales: [4, 8] }, 3, 5)).toHaveLength(3 * 5 * 6 * 4);
+    for (let h = 10; h < 30; h++) anchorsForMap(settings, h, 5); // more maps than it keeps: the oldest go
+    expect(anchorsForMap(settings, 3, 5)).not.toBe(first);
+    expect(Array.from(anchorsForMap(settings, 3, 5))).toEqual(Array.from(first));
   });
 });

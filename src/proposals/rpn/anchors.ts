@@ -70,9 +70,25 @@ export function shiftAnchors(baseAnchors: PackedBoxes, featureHeight: number, fe
   return out;
 }
 
-/** Every anchor of a featureHeight × featureWidth map for these settings [H·W·A, 4]. */
+/** How many maps' anchors anchorsForMap keeps: a set's few image sizes (and their mirrors, the same size). */
+const KEPT_MAPS = 16;
+const keptAnchors = new Map<string, Float32Array>();
+
+/**
+ * Every anchor of a featureHeight × featureWidth map for these settings [H·W·A, 4]. Memoised by map size and
+ * settings (the last KEPT_MAPS), since training asks for the same map's anchors at every step: the array is
+ * shared, so callers must not write to it.
+ */
 export function anchorsForMap(settings: AnchorSettings, featureHeight: number, featureWidth: number): Float32Array {
-  return shiftAnchors(generateAnchors(settings.baseSize, settings.ratios, settings.scales), featureHeight, featureWidth, settings.featureStride);
+  const key = `${featureHeight}x${featureWidth}|${settings.baseSize}|${settings.ratios.join(',')}|${settings.scales.join(',')}|${settings.featureStride}`;
+  let anchors = keptAnchors.get(key);
+  if (anchors === undefined) {
+    anchors = shiftAnchors(generateAnchors(settings.baseSize, settings.ratios, settings.scales), featureHeight, featureWidth, settings.featureStride);
+    if (keptAnchors.size >= KEPT_MAPS) keptAnchors.delete(keptAnchors.keys().next().value!);
+  }
+  keptAnchors.delete(key); // re-inserted as the most recent
+  keptAnchors.set(key, anchors);
+  return anchors;
 }
 
 /** numpy's np.round: halves go to the even neighbour (np.round(11.5) = 12, np.round(12.5) = 12). */
