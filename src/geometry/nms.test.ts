@@ -114,6 +114,42 @@ describe('nms', () => {
     }
   });
 
+  it('sorted input and maxKept give the first maxKept of the full run per class (linear and grid paths, isolated boxes)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer(),
+        fc.constantFrom(0, 0.3, 0.7, 1),
+        fc.integer({ min: 0, max: 60 }),
+        (n, k, seed, thr, maxKept) => {
+          const problem = randomProblem(n, k, seed, 7);
+          problem.boxes[n >> 1] = [5, 5, 5, 9]; // empty: kept, and counted against maxKept
+          const order = problem.scores.map((_, i) => i).sort((a, b) => problem.scores[b] - problem.scores[a] || a - b);
+          const boxes = order.map((i) => problem.boxes[i]), scores = order.map((i) => problem.scores[i]), classes = order.map((i) => problem.classes[i]);
+          const full = referenceBatchedNms(boxes, scores, classes, thr);
+          const perClass = new Map<number, number>();
+          const expected = full.filter((i) => {
+            const count = (perClass.get(classes[i]) ?? 0) + 1;
+            perClass.set(classes[i], count);
+            return count <= maxKept;
+          });
+          expect(Array.from(batchedNms(packBoxes(boxes), scores, classes, thr, { sorted: true, maxKept }))).toEqual(expected);
+          expect(Array.from(batchedNms(packBoxes(problem.boxes), problem.scores, problem.classes, thr, { maxKept })).map((i) => order.indexOf(i))).toEqual(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects sorted input that is out of order, and a negative maxKept', () => {
+    const boxes = packBoxes([[0, 0, 9, 9], [20, 0, 29, 9]]);
+    expect(Array.from(nms(boxes, [0.9, Number.NaN], 0.5, { sorted: true }))).toEqual([0, 1]);
+    expect(() => nms(boxes, [0.5, 0.9], 0.5, { sorted: true })).toThrow(/0\.9 at 1 above 0\.5 at 0/);
+    expect(() => nms(boxes, [Number.NaN, 0.9], 0.5, { sorted: true })).toThrow(/sorted/);
+    expect(() => nms(boxes, [0.9, 0.5], 0.5, { maxKept: -1 })).toThrow(RangeError);
+  });
+
   it('matches the reference at 5,000 boxes with wide boxes mixed in', () => {
     const { boxes, scores, classes } = randomProblem(5000, 1, 42, 50);
     expect(Array.from(batchedNms(packBoxes(boxes), scores, classes, 0.3))).toEqual(referenceBatchedNms(boxes, scores, classes, 0.3));

@@ -56,13 +56,18 @@ export function iouAbove(set: CandidateSet, i: number, j: number, thr: number): 
   return inter / (area[i] + area[j] - inter) > thr;
 }
 
-/** Greedy NMS by checking each candidate against the boxes kept so far; sets keep[i] = 1 for survivors. */
-export function suppressLinear(set: CandidateSet, thr: number, keep: Uint8Array): void {
+/**
+ * Greedy NMS by checking each candidate against the boxes kept so far; sets keep[i] = 1 for survivors, the first
+ * maxKept of them.
+ */
+export function suppressLinear(set: CandidateSet, thr: number, keep: Uint8Array, maxKept = Infinity): void {
   const kept = new Int32Array(set.area.length);
   let keptCount = 0;
-  for (let i = 0; i < set.area.length; i++) {
+  let survivors = 0; // kept plus isolated
+  for (let i = 0; i < set.area.length && survivors < maxKept; i++) {
     if (isIsolated(set.area[i])) {
       keep[i] = 1;
+      survivors++;
       continue;
     }
     let suppressed = false;
@@ -70,6 +75,7 @@ export function suppressLinear(set: CandidateSet, thr: number, keep: Uint8Array)
     if (!suppressed) {
       keep[i] = 1;
       kept[keptCount++] = i;
+      survivors++;
     }
   }
 }

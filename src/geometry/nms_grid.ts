@@ -14,16 +14,21 @@ import { ABS_MARGIN, MARGIN, cell, planGrid, windowReach, type Grid } from './nm
 const WIDE_CELLS = 8; // kept boxes longer than this many cells on an axis go to the side list
 const MAX_WINDOW_CELLS = 128; // candidates whose window spans more cells than this scan every kept box
 
-export function suppressWithGrid(set: CandidateSet, thr: number, keep: Uint8Array): void {
-  if (thr >= 1) return void keep.fill(1); // IoU <= 1, also in float: nothing is ever suppressed
+/** Sets keep[i] = 1 for the survivors, the first maxKept of them. */
+export function suppressWithGrid(set: CandidateSet, thr: number, keep: Uint8Array, maxKept = Infinity): void {
+  if (thr >= 1) return void keep.fill(1, 0, Math.min(keep.length, maxKept)); // IoU <= 1, also in float: nothing is ever suppressed
   const grid = planGrid(set, thr);
-  if (grid === null) return suppressLinear(set, thr, keep); // nothing can overlap anyway
+  if (grid === null) return suppressLinear(set, thr, keep, maxKept); // nothing can overlap anyway
   const kept = new KeptBoxes(set, grid, thr);
-  for (let i = 0; i < set.area.length; i++) {
-    if (isIsolated(set.area[i])) keep[i] = 1;
-    else if (!kept.suppresses(i)) {
+  let survivors = 0;
+  for (let i = 0; i < set.area.length && survivors < maxKept; i++) {
+    if (isIsolated(set.area[i])) {
+      keep[i] = 1;
+      survivors++;
+    } else if (!kept.suppresses(i)) {
       keep[i] = 1;
       kept.add(i);
+      survivors++;
     }
   }
 }
