@@ -2,7 +2,7 @@
  * The RPN as a proposal method (issue 18): the RPN head on the shared feature map, then the proposal layer
  * (proposals/rpn/proposal_layer.ts) on the read-back logits and deltas. The head runs on the network's backend;
  * the proposal layer is plain TypeScript (decode, clip, NMS on at most a few thousand boxes).
- * Detection and training share it: `settings.testProposals` at test time, `trainProposals` for the head's RoIs.
+ * Detection runs it with `settings.testProposals` (the head trains on selective search's proposals, not the RPN's).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Box, ImageSize, PackedBoxes } from '../geometry/box';

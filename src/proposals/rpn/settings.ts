@@ -43,8 +43,10 @@ export interface ProposalLayerSettings {
 export interface RpnSettings {
   readonly anchors: AnchorSettings;
   readonly targets: AnchorTargetSettings;
-  /** Proposals for training the detection head, and at test time. */
-  readonly trainProposals: ProposalLayerSettings;
+  /**
+   * Proposals at test time. The head trains on selective search's proposals (approximate joint training), so
+   * there are no training-time RPN proposal settings.
+   */
   readonly testProposals: ProposalLayerSettings;
 }
 
@@ -56,7 +58,6 @@ export const DEFAULT_ANCHOR_TARGETS: AnchorTargetSettings = {
   allowedBorder: 0,
 };
 
-export const TRAIN_PROPOSALS: ProposalLayerSettings = { preNmsTopN: 12000, postNmsTopN: 2000, nmsIou: 0.7, minSize: 16 };
 export const TEST_PROPOSALS: ProposalLayerSettings = { preNmsTopN: 6000, postNmsTopN: 300, nmsIou: 0.7, minSize: 16 };
 
 /** Settings for the given anchor scales (anchor_scales.ts), everything else py-faster-rcnn's. */
@@ -64,7 +65,6 @@ export function defaultRpnSettings(scales: readonly number[] = [8, 16, 32]): Rpn
   return {
     anchors: { baseSize: 16, ratios: [0.5, 1, 2], scales: [...scales], featureStride: 16 },
     targets: DEFAULT_ANCHOR_TARGETS,
-    trainProposals: TRAIN_PROPOSALS,
     testProposals: TEST_PROPOSALS,
   };
 }

@@ -4,14 +4,16 @@
  */
 import type { AnchorSettings, AnchorTargetSettings, ProposalLayerSettings, RpnSettings } from './settings';
 
-/** `source` names the file in messages, e.g. 'model.json'. */
+/**
+ * `source` names the file in messages, e.g. 'model.json'. A model saved before the unused training-time settings
+ * were dropped still has `trainProposals`: nothing ever read it, so it is passed over.
+ */
 export function parseRpnSettings(value: unknown, source: string): RpnSettings {
   const at = (path: string) => `${source}: rpn${path}`;
   const root = record(value, at(''));
   return {
     anchors: parseAnchors(root.anchors, at('.anchors')),
     targets: parseTargets(root.targets, at('.targets')),
-    trainProposals: parseLayer(root.trainProposals, at('.trainProposals')),
     testProposals: parseLayer(root.testProposals, at('.testProposals')),
   };
 }
