@@ -23,6 +23,9 @@ export const PROPOSAL_COLOUR = '#e0e0e0';
 /** The proposals' density map: a deep blue that is none of the class colours and shows on pale slides and photos. */
 export const DENSITY_COLOUR = '#3d5afe';
 
+/** The RPN's objectness heatmap, its best proposals and a detection's anchor: a hot pink none of the classes use. */
+export const RPN_COLOUR = '#f50057';
+
 export function classColour(classId: number): string {
   const n = CLASS_PALETTE.length;
   return CLASS_PALETTE[(((classId - 1) % n) + n) % n];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classColour, DENSITY_COLOUR } from './colours';
+import { classColour, DENSITY_COLOUR, RPN_COLOUR } from './colours';
 import { formatCount, legendEntries } from './legend';
 import { DEFAULT_LAYERS } from './scene';
 
@@ -25,6 +25,15 @@ describe('legendEntries', () => {
     expect(legendEntries({ classNames: [], layers: DEFAULT_LAYERS, proposals: null, topProposals: 20, labelsLeftOut: 3 }).at(-1))
       .toEqual({ kind: 'note', text: '3 labels left out for room' });
     expect(legendEntries({ classNames: [], layers: DEFAULT_LAYERS, proposals: null, topProposals: 20, labelsLeftOut: 0 }).some((e) => e.kind === 'note')).toBe(false);
+  });
+
+  it("the RPN's layers are listed when they are on and the result has RPN proposals", () => {
+    const layers = { ...DEFAULT_LAYERS, rpnProposals: true, objectness: true };
+    const rpn = legendEntries({ classNames: [], layers, proposals: 300, topProposals: 20, rpnProposals: 20 }).filter((e) => e.kind === 'layer' && e.colour === RPN_COLOUR);
+    expect(rpn.map((e) => e.kind === 'layer' && [e.layer, e.text])).toEqual([
+      ['rpnProposals', 'the 20 best RPN proposals by objectness'], ['objectness', 'RPN objectness (shaded where it expects an object)'],
+    ]);
+    expect(legendEntries({ classNames: [], layers, proposals: 2000, topProposals: 20, rpnProposals: null }).some((e) => e.kind === 'layer' && e.colour === RPN_COLOUR)).toBe(false);
   });
 
   it('formatCount groups thousands', () => {

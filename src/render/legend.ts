@@ -1,8 +1,9 @@
 /**
  * What the legend under the stage lists: each class with its colour, then each layer drawn now with how it is
- * drawn (solid, dashed, dotted, the proposals' density map with their count). Pure: the app turns it into elements.
+ * drawn (solid, dashed, dotted, the proposals' density map with their count, the RPN's proposals and objectness).
+ * Pure: the app turns it into elements.
  */
-import { classColour, DENSITY_COLOUR } from './colours';
+import { classColour, DENSITY_COLOUR, RPN_COLOUR } from './colours';
 import { DASH_PRE_REGRESSION, DASH_SUPPRESSED, type LayerState } from './scene';
 
 export type LegendEntry =
@@ -20,6 +21,8 @@ export interface LegendInput {
   readonly topProposals: number;
   /** Labels the renderer left out for want of room (label_placement.ts). */
   readonly labelsLeftOut?: number;
+  /** With RPN proposals: how many of them its layer outlines (the best by objectness); absent or null otherwise. */
+  readonly rpnProposals?: number | null;
 }
 
 /** "2,000": the count as people write it. */
@@ -38,6 +41,13 @@ export function legendEntries(input: LegendInput): LegendEntry[] {
     const best = Math.min(input.topProposals, input.proposals);
     const text = `${formatCount(input.proposals)} proposal${input.proposals === 1 ? '' : 's'} (shaded where they crowd${best > 0 ? `; the ${best} best outlined` : ''})`;
     entries.push({ kind: 'layer', layer: 'proposals', text, colour: DENSITY_COLOUR, dash: [] });
+  }
+  const rpn = input.rpnProposals ?? null;
+  if (layers.rpnProposals && rpn !== null) {
+    entries.push({ kind: 'layer', layer: 'rpnProposals', text: `the ${formatCount(rpn)} best RPN proposal${rpn === 1 ? '' : 's'} by objectness`, colour: RPN_COLOUR, dash: [] });
+  }
+  if (layers.objectness && rpn !== null) {
+    entries.push({ kind: 'layer', layer: 'objectness', text: 'RPN objectness (shaded where it expects an object)', colour: RPN_COLOUR, dash: [] });
   }
   const leftOut = input.labelsLeftOut ?? 0;
   if (leftOut > 0) entries.push({ kind: 'note', text: `${formatCount(leftOut)} label${leftOut === 1 ? '' : 's'} left out for room` });

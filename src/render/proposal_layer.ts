@@ -4,7 +4,7 @@
  * looked, and the few best-scoring proposals are outlined on top (scene.ts).
  */
 import type { Box } from '../geometry/box';
-import type { DetectionResult } from '../model/detection_types';
+import type { DetectionResult, RpnExplanation } from '../model/detection_types';
 
 export interface DensityGrid {
   readonly cols: number;
@@ -48,6 +48,20 @@ export function proposalDensity(boxes: readonly Box[], image: { readonly width: 
   }
   const max = counts.reduce((m, v) => Math.max(m, v), 0);
   return { cols, rows, cells: counts.map((v) => (max > 0 ? v / max : 0)), max };
+}
+
+/** How many of the RPN's proposals its layer outlines: the best by objectness. */
+export const RPN_TOP_PROPOSALS = 20;
+
+/** The RPN's proposals with the highest objectness, best first (indices into result.proposals), ties by index. */
+export function topByObjectness(rpn: Pick<RpnExplanation, 'objectness'>, count = RPN_TOP_PROPOSALS): number[] {
+  return rpn.objectness.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p || a.i - b.i).slice(0, count).map(({ i }) => i);
+}
+
+/** The RPN's objectness heatmap as the density layer draws it: the best anchor's probability per map cell. */
+export function objectnessGrid(rpn: Pick<RpnExplanation, 'heatmap'>): DensityGrid {
+  const { rows, cols, cells } = rpn.heatmap;
+  return { rows, cols, cells, max: cells.reduce((m, v) => Math.max(m, v), 0) };
 }
 
 /** Cells along the image's longer side in the density map. */

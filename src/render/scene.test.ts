@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { detectionResultFixture } from './testing/detection_result';
 import { detectionView, type DetectionView } from './detection_view';
 import { buildScene, DASH_PRE_REGRESSION, DEFAULT_LAYERS, labelOrder, type LayerState } from './scene';
-import { classColour } from './colours';
-import { topProposals } from './proposal_layer';
+import type { RpnExplanation } from '../model/detection_types';
+import { classColour, RPN_COLOUR } from './colours';
+import { RPN_TOP_PROPOSALS, topByObjectness, topProposals } from './proposal_layer';
 
 function view(scoreThreshold = 0.5): DetectionView {
   return detectionView(detectionResultFixture(), { scoreThreshold, nmsIouThreshold: 0.5 });
 }
 
-const ALL_ON: LayerState = { proposals: true, preRegression: true, detections: true, suppressed: true, labels: true };
-const ALL_OFF: LayerState = { proposals: false, preRegression: false, detections: false, suppressed: false, labels: false };
+const ALL_ON: LayerState = { proposals: true, preRegression: true, detections: true, suppressed: true, labels: true, rpnProposals: true, objectness: true };
+const ALL_OFF: LayerState = { proposals: false, preRegression: false, detections: false, suppressed: false, labels: false, rpnProposals: false, objectness: false };
 const proposals = detectionResultFixture().proposals;
 
 function kinds(objects: { kind: string }[]): Record<string, number> {
@@ -19,7 +20,41 @@ function kinds(objects: { kind: string }[]): Record<string, number> {
   return counts;
 }
 
+/** An RPN explanation of the fixture's proposals: objectness falling with the index but for #5 (the best), anchors 4 px larger. */
+function rpnOf(count: number): RpnExplanation {
+  const boxes = detectionResultFixture().proposals.slice(0, count);
+  return {
+    objectness: boxes.map((_, i) => (i === 5 ? 0.99 : 0.9 - i / 100)),
+    anchors: boxes.map((b, i) => ({ box: [b[0] - 4, b[1] - 4, b[2] + 4, b[3] + 4] as const, side: 64, ratio: 1, row: i, col: 2 })),
+    deltas: boxes.map(() => [0, 0, -0.05, -0.05] as const),
+    heatmap: { rows: 2, cols: 3, cells: [0.1, 0.2, 0.3, 0.4, 0.5, 0.99], extent: [0, 0, 480, 320] },
+  };
+}
+
 describe('buildScene', () => {
+  it("an RPN result: the objectness heatmap first, the 20 best proposals by objectness, and a focused detection's anchor and RPN regression", () => {
+    const rpn = rpnOf(proposals.length);
+    const layers = { ...ALL_OFF, rpnProposals: true, objectness: true };
+    const scene = buildScene({ view: view(), proposals, layers, focusKey: null, rpn });
+    expect(scene[0]).toMatchObject({ kind: 'density', id: 'density:objectness', box: [0, 0, 480, 320], colour: RPN_COLOUR });
+    expect(scene[0].density).toMatchObject({ rows: 2, cols: 3, max: 0.99 });
+    const outlined = scene.filter((o) => o.kind === 'rpnProposal');
+    expect(outlined).toHaveLength(RPN_TOP_PROPOSALS);
+    // best drawn last (on top): #5, then 0, 1, 2, …
+    expect(outlined.at(-1)).toMatchObject({ id: 'rpnProposal:5', box: proposals[5] });
+    expect(outlined.map((o) => o.id).sort()).toEqual(topByObjectness(rpn).map((i) => `rpnProposal:${i}`).sort());
+    expect(topByObjectness(rpn).slice(0, 3)).toEqual([5, 0, 1]);
+    // the same layers without an RPN draw nothing
+    expect(buildScene({ view: view(), proposals, layers, focusKey: null })).toEqual([]);
+    const focused = buildScene({ view: view(), proposals, layers: ALL_OFF, focusKey: '1:0', rpn });
+    const pre = focused.find((o) => o.id === 'preRegression:1:0')!;
+    expect(focused.map((o) => o.id).slice(-3)).toEqual(['anchor:1:0', 'rpnRegression:1:0', 'regression:1:0']);
+    const anchor = focused.find((o) => o.id === 'anchor:1:0')!;
+    expect(anchor.box).toEqual([pre.box[0] - 4, pre.box[1] - 4, pre.box[2] + 4, pre.box[3] + 4]);
+    expect(focused.find((o) => o.id === 'rpnRegression:1:0')).toMatchObject({ box: anchor.box, to: pre.box });
+  });
+
+
   it('draws every layer in order: proposals, suppressed, before regression, detections', () => {
     const scene = buildScene({ view: view(), proposals, layers: ALL_ON, focusKey: null });
     expect(kinds(scene)).toEqual({ proposal: 30, suppressed: 1, preRegression: 2, detection: 2 });

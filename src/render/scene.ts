@@ -2,17 +2,19 @@
  * The scene: everything the detector canvas draws, as plain data. Pure (no DOM), so it is unit-tested in Node and
  * exposed to Playwright through window.frcnnTestApi; renderer.ts only turns it into pixels.
  *
- * Draw order = array order: proposals (their density map, every outline faint, the best-scoring ones brighter) →
- * suppressed candidates → boxes before regression (dashed) →
- * detections (solid) → the focused detection's explanation (source proposal, regression) → annotations.
+ * Draw order = array order: the RPN's objectness heatmap → proposals (their density map, every outline faint, the
+ * best-scoring ones brighter) → the RPN's best proposals by objectness → suppressed candidates → boxes before
+ * regression (dashed) → detections (solid) → the focused detection's explanation (with an RPN: its anchor and the
+ * RPN's regression onto the proposal; then the head's regression) → annotations.
  */
 import type { Box } from '../geometry/box';
-import { classColour, DENSITY_COLOUR, PROPOSAL_COLOUR } from './colours';
+import type { RpnExplanation } from '../model/detection_types';
+import { classColour, DENSITY_COLOUR, PROPOSAL_COLOUR, RPN_COLOUR } from './colours';
 import type { DetectionView, ViewCandidate } from './detection_view';
-import { DENSITY_CELLS, proposalDensity, type DensityGrid } from './proposal_layer';
+import { DENSITY_CELLS, objectnessGrid, proposalDensity, topByObjectness, type DensityGrid } from './proposal_layer';
 
 export type DrawnKind =
-  | 'density' | 'proposal' | 'suppressed' | 'preRegression' | 'detection' | 'regression' | 'annotation' | 'draft' | 'crosshair';
+  | 'density' | 'proposal' | 'rpnProposal' | 'anchor' | 'suppressed' | 'preRegression' | 'detection' | 'regression' | 'annotation' | 'draft' | 'crosshair';
 
 export type Emphasis = 'normal' | 'focused' | 'dimmed';
 
@@ -48,6 +50,10 @@ export interface LayerState {
   readonly detections: boolean;
   readonly suppressed: boolean;
   readonly labels: boolean;
+  /** A result with RPN proposals: its best proposals by objectness, outlined. */
+  readonly rpnProposals: boolean;
+  /** A result with RPN proposals: the objectness heatmap over the RPN's map. */
+  readonly objectness: boolean;
 }
 
 export const DEFAULT_LAYERS: LayerState = {
@@ -56,10 +62,13 @@ export const DEFAULT_LAYERS: LayerState = {
   detections: true,
   suppressed: false,
   labels: true,
+  rpnProposals: false,
+  objectness: false,
 };
 
 export const DASH_PRE_REGRESSION: readonly number[] = [6, 4];
 export const DASH_SUPPRESSED: readonly number[] = [2, 3];
+export const DASH_ANCHOR: readonly number[] = [3, 3];
 
 export interface SceneInput {
   readonly view: DetectionView | null;
@@ -71,6 +80,8 @@ export interface SceneInput {
   readonly imageSize?: { readonly width: number; readonly height: number };
   /** Indices of the best-scoring proposals (proposal_layer.ts topProposals), outlined brighter. */
   readonly topProposals?: readonly number[];
+  /** The RPN's side of the proposals (result.rpn), when they came from one. */
+  readonly rpn?: RpnExplanation;
 }
 
 export function formatScore(score: number): string {
@@ -82,7 +93,9 @@ export function buildScene(input: SceneInput): DrawnObject[] {
   const focus = findFocus(view, input.focusKey);
   const emphasisOf = (c: ViewCandidate): Emphasis => (focus == null ? 'normal' : relatedTo(c, focus) ? 'focused' : 'dimmed');
   const out: DrawnObject[] = [];
+  if (layers.objectness && input.rpn) out.push(objectnessObject(input.rpn, focus));
   if (layers.proposals) out.push(...proposalObjects(input, focus));
+  if (layers.rpnProposals && input.rpn) out.push(...rpnProposalObjects(input.proposals, input.rpn, focus));
   if (view == null) return out;
   for (const c of view.suppressed) {
     const related = focus != null && relatedTo(c, focus);
@@ -96,7 +109,7 @@ export function buildScene(input: SceneInput): DrawnObject[] {
     const related = focus != null && relatedTo(c, focus);
     if (layers.detections || related) out.push(detectionObject(c, emphasisOf(c), layers.labels || related));
   }
-  if (focus != null) out.push(...explanationObjects(focus));
+  if (focus != null) out.push(...explanationObjects(focus, input.rpn));
   return out;
 }
 
@@ -173,9 +186,40 @@ function detectionObject(c: ViewCandidate, emphasis: Emphasis, withLabel: boolea
   };
 }
 
-/** The corner-to-corner regression from the focused candidate's source proposal onto its final box. */
-function explanationObjects(focus: ViewCandidate): DrawnObject[] {
+/** The RPN's objectness over its map: the density layer's drawing, in the RPN's colour. */
+function objectnessObject(rpn: RpnExplanation, focus: ViewCandidate | null): DrawnObject {
+  return {
+    kind: 'density', id: 'density:objectness', box: rpn.heatmap.extent, colour: RPN_COLOUR, dash: [], lineWidth: 0,
+    alpha: focus == null ? 0.45 : 0.25, label: null, emphasis: focus == null ? 'normal' : 'dimmed', density: objectnessGrid(rpn),
+  };
+}
+
+/** The RPN's best proposals by objectness (proposal_layer.ts topByObjectness), best last so it is drawn on top. */
+function rpnProposalObjects(proposals: readonly Box[], rpn: RpnExplanation, focus: ViewCandidate | null): DrawnObject[] {
+  return topByObjectness(rpn).filter((i) => i < proposals.length).reverse().map((i) => ({
+    kind: 'rpnProposal', id: `rpnProposal:${i}`, box: proposals[i], colour: RPN_COLOUR, dash: [], lineWidth: 1.5,
+    alpha: (0.35 + 0.55 * rpn.objectness[i]) * (focus == null ? 1 : 0.4), label: null, emphasis: focus == null ? 'normal' : 'dimmed',
+  }));
+}
+
+/**
+ * The focused candidate's story: with an RPN, its anchor (dashed) and the RPN's corner-to-corner regression onto the
+ * source proposal; then the head's regression from that proposal onto the final box.
+ */
+function explanationObjects(focus: ViewCandidate, rpn: RpnExplanation | undefined): DrawnObject[] {
+  const anchor = rpn?.anchors[focus.proposalIndex];
+  const fromAnchor: DrawnObject[] = anchor ? [
+    {
+      kind: 'anchor', id: `anchor:${focus.key}`, box: anchor.box, colour: RPN_COLOUR, dash: DASH_ANCHOR,
+      lineWidth: 1.5, alpha: 0.9, label: null, emphasis: 'focused',
+    },
+    {
+      kind: 'regression', id: `rpnRegression:${focus.key}`, box: anchor.box, to: focus.boxBeforeRegression,
+      colour: RPN_COLOUR, dash: [], lineWidth: 1.2, alpha: 0.9, label: null, emphasis: 'focused',
+    },
+  ] : [];
   return [
+    ...fromAnchor,
     {
       kind: 'regression', id: `regression:${focus.key}`, box: focus.boxBeforeRegression, to: focus.box,
       colour: classColour(focus.classId), dash: [], lineWidth: 1.5, alpha: 1, label: null, emphasis: 'focused',

@@ -3,14 +3,14 @@ import { ATTRIBUTE_EFFECT, OBSERVED_ATTRIBUTES, parseBackend, parseLayers, parse
 
 describe('parseLayers', () => {
   it('defaults to detections and labels', () => {
-    expect(parseLayers(null)).toEqual({ detections: true, labels: true, proposals: false, suppressed: false, preRegression: false });
+    expect(parseLayers(null)).toEqual({ detections: true, labels: true, proposals: false, suppressed: false, preRegression: false, rpnProposals: false, objectness: false });
   });
 
   it('reads space- or comma-separated names, any case, and ignores unknown ones', () => {
     expect(parseLayers('Proposals, pre-regression  bogus')).toEqual({
-      detections: false, labels: false, proposals: true, suppressed: false, preRegression: true,
+      detections: false, labels: false, proposals: true, suppressed: false, preRegression: true, rpnProposals: false, objectness: false,
     });
-    expect(parseLayers('')).toEqual({ detections: false, labels: false, proposals: false, suppressed: false, preRegression: false });
+    expect(parseLayers('')).toEqual({ detections: false, labels: false, proposals: false, suppressed: false, preRegression: false, rpnProposals: false, objectness: false });
   });
 });
 

@@ -43,7 +43,10 @@ export const LAYER_NAMES: readonly string[] = Object.keys(LAYER_KEYS);
 /** A space- or comma-separated list of layer names; unknown names are ignored. */
 export function parseLayers(value: string | null): LayerState {
   const names = (value ?? DEFAULT_LAYER_NAMES).split(/[\s,]+/).filter(Boolean);
-  const layers: Record<keyof LayerState, boolean> = { detections: false, labels: false, proposals: false, suppressed: false, preRegression: false };
+  // the RPN's layers stay off: the element detects with selective search or dense boxes (parseProposalMode)
+  const layers: Record<keyof LayerState, boolean> = {
+    detections: false, labels: false, proposals: false, suppressed: false, preRegression: false, rpnProposals: false, objectness: false,
+  };
   for (const name of names) {
     const key = LAYER_KEYS[name.toLowerCase()];
     if (key !== undefined) layers[key] = true;

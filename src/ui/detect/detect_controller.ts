@@ -192,6 +192,7 @@ export class DetectController {
       focusKey: state.hoverKey ?? state.selectedKey,
       imageSize: state.image ?? undefined,
       topProposals: state.layers.proposals ? this.topProposals() : [],
+      rpn: state.result?.rpn,
     });
   }
 

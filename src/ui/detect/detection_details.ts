@@ -1,11 +1,14 @@
 /**
- * "Selected detection" section: for the hovered or selected box, its source proposal, the regression that moved it
- * (the R-CNN deltas dx, dy, dw, dh), and the class probabilities of its proposal.
+ * "Selected detection" section: for the hovered or selected box, where it came from: with an RPN, the anchor its
+ * proposal grew from (size, ratio, map cell), the RPN's objectness and regression of it (result.rpn, from the run
+ * itself); its source proposal, the head's regression that moved it (the R-CNN deltas dx, dy, dw, dh), and the
+ * class probabilities of its proposal.
  */
 import { encodeDeltas } from '../../geometry/bbox_transform';
 import { packBoxes, type Box } from '../../geometry/box';
 import { classColour } from '../../render/colours';
 import type { DetectionView, ViewCandidate } from '../../render/detection_view';
+import type { RpnExplanation } from '../../model/detection_types';
 import { formatScore } from '../../render/scene';
 import { section } from '../controls';
 import { h, setChildren } from '../dom';
@@ -23,7 +26,7 @@ export function detectionDetailsSection(store: Store<DetectState>, view: () => D
     shownKey = key;
     shownView = current;
     const focus = key == null || current == null ? null : find(current, key);
-    setChildren(body, focus ? details(focus, state.result?.classNames ?? []) : h('p', { class: 'hint' }, 'Hover or select a detection to see where it came from.'));
+    setChildren(body, focus ? details(focus, state.result?.classNames ?? [], state.result?.rpn) : h('p', { class: 'hint' }, 'Hover or select a detection to see where it came from.'));
   });
   setChildren(body, h('p', { class: 'hint' }, 'Hover or select a detection to see where it came from.'));
   return section('Selected detection', 'detect.selected', body);
@@ -35,17 +38,36 @@ function find(view: DetectionView, key: string): ViewCandidate | null {
 
 const fmtBox = (b: Box): string => b.map((v) => Math.round(v)).join(', ');
 
-function details(c: ViewCandidate, classNames: readonly string[]): HTMLElement {
-  const [dx, dy, dw, dh] = encodeDeltas(packBoxes([c.boxBeforeRegression]), packBoxes([c.box]));
+const fmtDeltas = ([dx, dy, dw, dh]: readonly number[] | Float32Array): string => `dx ${dx.toFixed(3)}, dy ${dy.toFixed(3)}, dw ${dw.toFixed(3)}, dh ${dh.toFixed(3)}`;
+
+/** "64 px, ratio 1:2 (h:w), cell row 3, column 7": an anchor as the model's settings name it. */
+function anchorText(anchor: RpnExplanation['anchors'][number]): string {
+  const ratio = anchor.ratio === 1 ? '1:1' : anchor.ratio < 1 ? `1:${+(1 / anchor.ratio).toFixed(2)}` : `${+anchor.ratio.toFixed(2)}:1`;
+  return `${Math.round(anchor.side)} px, ratio ${ratio} (h:w), cell row ${anchor.row}, column ${anchor.col}`;
+}
+
+/** The RPN's part of the story: the anchor, then the RPN's objectness and regression of it onto the proposal. */
+function rpnFacts(c: ViewCandidate, rpn: RpnExplanation | undefined): HTMLElement[] {
+  const anchor = rpn?.anchors[c.proposalIndex];
+  if (!rpn || !anchor) return [];
+  return [
+    h('dt', {}, 'Anchor'), h('dd', { testid: 'detect.details.anchor' }, `${anchorText(anchor)}: [${fmtBox(anchor.box)}]`),
+    h('dt', {}, 'RPN regression'), h('dd', { testid: 'detect.details.rpn-deltas' },
+      `${fmtDeltas(rpn.deltas[c.proposalIndex])}; objectness ${rpn.objectness[c.proposalIndex].toFixed(2)}`),
+  ];
+}
+
+function details(c: ViewCandidate, classNames: readonly string[], rpn: RpnExplanation | undefined): HTMLElement {
+  const deltas = encodeDeltas(packBoxes([c.boxBeforeRegression]), packBoxes([c.box]));
   return h('div', {},
     h('p', { class: 'detail-title' },
       h('span', { class: 'swatch', style: `background:${classColour(c.classId)}`, 'aria-hidden': 'true' }),
       h('strong', {}, c.className), ` ${formatScore(c.score)}`, c.suppressedBy ? ' (suppressed by NMS)' : ''),
     h('dl', { class: 'facts' },
+      ...rpnFacts(c, rpn),
       h('dt', {}, 'Source proposal'), h('dd', { testid: 'detect.details.proposal' }, `#${c.proposalIndex}: [${fmtBox(c.boxBeforeRegression)}]`),
       h('dt', {}, 'After regression'), h('dd', { testid: 'detect.details.box' }, `[${fmtBox(c.box)}]`),
-      h('dt', {}, 'Regression'), h('dd', { testid: 'detect.details.deltas' },
-        `dx ${dx.toFixed(3)}, dy ${dy.toFixed(3)}, dw ${dw.toFixed(3)}, dh ${dh.toFixed(3)}`),
+      h('dt', {}, rpn ? 'Head regression' : 'Regression'), h('dd', { testid: 'detect.details.deltas' }, fmtDeltas(deltas)),
     ),
     probabilityBars(c, classNames),
   );

@@ -1,6 +1,6 @@
 /** The legend under the stage while the Detect tab shows: the classes in their colours and the layers drawn. */
 import { legendEntries } from '../../render/legend';
-import { TOP_PROPOSALS } from '../../render/proposal_layer';
+import { RPN_TOP_PROPOSALS, TOP_PROPOSALS } from '../../render/proposal_layer';
 import { h, setChildren } from '../dom';
 import { lineGlyph } from '../controls';
 import type { ModelsController } from '../models/models_controller';
@@ -17,6 +17,7 @@ export function attachStageLegend(
     const classNames = result?.classNames ?? activeModel(models)?.classNames ?? [];
     const entries = legendEntries({
       classNames, layers, proposals: result ? result.proposals.length : null, topProposals: TOP_PROPOSALS, labelsLeftOut: labelsLeftOut(),
+      rpnProposals: result?.rpn ? Math.min(RPN_TOP_PROPOSALS, result.proposals.length) : null,
     });
     setChildren(element, entries.map((e) => e.kind === 'class'
       ? h('span', { class: 'legend-item', testid: `stage.legend.class.${e.name}` }, h('span', { class: 'legend-swatch', style: `--chip: ${e.colour}` }), e.name)

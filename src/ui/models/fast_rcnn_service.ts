@@ -66,7 +66,8 @@ export class FastRcnnService implements DetectorService {
 
   /**
    * Every detection down to the model's candidate threshold: the page draws the user's thresholds from the result's
-   * candidates (render/detection_view.ts), as detect() would report them at those thresholds.
+   * candidates (render/detection_view.ts), as detect() would report them at those thresholds. A model trained with a
+   * Region Proposal Network detects with its own proposals (proposalMode 'rpn'; the result then explains them).
    */
   async detect(image: ImageBitmap, request: DetectRequest): Promise<DetectionResult> {
     const detector = this.detector;
@@ -80,6 +81,7 @@ export class FastRcnnService implements DetectorService {
       return await detector.detect(image, {
         scoreThreshold: DEFAULT_DETECT.candidateScoreThreshold,
         nmsIouThreshold: request.nmsIouThreshold,
+        ...(detector.hasRpn && { proposalMode: 'rpn' as const }),
         originalSize: request.originalSize,
         signal: request.signal,
         onProgress,

@@ -2,7 +2,7 @@
 import type { Box } from '../../geometry/box';
 import type { DetectionResult } from '../../model/detection_types';
 import { detectionView } from '../../render/detection_view';
-import { buildScene, type DrawnObject } from '../../render/scene';
+import { buildScene, DEFAULT_LAYERS, type DrawnObject } from '../../render/scene';
 
 export const PREVIEW_SCORE = 0.5;
 
@@ -12,6 +12,6 @@ export function previewScene(groundTruth: readonly Box[], result: DetectionResul
   }));
   if (!result) return truth;
   const view = detectionView(result, { scoreThreshold: PREVIEW_SCORE, nmsIouThreshold: result.nmsIouThreshold });
-  const layers = { proposals: false, preRegression: false, detections: true, suppressed: false, labels: true };
+  const layers = { ...DEFAULT_LAYERS, proposals: false, preRegression: false, detections: true, suppressed: false, labels: true };
   return [...truth, ...buildScene({ view, proposals: result.proposals, layers, focusKey: null })];
 }
