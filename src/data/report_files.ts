@@ -41,35 +41,38 @@ export function fileReportRows(facts: FileFacts): FileReportRow[] {
   const issuesOf = new Map<string, DatasetIssue[]>();
   for (const issue of facts.issues) {
     // image-level issues may name the image as the records do; the row is the image file's
-    const key = paths.has(issue.file) ? issue.file : facts.imagePaths.get(issue.file) ?? issue.file;
-    issuesOf.set(key, [...(issuesOf.get(key) ?? []), issue]);
+    addTo(issuesOf, paths.has(issue.file) ? issue.file : facts.imagePaths.get(issue.file) ?? issue.file, issue);
   }
   const recordOfImage = new Map<string, DetectionRecord>();
+  const recordsOfAnnotation = new Map<string, DetectionRecord[]>();
   for (const r of facts.records) {
     const path = facts.imagePaths.get(r.imageFile);
     if (path !== undefined) recordOfImage.set(path, r);
-  }
-  const recordsOfAnnotation = new Map<string, DetectionRecord[]>();
-  for (const r of facts.records) {
     const file = facts.annotationFiles.get(r.imageFile);
-    if (file !== undefined) recordsOfAnnotation.set(file, [...(recordsOfAnnotation.get(file) ?? []), r]);
+    if (file !== undefined) addTo(recordsOfAnnotation, file, r);
   }
-  const rejectedFiles = facts.issues.filter((i) => i.kind === 'bad-file');
   const kept = new Set(facts.records.map((r) => r.imageFile));
+  // boxes whose image could not be decoded: the image's row rejects them, the annotation's row says where they went
+  const lostOf = new Map<string, string[]>();
+  for (const [image, file] of facts.annotationFiles) if (!kept.has(image)) addTo(lostOf, file, image);
+  const rejectedByStem = new Map<string, DatasetIssue>();
+  for (const issue of facts.issues) {
+    const key = stem(issue.file).toLowerCase();
+    if (issue.kind === 'bad-file' && !rejectedByStem.has(key)) rejectedByStem.set(key, issue);
+  }
   const rows: FileReportRow[] = [];
   for (const { path, isImage } of facts.files) {
     let issues = issuesOf.get(path) ?? [];
     let summary: string;
     if (isImage) {
       const record = recordOfImage.get(path);
-      issues = issues.map((i) => (i.kind === 'unlabelled-image' ? explainUnlabelled(i, path, rejectedFiles) : i));
+      issues = issues.map((i) => (i.kind === 'unlabelled-image' ? explainUnlabelled(i, rejectedByStem.get(stem(path).toLowerCase())) : i));
       summary = record === undefined ? 'not imported' : record.unlabelled ? 'image, unlabelled'
         : `image, ${pluralize(record.objects.length, 'box', 'boxes')}`;
       if (record === undefined && issues.length === 0) issues = [notUsed(path, issuesOf)];
     } else {
       const records = recordsOfAnnotation.get(path) ?? [];
-      // boxes whose image could not be decoded: the image's row rejects them, this row says where they went
-      const lost = [...facts.annotationFiles].filter(([image, file]) => file === path && !kept.has(image)).map(([image]) => image);
+      const lost = lostOf.get(path) ?? [];
       const lostText = `${lost.length === 1 ? `its image ${lost[0]} was` : `${pluralize(lost.length, 'image')} were`} rejected`;
       summary = lost.length === 0 ? annotationSummary(records, issues)
         : records.length === 0 ? `not used: ${lostText}` : `${annotationSummary(records, issues)}; ${lostText}`;
@@ -80,6 +83,12 @@ export function fileReportRows(facts: FileFacts): FileReportRow[] {
     if (!paths.has(key)) rows.push(row(key, key === '.' || key.endsWith('/') ? 'folder' : 'not among the files', issues));
   }
   return rows;
+}
+
+function addTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 function row(file: string, summary: string, issues: readonly DatasetIssue[]): FileReportRow {
@@ -94,9 +103,11 @@ function annotationSummary(records: readonly DetectionRecord[], issues: readonly
   return issues.some((i) => i.severity === 'rejected' || i.kind === 'ignored-file') ? 'not used' : 'read';
 }
 
-/** An image kept unlabelled because its own annotation file could not be read says so, with that file's fault. */
-function explainUnlabelled(issue: DatasetIssue, path: string, rejected: readonly DatasetIssue[]): DatasetIssue {
-  const cause = rejected.find((r) => stem(r.file).toLowerCase() === stem(path).toLowerCase());
+/**
+ * An image kept unlabelled because its own annotation file could not be read says so, with that file's fault
+ * (`cause`: the first rejected file of the image's stem).
+ */
+function explainUnlabelled(issue: DatasetIssue, cause: DatasetIssue | undefined): DatasetIssue {
   if (cause === undefined) return issue;
   const at = `${cause.file}${cause.line === undefined ? '' : ` line ${cause.line}`}`;
   return { ...issue, message: `its annotation file ${at} was rejected (${cause.message}): kept as unlabelled, so its boxes are missing` };

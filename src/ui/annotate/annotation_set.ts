@@ -64,7 +64,11 @@ export function mergeClasses(set: AnnotationSet, classNames: readonly string[]):
 
 /** A name not used by any image of the set: "a.jpg", then "a (2).jpg", "a (3).jpg"… */
 export function uniqueName(set: AnnotationSet, name: string): string {
-  const taken = new Set(set.images.map((i) => i.name));
+  return unusedName(new Set(set.images.map((i) => i.name)), name);
+}
+
+/** uniqueName against a set of names the caller keeps up to date (one Set for many names, not one per name). */
+export function unusedName(taken: ReadonlySet<string>, name: string): string {
   if (!taken.has(name)) return name;
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];

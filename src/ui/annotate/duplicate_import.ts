@@ -6,7 +6,7 @@
 import { findDuplicates, planDuplicates, sha256Hex, type DuplicateChoice } from '../../data/duplicates';
 import type { DatasetIssue } from '../../data/report';
 import type { FileReportRow } from '../../data/report_files';
-import { uniqueName, type AnnotatedImage } from './annotation_set';
+import { unusedName, type AnnotatedImage } from './annotation_set';
 
 /** Asks the user; `replace` false when there is nothing to replace with (plain images, no boxes). */
 export type AskDuplicates = (names: readonly string[], options: { replace: boolean }) => Promise<DuplicateChoice>;
@@ -75,10 +75,12 @@ export async function placeImported(
     return byId.get(newId)!;
   });
   const placed: AnnotatedImage[] = [...plan.replace.values()].map((id) => byId.get(id)!);
+  const taken = new Set(images.map((i) => i.name));
   for (const id of plan.add) {
     const image = byId.get(id)!;
     // names stay unique in the set (export writes one file per name): a second copy becomes "a (2).jpg"
-    const named = { ...image, name: uniqueName({ classes: [], images }, image.name) };
+    const named = { ...image, name: unusedName(taken, image.name) };
+    taken.add(named.name);
     images.push(named);
     placed.push(named);
     if (matches.has(id)) note(id, 'copy', named.name);
