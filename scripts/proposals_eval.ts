@@ -1,56 +1,37 @@
 /**
  * npm run proposals:eval -- --dataset <dir> [--split <name | list.txt | labels.csv>] --mode fast|quality|dense
  *                           [--max-images N] [--workers N] [--json]
+ * npm run proposals:eval -- --dataset <dir> [--split …] --mode rpn --model <dir> [--max-proposals N] [--max-images N] [--json]
  *
  * Runs the browser proposal path on every image of the split in headless Chromium and prints the median time
  * per image, the median number of proposals, and the recall of the ground-truth boxes at IoU 0.5 and 0.7 by the
  * top 100, 300, 1000 and 2000 proposals (and, in the text output, by all of them). Every annotated object counts, 'difficult' ones included. The text
  * output adds the median CPU seconds per image of the renderer (page + workers) and the load average, since
  * wall time on a shared machine depends on what else runs.
+ *
+ * --mode rpn: the saved model's Region Proposal Network through the detection pipeline on wasm
+ * (scripts/lib/rpn_proposals_page.ts, src/pipeline/rpn_proposals.ts), top N = the model's test setting (300) unless
+ * --max-proposals. The same JSON plus `proposalMsMedian` (the RPN alone, after the backbone); secondsPerImageMedian
+ * counts image to tensor + backbone + RPN; cpuSecondsPerImageMedian is null; and `detectionMap` {voc07, area}: the
+ * model's detections on those proposals (the pipeline's head and post-processing, the model's own settings) scored as
+ * `npm run eval` scores them (src/training/detect_eval.ts), every object of the model's classes counted.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { loadDatasetDir } from './lib/load_dataset';
-import { runProposalsInBrowser } from './lib/run_proposals_in_browser';
+import { runProposalsInBrowser, type ImageProposals } from './lib/run_proposals_in_browser';
+import type { DetectionRecord } from '../src/data/record';
+import { parseProposalsEvalArgs, readRpnModel } from './lib/proposals_eval_args';
 import { firstRecallingRank, median, recallAtK } from '../src/proposals/recall';
-import type { ProposalMode } from '../src/proposals/proposal_client';
+import { packDetections, summarizeVoc } from '../src/training/detect_eval';
+import { imageLabels } from '../src/training/image_specs';
+import type { Detection } from '../src/model/detection_types';
 
 const TOP_K = [100, 300, 1000, 2000] as const;
 const THRESHOLDS = ['0.5', '0.7'] as const;
 
-interface Args {
-  dataset: string;
-  split?: string;
-  mode: ProposalMode;
-  maxImages: number;
-  workers?: number;
-  json: boolean;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Partial<Args> = { mode: 'fast', maxImages: Infinity, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--dataset') args.dataset = value();
-    else if (flag === '--split') args.split = value();
-    else if (flag === '--mode') args.mode = value() as ProposalMode;
-    else if (flag === '--max-images') args.maxImages = Number(value());
-    else if (flag === '--workers') args.workers = Number(value());
-    else if (flag === '--json') args.json = true;
-    else if (flag !== '--') throw new Error(`unknown argument ${flag}`);
-  }
-  if (!args.dataset) throw new Error('usage: proposals:eval -- --dataset <dir> [--split <list>] --mode fast|quality|dense [--max-images N] [--json]');
-  if (!['fast', 'quality', 'dense'].includes(args.mode as string)) throw new Error(`--mode must be fast, quality or dense, got ${args.mode}`);
-  if (!(Number(args.maxImages) > 0)) throw new Error('--max-images must be a positive number');
-  return args as Args;
-}
-
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseProposalsEvalArgs(process.argv.slice(2));
+  const rpn = args.mode === 'rpn' ? readRpnModel(args.model!, args.maxProposals) : undefined;
   const loaded = await loadDatasetDir(args.dataset, { split: args.split });
   const records = loaded.dataset.records.slice(0, args.maxImages);
   const paths = records.map((r) => {
@@ -59,14 +40,15 @@ async function main(): Promise<void> {
     return path;
   });
   const log = (line: string) => args.json || process.stderr.write(`${line}\n`);
-  log(`${records.length} images from ${args.dataset}${args.split ? ` (split ${args.split})` : ''}, mode ${args.mode}`);
+  log(`${records.length} images from ${args.dataset}${args.split ? ` (split ${args.split})` : ''}, mode ${args.mode}${rpn ? ` (${args.model}, wasm)` : ''}`);
   const loadBefore = loadavg()[0];
   const results = await runProposalsInBrowser(paths, {
-    mode: args.mode,
+    mode: args.mode === 'rpn' ? 'fast' : args.mode,
+    rpn,
     keep: Number.MAX_SAFE_INTEGER, // all of them: the text output also reports recall with every proposal
     workers: args.workers,
     onImage: (i, r) =>
-      log(`  [${i + 1}/${records.length}] ${records[i].imageFile} ${r.width}x${r.height}: ${r.count} proposals, ${r.seconds.toFixed(3)} s (CPU ${r.cpuSeconds.toFixed(3)} s)`),
+      log(`  [${i + 1}/${records.length}] ${records[i].imageFile} ${r.width}x${r.height}: ${r.count} proposals, ${r.seconds.toFixed(3)} s (${r.cpuSeconds === null ? `RPN ${(1000 * r.proposalSeconds!).toFixed(1)} ms` : `CPU ${r.cpuSeconds.toFixed(3)} s`})`),
   });
   const ranks: Record<string, number[]> = { '0.5': [], '0.7': [] };
   results.forEach((result, i) => {
@@ -84,7 +66,8 @@ async function main(): Promise<void> {
     secondsPerImageMedian: median(results.map((r) => r.seconds)),
     proposalsMedian: median(results.map((r) => r.count)),
     recall,
-    cpuSecondsPerImageMedian: median(results.map((r) => r.cpuSeconds)),
+    cpuSecondsPerImageMedian: rpn ? null : median(results.map((r) => r.cpuSeconds ?? NaN)),
+    ...(rpn && { proposalMsMedian: median(results.map((r) => 1000 * (r.proposalSeconds ?? NaN))), detectionMap: detectionMap(records, results, rpn.classNames) }),
   };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -92,13 +75,26 @@ async function main(): Promise<void> {
   }
   const row = (t: string) => TOP_K.map((k) => recall[t][String(k)].toFixed(3)).join(' / ');
   const all = (t: string) => recallAtK(ranks[t], [Infinity])[0].toFixed(3);
-  console.log(`| images | objects | s/image (median) | CPU s/image (median) | proposals (median) | recall@0.5 top ${TOP_K.join(' / ')} | recall@0.7 top ${TOP_K.join(' / ')} | recall@0.5 / 0.7, all |`);
+  const cpu = summary.cpuSecondsPerImageMedian === null ? `RPN ${summary.proposalMsMedian?.toFixed(1)} ms` : summary.cpuSecondsPerImageMedian.toFixed(3);
+  console.log(`| images | objects | s/image (median) | ${rpn ? 'RPN alone (median)' : 'CPU s/image (median)'} | proposals (median) | recall@0.5 top ${TOP_K.join(' / ')} | recall@0.7 top ${TOP_K.join(' / ')} | recall@0.5 / 0.7, all |`);
   console.log('|---|---|---|---|---|---|---|---|');
   console.log(
-    `| ${summary.images} | ${summary.objects} | ${summary.secondsPerImageMedian.toFixed(3)} | ${summary.cpuSecondsPerImageMedian.toFixed(3)} | ` +
+    `| ${summary.images} | ${summary.objects} | ${summary.secondsPerImageMedian.toFixed(3)} | ${cpu} | ` +
       `${summary.proposalsMedian} | ${row('0.5')} | ${row('0.7')} | ${all('0.5')} / ${all('0.7')} |`,
   );
+  if (summary.detectionMap) console.log(`detection mAP with these proposals: VOC07 ${(100 * summary.detectionMap.voc07).toFixed(1)}%, area ${(100 * summary.detectionMap.area).toFixed(1)}%`);
   console.log(`load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`);
+}
+
+/** VOC mAP of the detections the RPN runs returned (objects of classes the model lacks are left out, as eval does). */
+function detectionMap(records: readonly DetectionRecord[], results: readonly ImageProposals[], classNames: readonly string[]): { voc07: number; area: number } {
+  const images = records.map((r) => {
+    const { issues: _unknownClasses, ...labels } = imageLabels(r.imageFile, r.objects, classNames);
+    return { id: r.imageFile, url: '', ...labels };
+  });
+  const detections = results.map((r) => packDetections((r.detections ?? []) as unknown as Detection[]));
+  const { metric } = summarizeVoc(images, detections, classNames, 0);
+  return { voc07: metric.voc07.mAP, area: metric.area.mAP };
 }
 
 main().catch((error: unknown) => {

@@ -19,13 +19,18 @@
  * test split, null without one).
  * --proposals rpn also trains a Region Proposal Network with the head (issue 18: its loss joins the head's in each step;
  * the head still learns from fast selective search's proposals), so the model can detect with proposalMode 'rpn'.
+ * --model <dir> --rpn-only [--iterations N] [--lr 0.001] [--no-flip] [--anchor-scales 2,2.83,4] [--rpn-top-n 300]
+ * trains only an RPN on that saved model's map and writes the saved model with the RPN added to --out: its head,
+ * reduce conv and backbone are copied unchanged (src/training/job_builder.ts buildRpnOnlyJob). No validation or test
+ * evaluation runs inside (the head's mAP cannot change): measure the RPN with `npm run proposals:eval -- --mode rpn`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WireImage, WireJob } from './lib/wire_job';
 import { DEFAULT_PROPOSAL_MAX_SIDE } from '../src/proposals/modes';
-import { buildTrainJob } from '../src/training/job_builder';
+import { buildRpnOnlyJob, buildTrainJob } from '../src/training/job_builder';
+import type { DetectorConfig } from '../src/model/defaults';
 import { describeRecipe, type RecipeOverrides } from '../src/training/recipe';
 import type { DoneSummary, EvaluationSummary, TrainBackend, TrainProgress, ValidationPoint } from '../src/training/protocol';
 import type { Flip } from '../src/geometry/flip';
@@ -48,6 +53,7 @@ const { values: a } = parseArgs({
     'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string' },
     'box-voting': { type: 'string' }, 'test-flips': { type: 'string' }, 'vertical-flips': { type: 'boolean', default: false },
     'bg-thresh-lo': { type: 'string' }, retrain: { type: 'boolean' }, 'no-retrain': { type: 'boolean' },
+    model: { type: 'string' }, 'rpn-only': { type: 'boolean', default: false }, 'anchor-scales': { type: 'string' }, 'rpn-top-n': { type: 'string' },
   },
 });
 
@@ -93,6 +99,12 @@ const overrides: RecipeOverrides = {
   },
 };
 const budgetMinutes = num('budget-minutes', positive, 'a positive number of minutes');
+const rpnOnly = a['rpn-only']!;
+if (rpnOnly !== (a.model !== undefined)) fail('--rpn-only trains an RPN on a saved model: give both --model <dir> and --rpn-only');
+const anchorScales = a['anchor-scales']?.split(',').map(Number);
+if (anchorScales && !anchorScales.every((v) => v > 0)) fail(`--anchor-scales must be positive numbers separated by commas, e.g. 2,2.83,4; got ${a['anchor-scales']}`);
+const rpnTopN = num('rpn-top-n', (v) => Number.isInteger(v) && v > 0, 'a positive whole number');
+if (!rpnOnly && (anchorScales || rpnTopN !== undefined)) fail('--anchor-scales and --rpn-top-n go with --rpn-only');
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -105,12 +117,14 @@ const plan = await planRun({
 const { classNames, split, recipe, sizes } = plan;
 const testSplit = plan.splitNames.test;
 for (const line of describePlan(plan)) log(line);
-log(`recipe (about ${Math.round(recipe.estimatedSeconds / 60)} min on a 2-core machine):`);
-for (const line of describeRecipe(recipe)) log(`  ${line}`);
+if (!rpnOnly) {
+  log(`recipe (about ${Math.round(recipe.estimatedSeconds / 60)} min on a 2-core machine):`);
+  for (const line of describeRecipe(recipe)) log(`  ${line}`);
+}
 
 const backend = a.backend as TrainBackend;
 const iterations = recipe.config.solver.iterations;
-const { model: _noModel, ...built } = buildTrainJob<WireImage>(classNames, { train: split.train, validation: split.validation, test: plan.test }, recipe, {
+const built: Omit<WireJob, 'model'> = rpnOnly ? rpnOnlyJob() : withoutModel(buildTrainJob<WireImage>(classNames, { train: split.train, validation: split.validation, test: plan.test }, recipe, {
   runId: `cli-${Date.now()}`,
   mode: a['proposals-only'] ? 'proposals' : 'train',
   backend,
@@ -121,11 +135,41 @@ const { model: _noModel, ...built } = buildTrainJob<WireImage>(classNames, { tra
   testFlips,
   stageWiseLocIterations: num('stage-wise', (v) => Number.isInteger(v) && v > 0, 'a positive whole number'),
   ...(withRpn && { proposals: 'rpn' as const, sizes }),
-});
-if (built.rpn) log(`RPN: anchor scales ${built.rpn.anchors.scales.map((v) => v.toFixed(2)).join(', ')} (sides ${built.rpn.anchors.scales.map((v) => Math.round(v * built.rpn!.anchors.baseSize)).join(', ')} px at ratio 1), trained with the head`);
-const job: WireJob = built; // a command-line run starts from the pretrained backbone and a fresh head
+}));
+if (built.rpn) log(`RPN: anchor scales ${built.rpn.anchors.scales.map((v) => v.toFixed(2)).join(', ')} (sides ${built.rpn.anchors.scales.map((v) => Math.round(v * built.rpn!.anchors.baseSize)).join(', ')} px at ratio 1), ` +
+  (rpnOnly ? `trained alone on ${a.model} for ${built.config.solver.iterations} iterations, top ${built.rpn.testProposals.postNmsTopN} at test time` : 'trained with the head'));
+// a command-line run starts from the pretrained backbone and a fresh head, or (--rpn-only) from the saved model
+const job: WireJob = rpnOnly ? { ...built, model: savedModel() } : built;
 const everyImage = [...job.train, ...(job.validation ?? []), ...job.test];
 log(`proposals: ${everyImage.filter((i) => i.proposals).length}/${everyImage.length} cached in ${cache.dir}`);
+
+function withoutModel<J extends { model?: unknown }>(job: J): Omit<J, 'model'> {
+  const { model: _noModel, ...rest } = job;
+  return rest;
+}
+
+/** The --rpn-only job: the saved model's classes must be the set's. */
+function rpnOnlyJob() {
+  const config = savedModelConfig();
+  if (config.classNames.join('\n') !== classNames.join('\n')) fail(`--model ${a.model} detects ${config.classNames.join(', ')} but the set's classes are ${classNames.join(', ')}`);
+  return buildRpnOnlyJob<WireImage>(split.train, {
+    runId: `cli-rpn-${Date.now()}`, config, backend, featureBackend: (a['feature-backend'] ?? 'wasm') as TrainBackend, sizes,
+    iterations: overrides.iterations ?? 2000, learningRate: overrides.learningRate, flip: !a['no-flip'], anchorScales, testTopN: rpnTopN, seed: overrides.seed,
+  });
+}
+
+function savedModelConfig(): DetectorConfig {
+  return (JSON.parse(savedModel().modelJson) as { modelTopology: { config: DetectorConfig } }).modelTopology.config;
+}
+
+function savedModel(): { modelJson: string; weights: string } {
+  const dir = userPath(a.model!);
+  try {
+    return { modelJson: readFileSync(join(dir, 'model.json'), 'utf8'), weights: readFileSync(join(dir, 'weights.bin')).toString('base64') };
+  } catch (error) {
+    return fail(`--model ${a.model}: cannot read model.json and weights.bin (${(error as Error).message})`);
+  }
+}
 
 let summary: DoneSummary | undefined;
 let testResult: EvaluationSummary | undefined;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, assertChromiumInstalled } from './chromium';
 import { harnessAllowList, isInside } from './serve_dirs';
 
-export type HarnessBackend = 'webgpu' | 'webgl' | 'cpu';
+export type HarnessBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface BrowserSession {
   readonly page: Page;

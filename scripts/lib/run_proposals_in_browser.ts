@@ -7,19 +7,29 @@
  * records the CPU time the renderer process (page and workers, all threads) spent in the same span, read from
  * Chromium's SystemInfo.getProcessInfo: on a machine shared with other jobs, wall time grows with the load
  * while CPU time does not.
+ *
+ * With `rpn` (a saved model with a Region Proposal Network) the page runs on wasm and each image goes through the
+ * detection pipeline instead (rpn_proposals_page.ts): the time per image is the network's own stage timer, image to
+ * tensor + backbone + the RPN (decoding not timed, the RoI head after it not counted), and `proposalSeconds` the
+ * RPN alone; no CPU time is read (the span is inside one call).
  */
 import { readFile } from 'node:fs/promises';
 import type { CDPSession, Page } from '@playwright/test';
 import { withHarness } from './browser_session';
 import type * as ProposalClient from '../../src/proposals/proposal_client';
 import type { ProposalMode } from '../../src/proposals/proposal_client';
+import type * as RpnPage from './rpn_proposals_page';
 
 export interface ImageProposals {
   readonly width: number;
   readonly height: number;
   readonly seconds: number;
-  /** CPU seconds of the renderer process (main thread + workers) in the same span. */
-  readonly cpuSeconds: number;
+  /** CPU seconds of the renderer process (main thread + workers) in the same span; null for the RPN. */
+  readonly cpuSeconds: number | null;
+  /** The RPN alone, after the backbone (with `rpn` only). */
+  readonly proposalSeconds?: number;
+  /** With `rpn`: the model's detections on those proposals (1-based classId, original-image pixels). */
+  readonly detections?: readonly Detected[];
   /** All proposals produced. */
   readonly count: number;
   /** The first `keep` proposals, packed [x1,y1,x2,y2]. */
@@ -31,17 +41,36 @@ export interface BrowserRunOptions {
   /** How many top proposals come back to Node. */
   readonly keep: number;
   readonly workers?: number;
+  /** A saved model with an RPN: its proposals instead of selective search (`mode` is then ignored). */
+  readonly rpn?: RpnModel;
   readonly onImage?: (index: number, result: ImageProposals) => void;
+}
+
+export interface Detected {
+  readonly box: readonly number[];
+  readonly score: number;
+  readonly classId: number;
+}
+
+export interface RpnModel {
+  readonly modelJson: string;
+  readonly weightsBase64: string;
+  /** Proposals kept after NMS (default: the model's test setting, 300). */
+  readonly maxProposals?: number;
+  /** The model's classes (the detections' 1-based classId). */
+  readonly classNames: readonly string[];
 }
 
 const ROUTE = '/__proposals_eval/';
 
 export async function runProposalsInBrowser(imagePaths: readonly string[], options: BrowserRunOptions): Promise<ImageProposals[]> {
-  return withHarness({ backend: 'cpu' }, async ({ page, baseUrl }) => {
+  // selective search is plain JavaScript in workers; the RPN runs where the goal measures it, on wasm
+  return withHarness({ backend: options.rpn ? 'wasm' : 'cpu' }, async ({ page, baseUrl }) => {
     await page.route(`${baseUrl}${ROUTE}**`, async (route) => {
       const index = Number(new URL(route.request().url()).pathname.slice(ROUTE.length));
       route.fulfill({ body: await readFile(imagePaths[index]), contentType: 'application/octet-stream' });
     });
+    if (options.rpn) return rpnProposalsInPage(page, imagePaths.length, options, options.rpn);
     await page.evaluate(() => window.harness.load('/src/proposals/proposal_client.ts'));
     const browser = page.context().browser();
     if (!browser) throw new Error('no browser behind the page');
@@ -56,6 +85,31 @@ export async function runProposalsInBrowser(imagePaths: readonly string[], optio
     }
     return results;
   });
+}
+
+async function rpnProposalsInPage(page: Page, count: number, options: BrowserRunOptions, rpn: RpnModel): Promise<ImageProposals[]> {
+  const RPN_PAGE = '/scripts/lib/rpn_proposals_page.ts';
+  await page.evaluate(async ({ path, modelJson, weightsBase64 }) => {
+    const mod = (await window.harness.load(path)) as unknown as typeof RpnPage;
+    await mod.loadRpnModel(modelJson, weightsBase64);
+  }, { path: RPN_PAGE, modelJson: rpn.modelJson, weightsBase64: rpn.weightsBase64 });
+  const one = (index: number) => page.evaluate(async ({ path, url, keep, maxProposals }) => {
+    const mod = (await window.harness.load(path)) as unknown as typeof RpnPage;
+    return mod.rpnProposalsOf(url, keep, maxProposals);
+  }, { path: RPN_PAGE, url: `${ROUTE}${index}`, keep: Math.min(options.keep, 1e6), maxProposals: rpn.maxProposals });
+  // warm-up (not counted), as for selective search: the first image once more
+  if (count > 0) await one(0);
+  const results: ImageProposals[] = [];
+  for (let i = 0; i < count; i++) {
+    const raw = await one(i);
+    const result: ImageProposals = {
+      width: raw.width, height: raw.height, count: raw.count, boxes: Float32Array.from(raw.boxes),
+      seconds: (raw.networkMs + raw.proposalMs) / 1000, proposalSeconds: raw.proposalMs / 1000, cpuSeconds: null, detections: raw.detections,
+    };
+    results.push(result);
+    options.onImage?.(i, result);
+  }
+  return results;
 }
 
 interface Harnessed {

@@ -8,7 +8,7 @@ import type { Flip } from '../geometry/flip';
 import type { DetectOptions, DetectorConfig, RpnConfig } from '../model/defaults';
 import { DEFAULT_MAX_PROPOSALS, DEFAULT_PROPOSAL_MAX_SIDE } from '../proposals/modes';
 import { defaultRpnSettings } from '../proposals/rpn/settings';
-import { DEFAULT_TRAIN_CONFIG } from './defaults';
+import { DEFAULT_SOLVER, DEFAULT_TRAIN_CONFIG, scaledSolver } from './defaults';
 import type { ModelFiles, TrainBackend, TrainImageSpec, TrainJob } from './protocol';
 import { recommendRecipe, withOverrides, type Recipe, type RecipeImage, type RecipeOverrides } from './recipe';
 import { anchorScalesForSet } from './rpn_anchor_scales';
@@ -147,6 +147,72 @@ export function buildTrainJob<I extends LabelledSpec = TrainImageSpec>(className
     model: runtime.model,
     stageWiseLocIterations: runtime.stageWiseLocIterations,
     ...(rpn && { rpn }),
+  };
+}
+
+export interface RpnOnlyRequest {
+  readonly runId: string;
+  /** The saved model's config (savedConfig): classes, head, input scale and fine-tuned backbone block. */
+  readonly config: DetectorConfig;
+  readonly backend: TrainBackend;
+  readonly featureBackend?: TrainBackend;
+  /** The images' sizes by spec id: what the anchor sizes are measured against. */
+  readonly sizes: ImageSizes;
+  readonly iterations: number;
+  /** Default 0.001 (py-faster-rcnn's), one step down by 10 at 3/4 of the iterations. */
+  readonly learningRate?: number;
+  /** Mirrored copies of the training images too (default true). */
+  readonly flip?: boolean;
+  /** Anchor scales (side = 16 · scale at ratio 1); default: from the training boxes (rpn_anchor_scales.ts). */
+  readonly anchorScales?: readonly number[];
+  /** Proposals kept at test time (default 300, py-faster-rcnn's). */
+  readonly testTopN?: number;
+  readonly seed?: number;
+}
+
+/**
+ * A job that trains only an RPN on a saved model's shared map (the alternating scheme's RPN step with the shared
+ * layers fixed, protocol.ts rpnOnly): the model's own input scale and fine-tuned backbone block, its head frozen,
+ * no validation or test evaluation inside the run (the head's mAP cannot change; the RPN's settings are chosen
+ * by measuring recall on a validation split with `npm run proposals:eval -- --mode rpn`). The caller adds the saved
+ * model's files as `model`.
+ */
+export function buildRpnOnlyJob<I extends LabelledSpec>(train: readonly I[], request: RpnOnlyRequest): Omit<JobOf<I>, 'model'> {
+  const { config } = request;
+  if (!(Number.isInteger(request.iterations) && request.iterations > 0)) throw new Error(`RPN training needs a positive whole number of iterations, got ${request.iterations}`);
+  const scale = config.input.scales[0];
+  const { maxSize } = config.input;
+  const fitted = rpnConfigFor(train, request.sizes, scale, maxSize);
+  const anchors = request.anchorScales ? { ...fitted.anchors, scales: [...request.anchorScales] } : fitted.anchors;
+  const testProposals = { ...fitted.testProposals, ...(request.testTopN !== undefined && { postNmsTopN: request.testTopN }) };
+  const firstLayer = config.backbone.trainableFrom;
+  return {
+    runId: request.runId,
+    mode: 'train',
+    classNames: config.classNames,
+    train: [...train],
+    validation: [],
+    test: [],
+    validateEvery: 0,
+    retrainOnAll: false,
+    config: {
+      ...DEFAULT_TRAIN_CONFIG, scale, maxSize, useFlipped: request.flip ?? true, seed: request.seed ?? DEFAULT_TRAIN_CONFIG.seed, checkpointEvery: 0,
+      // the saved fine-tuned block runs as the model's suffix (frozen here), so the cached features are the prefix's
+      trainable: typeof firstLayer === 'string' ? { kind: 'conv', firstLayer } : { kind: 'fc' },
+      solver: scaledSolver(request.iterations, { ...DEFAULT_SOLVER, baseLr: request.learningRate ?? DEFAULT_SOLVER.baseLr }),
+    },
+    head: config.head,
+    backend: request.backend,
+    featureBackend: request.featureBackend ?? 'wasm',
+    proposalMode: 'fast',
+    proposalMaxSide: DEFAULT_PROPOSAL_MAX_SIDE,
+    maxProposals: DEFAULT_MAX_PROPOSALS,
+    resume: false,
+    evaluateAtEnd: false,
+    svdRanks: { fc6: null, fc7: null },
+    detect: {},
+    rpn: { ...fitted, anchors, testProposals },
+    rpnOnly: true,
   };
 }
 

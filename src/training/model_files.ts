@@ -9,7 +9,7 @@ import type { Backbone } from '../model/backbone';
 import type { DetectorConfig, DetectOptions, BboxNormalization, RpnConfig, ScaleConfig } from '../model/defaults';
 import { FastRcnnDetector } from '../model/detector';
 import { RoiHead, type HeadShape } from '../model/heads';
-import { RpnHead } from '../model/rpn_head';
+import { isRpnWeightName, RpnHead } from '../model/rpn_head';
 import { artifactsFromFiles, DETECTOR_FORMAT, detectorArtifacts, filesFromArtifacts, type SavedDetectorTopology } from '../model/weights_io';
 import { assertFiniteParams } from './nan_guard';
 import type { ModelFiles } from './protocol';
@@ -40,6 +40,28 @@ export async function exportModelFiles(head: RoiHead, backbone: Backbone, settin
   } finally {
     detector.head.dispose();
     rpnCopy?.dispose();
+  }
+}
+
+/**
+ * The saved model's files with this RPN added (its config section and 'rpn/' weights, in place of any it had):
+ * every other weight is copied as saved (float32 decoded and encoded again: the same bytes), the config is
+ * untouched apart from `rpn`. What an RPN-only job (protocol.ts rpnOnly) writes.
+ */
+export async function withRpnFiles(files: ModelFiles, rpnConfig: RpnConfig, rpn: RpnHead): Promise<ModelFiles> {
+  await assertFiniteParams(rpn.parameters());
+  const artifacts = artifactsFromFiles(files);
+  const topology = artifacts.modelTopology as SavedDetectorTopology;
+  if (topology?.format !== DETECTOR_FORMAT) throw new Error(`not a saved detector (expected format ${DETECTOR_FORMAT})`);
+  const decoded = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
+  try {
+    const named = Object.entries(decoded).filter(([name]) => !isRpnWeightName(name)).map(([name, tensor]) => ({ name, tensor }));
+    named.push(...rpn.prefixedWeights());
+    const { data, specs } = await tf.io.encodeWeights(named);
+    const config = JSON.parse(JSON.stringify({ ...topology.config, rpn: rpnConfig })) as DetectorConfig;
+    return filesFromArtifacts({ ...artifacts, modelTopology: { ...topology, config }, weightSpecs: specs, weightData: data });
+  } finally {
+    tf.dispose(Object.values(decoded));
   }
 }
 

@@ -76,6 +76,12 @@ export interface TrainJob {
    * jointly with the head; the saved model then carries it and can detect with proposalMode 'rpn'. Absent: no RPN.
    */
   readonly rpn?: RpnConfig;
+  /**
+   * Train only the RPN (`rpn`) on the saved model's map (`model`): its head, reduce conv and backbone stay exactly as
+   * saved (the alternating scheme's RPN step with the shared layers fixed), and the model files written are the
+   * saved ones with the RPN added (model_files.ts withRpnFiles). job_builder.ts buildRpnOnlyJob builds it.
+   */
+  readonly rpnOnly?: boolean;
   /** Fault drills for the tests (e2e/faults.spec.ts); never set by the app. */
   readonly testHooks?: TrainTestHooks;
 }

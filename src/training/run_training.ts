@@ -23,7 +23,7 @@ import { deleteCheckpoint, hasIndexedDb, loadCheckpoint } from './checkpoint_sto
 import { evaluateHead } from './evaluate_head';
 import { FeatureStore } from './feature_store';
 import { loadPixels } from './image_io';
-import { exportModelFiles, importHead, savedBackboneWeights, savedConfig } from './model_files';
+import { exportModelFiles, importHead, savedBackboneWeights, savedConfig, withRpnFiles } from './model_files';
 import { ProposalPool } from './proposal_pool';
 import type { DoneSummary, Phase, Post, TrainImageSpec, TrainJob } from './protocol';
 import { buildRoidb } from './roidb';
@@ -73,6 +73,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   const roidb = roidbOf(job.train);
   const shape = { inChannels: backbone.outputChannels, numClasses: classes, head: job.head };
   const saved = job.model ? importHead(job.model, backbone.outputChannels) : undefined;
+  if (job.rpnOnly && (saved === undefined || job.rpn === undefined)) throw new Error('an RPN-only job needs a saved model (job.model) and the RPN\'s settings (job.rpn)');
   const checkpoint = job.resume && hasIndexedDb() && job.mode === 'train' ? await loadCheckpoint(job.runId) : undefined;
   // the RPN (job.rpn) reads the map the RoIs are pooled from: the head's reduced map
   const rpnShape = job.rpn && rpnHeadShape(job.rpn, job.head.reduceChannels ?? backbone.outputChannels);
@@ -94,7 +95,8 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
   else head = RoiHead.create(shape, job.config.seed);
   rpn ??= freshRpn();
   const rpnParams = () => rpn?.head.prefixedParameters() ?? [];
-  const stats = job.mode === 'evaluate' && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
+  // a head that does not learn keeps the normalization it was trained with
+  const stats = (job.mode === 'evaluate' || job.rpnOnly) && saved ? statsOf(saved.config.bboxNormalization) : roidbTargetStats(roidb, classes);
   let normalization: BboxNormalization = { means: Array.from(stats.means), stds: Array.from(stats.stds) };
   let iterations = checkpoint?.iteration ?? 0;
   let retrained: DoneSummary['retrained'];
@@ -112,7 +114,7 @@ export async function runJob(job: TrainJob, control: RunControl, post: Post): Pr
     });
   const exportFiles = () =>
     timed('exporting', async () => {
-      const files = await exportModelFiles(head, backbone, {
+      const files = job.rpnOnly && job.model && job.rpn && rpn ? await withRpnFiles(job.model, job.rpn, rpn.head) : await exportModelFiles(head, backbone, {
         classNames: job.classNames, input: { scales: [job.config.scale], maxSize: job.config.maxSize }, bboxNormalization: normalization,
         detect, svdRanks: job.svdRanks, ...(rpn && { rpn: job.rpn }),
       }, rpn?.head);
@@ -198,6 +200,10 @@ async function trainableBackbone(job: TrainJob, featureBackbone: Backbone, store
   if (trainable.kind === 'fc') return { backbone: featureBackbone };
   featureBackbone.dispose();
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.firstLayer });
+  // a saved model's fine-tuned block goes on from its saved weights
+  const saved = job.model ? savedBackboneWeights(job.model) : new Map<string, tf.Tensor>();
+  backbone.assignWeights(saved);
+  tf.dispose([...saved.values()]);
   const params = [...backbone.modifiableWeights()].map(([name, variable]) => ({ name: `backbone/${name}`, variable, isBias: /bias|offset/i.test(name) }));
   let forward = (prefix: tf.Tensor4D) => backbone.trainableSuffix(prefix);
   const fast = job.backend === 'wasm' ? pointwiseSuffix(backbone) : null;
@@ -224,7 +230,9 @@ async function computeMissingProposals(job: TrainJob, post: Post): Promise<Map<s
   const all: TrainImageSpec[] = [...job.train, ...(job.validation ?? []), ...job.test];
   const result = new Map<string, Float32Array>();
   for (const image of all) if (image.proposals) result.set(image.id, image.proposals.slice(0, 4 * job.maxProposals));
-  const missing = all.filter((image) => !result.has(image.id));
+  // an RPN-only job's head does not learn: its roidb needs no proposals beyond the gt boxes
+  const missing = job.rpnOnly ? [] : all.filter((image) => !result.has(image.id));
+  for (const image of all) if (!result.has(image.id)) result.set(image.id, new Float32Array(0));
   if (missing.length === 0) return result;
   post({ type: 'phase', phase: 'proposals', done: 0, total: missing.length });
   const pool = new ProposalPool({ mode: job.proposalMode, maxSide: job.proposalMaxSide, maxProposals: job.maxProposals, workers: navigator.hardwareConcurrency || 2 });
@@ -247,12 +255,15 @@ async function extractAllFeatures(job: TrainJob, store: FeatureStore, post: Post
   const backbone = await Backbone.load({ ...DEFAULT_BACKBONE, trainableFrom: trainable.kind === 'conv' ? trainable.firstLayer : null });
   const savedBackbone = job.model ? savedBackboneWeights(job.model) : new Map<string, tf.Tensor>();
   let frozen: { forward: (x: tf.Tensor4D) => tf.Tensor4D; dispose: () => void };
-  if (savedBackbone.size > 0) {
+  // saved weights only in the blocks that run after the cache (the fine-tuned suffix): the prefix is the stock graph's
+  const savedOnlyInSuffix = trainable.kind === 'conv' && [...savedBackbone.keys()].every((name) => backbone.modifiableWeights().has(name));
+  if (savedBackbone.size > 0 && !savedOnlyInSuffix) {
     // a saved model with fine-tuned conv weights: run the whole backbone with them (the interpreter)
     backbone.assignWeights(savedBackbone);
     tf.dispose([...savedBackbone.values()]);
     frozen = { forward: (x) => (trainable.kind === 'conv' ? backbone.frozenPrefix(x) : backbone.forward(x)), dispose: () => undefined };
   } else if (trainable.kind === 'conv') {
+    tf.dispose([...savedBackbone.values()]);
     // GraphModel up to the first trainable conv: same values as backbone.frozenPrefix, 3x faster on wasm
     const firstWeight = [...backbone.trainableVariables()].length > 0 ? [...backbone.modifiableWeights().keys()][0] : undefined;
     frozen = await loadFrozenBackbone(DEFAULT_BACKBONE, firstWeight);

@@ -52,6 +52,10 @@ export class TrainingLoop {
   private stages(): Stage[] {
     const { solver, bboxRegression } = this.job.config;
     const locIterations = this.job.stageWiseLocIterations ?? 0;
+    // RPN-only (job.rpnOnly): the head's loss is computed as always but only the RPN's weights learn
+    if (this.job.rpnOnly && this.deps.rpn) {
+      return [{ lossMode: 'multi-task', iterations: solver.iterations, trainableNames: this.deps.rpn.head.prefixedParameters().map((p) => p.name) }];
+    }
     if (locIterations <= 0) return [{ lossMode: bboxRegression ? 'multi-task' : 'cls-only', iterations: solver.iterations }];
     const names = [...(this.deps.suffix?.params ?? []), ...this.deps.head.parameters()].map((p) => p.name);
     return [
