@@ -2,7 +2,7 @@
  * Page objects for the detector page (tldraw's pattern): readonly locators found by dotted data-testids, plus a
  * typed proxy to window.frcnnTestApi for what the canvas shows.
  */
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type FileChooser, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -263,6 +263,12 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** Clicks the button with this test id and picks `files` in the file chooser it opens, as a user does. */
+export async function chooseFiles(page: Page, button: string, files: Parameters<FileChooser['setFiles']>[0]): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId(button).click()]);
+  await chooser.setFiles(files);
+}
 
 /** Screenshots of the main states, kept as test artifacts (test-results/…). */
 export async function keepScreenshot(page: Page, name: string): Promise<void> {

@@ -11,13 +11,12 @@ import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { assembleDataset } from '../src/data/assemble';
 import { readImageHeader } from '../src/data/image_header';
 import { isImagePath } from '../src/data/paths';
 import { readZip } from '../src/data/zip_archive';
-import { expect, keepScreenshot, SHARED_DATASETS, test, type AnnotatePanel, type TestApi } from './page_objects';
+import { chooseFiles, expect, keepScreenshot, SHARED_DATASETS, test, type AnnotatePanel, type TestApi } from './page_objects';
 
 const RACCOON = join(SHARED_DATASETS, 'raccoon');
 // raccoon-11: one box marked truncated; raccoon-12: two boxes; raccoon-10: one box
@@ -33,11 +32,6 @@ function writeFolder(): string {
     copyFileSync(join(RACCOON, 'annotations', `${name}.xml`), join(root, 'annotations', `${name}.xml`));
   }
   return root;
-}
-
-async function choose(page: Page, button: string, files: string | string[]): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId(button).click()]);
-  await chooser.setFiles(files);
 }
 
 /** Every image's boxes, class and corners, read by selecting each image in the list as a user would. */
@@ -59,7 +53,7 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   await annotatePanel.open();
   const summary = page.getByTestId('annotate.summary');
 
-  await choose(page, 'annotate.import-folder', writeFolder());
+  await chooseFiles(page, 'annotate.import-folder', writeFolder());
   await expect(summary).toHaveText('3 images, 4 boxes.');
   const imported = await boxesByImage(annotatePanel, api);
   expect(imported['raccoon-11']).toEqual(['raccoon 2,0,461,431']); // VOC 3,1 (1-based) -> 2,0
@@ -80,13 +74,13 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   for (const name of NAMES) await page.getByRole('button', { name: `Remove ${name}.jpg` }).click();
   await expect(summary).toContainText('Add images, or import a dataset');
 
-  await choose(page, 'annotate.import', zipPath);
+  await chooseFiles(page, 'annotate.import', zipPath);
   await expect(summary).toHaveText('3 images, 4 boxes.');
   await expect(page.getByTestId('status')).toContainText('Imported VOC-DEVKIT');
   expect(await boxesByImage(annotatePanel, api)).toEqual(imported);
   await keepScreenshot(page, 'roundtrip-zip-imported');
 
-  await choose(page, 'annotate.import', zipPath);
+  await chooseFiles(page, 'annotate.import', zipPath);
   const dialog = page.getByTestId('annotate.duplicates');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('3 images already in the set');
@@ -104,7 +98,7 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   await keepScreenshot(page, 'roundtrip-after-skip');
 
   // the same photo added with "Add images…": no boxes to replace with, so Skip or Keep both; Keep both adds a copy
-  await choose(page, 'annotate.add', join(RACCOON, 'images', 'raccoon-10.jpg'));
+  await chooseFiles(page, 'annotate.add', join(RACCOON, 'images', 'raccoon-10.jpg'));
   await expect(dialog).toContainText('1 image already in the set');
   await expect(page.getByTestId('annotate.duplicates.replace')).toHaveCount(0);
   await page.getByTestId('annotate.duplicates.keep').click();
@@ -113,8 +107,7 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   await expect(page.getByTestId('status')).toContainText('1 image already in the set: 1 added again as copies.');
 
   // a damaged zip: the status names it and says what to do; the set is untouched
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('annotate.import').click()]);
-  await chooser.setFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 not really a zip') });
+  await chooseFiles(page, 'annotate.import', { name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 not really a zip') });
   await expect(page.getByTestId('status')).toContainText('broken.zip: not a readable zip archive');
   await expect(page.getByTestId('status')).toContainText('unpack it and import the folder');
   await expect(summary).toHaveText('4 images, 4 boxes.');
@@ -140,7 +133,7 @@ test('folder -> VOC zip -> zip import gives the same boxes; importing it again a
   for (const name of NAMES) await page.getByRole('button', { name: `Remove ${name}.jpg` }).click();
   await page.getByRole('button', { name: 'Remove raccoon-10 (2).jpg' }).click();
   await expect(summary).toContainText('Add images, or import a dataset');
-  await choose(page, 'annotate.import', csvPath);
+  await chooseFiles(page, 'annotate.import', csvPath);
   await expect(page.getByTestId('status')).toContainText('Imported CSV');
   await expect(summary).toHaveText('4 images, 4 boxes.');
   expect(await boxesByImage(annotatePanel, api)).toEqual(imported);

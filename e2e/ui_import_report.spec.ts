@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, keepScreenshot, SHARED_DATASETS, test } from './page_objects';
+import { chooseFiles, expect, keepScreenshot, SHARED_DATASETS, test } from './page_objects';
 
 const RACCOON = join(SHARED_DATASETS, 'raccoon');
 const GOOD = ['raccoon-10', 'raccoon-100', 'raccoon-101', 'raccoon-102'];
@@ -28,11 +28,6 @@ function writeDataset(): { dir: string; files: string[] } {
   writeFileSync(join(dir, 'raccoon-104.xml'), xml('raccoon-104'));
   files.push(...['raccoon-1.xml', 'raccoon-103.xml', 'raccoon-104.jpg', 'raccoon-104.xml'].map((f) => join(dir, f)));
   return { dir, files };
-}
-
-async function chooseFiles(page: Page, button: string, files: string[] | { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId(button).click()]);
-  await chooser.setFiles(files);
 }
 
 const row = (page: Page, file: string) => page.locator(`[data-testid="annotate.report-row"][data-file="${file}"]`);

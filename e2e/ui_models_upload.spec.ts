@@ -6,8 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { expect, keepScreenshot, REPO_ROOT, test } from './page_objects';
+import { chooseFiles, expect, keepScreenshot, REPO_ROOT, test } from './page_objects';
 
 type Upload = { name: string; mimeType: string; buffer: Buffer }[];
 
@@ -20,11 +19,6 @@ function files(jsonName: string, shipped: 'raccoon' | 'bccd'): Upload {
   ];
 }
 
-async function upload(page: Page, chosen: Upload): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('models.upload').click()]);
-  await chooser.setFiles(chosen);
-}
-
 test('an upload whose name exists asks: keep both, replace, cancel', async ({ page, api, modelsPanel }) => {
   await page.goto('/?model=none&backend=wasm');
   await api.ready();
@@ -33,13 +27,13 @@ test('an upload whose name exists asks: keep both, replace, cancel', async ({ pa
   const names = async () => (await api.models()).models.filter((m) => m.source === 'browser').map((m) => m.name).sort();
 
   await test.step('a new name is saved at once, no question', async () => {
-    await upload(page, files('mine.json', 'raccoon'));
+    await chooseFiles(page, 'models.upload', files('mine.json', 'raccoon'));
     await expect(modelsPanel.row('mine')).toContainText('raccoon');
     await expect(conflict).toBeHidden();
   });
 
   await test.step('the same name again: the question; Keep both saves "mine (2)" and leaves "mine" as it was', async () => {
-    await upload(page, files('mine.json', 'bccd'));
+    await chooseFiles(page, 'models.upload', files('mine.json', 'bccd'));
     await expect(conflict).toBeVisible();
     await expect(conflict).toContainText('A model named “mine” already exists');
     await expect(conflict).toContainText('“mine (2)”');
@@ -53,7 +47,7 @@ test('an upload whose name exists asks: keep both, replace, cancel', async ({ pa
   });
 
   await test.step('Replace overwrites the saved "mine" (now the blood-cell classes), and adds no model', async () => {
-    await upload(page, files('mine.json', 'bccd'));
+    await chooseFiles(page, 'models.upload', files('mine.json', 'bccd'));
     await expect(conflict).toBeVisible();
     await page.getByTestId('models.conflict-replace').click();
     await expect(modelsPanel.row('mine')).toContainText('Platelets, RBC, WBC');
@@ -62,7 +56,7 @@ test('an upload whose name exists asks: keep both, replace, cancel', async ({ pa
   });
 
   await test.step('Cancel changes nothing', async () => {
-    await upload(page, files('mine.json', 'raccoon'));
+    await chooseFiles(page, 'models.upload', files('mine.json', 'raccoon'));
     await page.getByTestId('models.conflict-cancel').click();
     await expect(page.getByTestId('status')).toContainText('cancelled');
     await expect(modelsPanel.row('mine')).toContainText('Platelets, RBC, WBC');
@@ -82,7 +76,7 @@ test('an upload whose name exists asks: keep both, replace, cancel', async ({ pa
   await test.step('a default model\'s name: no Replace, Keep both saves "bccd (2)"', async () => {
     // the app always serves its default model (public/models/index.json): its absence is a failure, not a skip
     expect((await api.models()).models.some((m) => m.name === 'bccd' && m.source === 'default')).toBe(true);
-    await upload(page, files('bccd.json', 'raccoon'));
+    await chooseFiles(page, 'models.upload', files('bccd.json', 'raccoon'));
     await expect(conflict).toContainText('a default model, which cannot be replaced');
     await expect(page.getByTestId('models.conflict-replace')).toBeHidden();
     await page.getByTestId('models.conflict-keep').click();

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, keepScreenshot, test } from '../../e2e/page_objects';
+import { chooseFiles, expect, keepScreenshot, test } from '../../e2e/page_objects';
 
 const BOX_TOLERANCE_PX = 0.5;
 const SCORE_TOLERANCE = 1e-3;
@@ -65,8 +65,7 @@ test('the torchrun-trained model, uploaded in the Models tab, detects on wasm wh
 
   await test.step('upload model.json + weights.bin through the file chooser and use it', async () => {
     await modelsPanel.open();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('models.upload').click()]);
-    await chooser.setFiles([join(modelDir, 'model.json'), join(modelDir, 'weights.bin')]);
+    await chooseFiles(page, 'models.upload', [join(modelDir, 'model.json'), join(modelDir, 'weights.bin')]);
     await expect(modelsPanel.row('model')).toContainText(classNames.join(', '));
     await page.getByTestId('models.use.model').click();
     await expect.poll(async () => { const m = await api.models(); return `${m.active} ${m.state}`; }, { timeout: 60_000 }).toBe('model ready');
@@ -75,8 +74,7 @@ test('the torchrun-trained model, uploaded in the Models tab, detects on wasm wh
   await test.step('open the image in the Detect tab and show every detection above the candidate floor', async () => {
     await page.getByTestId('tabs.detect').click();
     await expect(detectPanel.model).toContainText('ready');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('detect.open').click()]);
-    await chooser.setFiles(image);
+    await chooseFiles(page, 'detect.open', image);
     await expect.poll(async () => (await api.detect()).run, { timeout: 60_000 }).toBe('done');
     await detectPanel.setSlider(detectPanel.score, SCORE_THRESHOLD);
     await expect.poll(async () => (await api.detect()).scoreThreshold).toBe(SCORE_THRESHOLD);
