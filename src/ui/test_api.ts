@@ -103,6 +103,8 @@ export interface TrainSnapshot {
   readonly seconds: number | null;
   readonly phaseSeconds: Readonly<Record<string, number | undefined>> | null;
   readonly hasModel: boolean;
+  /** The trained model's RPN: its weight names in model.json and its anchor sides (px at ratio 1); null without one. */
+  readonly rpn: { readonly weights: readonly string[]; readonly anchorSides: readonly number[] } | null;
   readonly savedAs: string | null;
 }
 
@@ -123,6 +125,17 @@ declare global {
   interface Window {
     frcnnTestApi?: FrcnnTestApi;
   }
+}
+
+/** What a model.json says of its RPN (a test's view of the saved file: the weights under rpn/ and the anchors' sides). */
+function savedRpn(modelJson: string): TrainSnapshot['rpn'] {
+  const json = JSON.parse(modelJson) as {
+    modelTopology?: { config?: { rpn?: { anchors: { baseSize: number; scales: number[] } } } }; weightsManifest?: { weights: { name: string }[] }[];
+  };
+  const rpn = json.modelTopology?.config?.rpn;
+  if (!rpn) return null;
+  const weights = (json.weightsManifest ?? []).flatMap((group) => group.weights.map((w) => w.name)).filter((name) => name.startsWith('rpn/'));
+  return { weights, anchorSides: rpn.anchors.scales.map((scale) => rpn.anchors.baseSize * scale) };
 }
 
 export function shouldInstallTestApi(): boolean {
@@ -184,7 +197,7 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
         interrupted: s.interrupted,
         previewIteration: s.preview?.iteration ?? null, previewDetections: s.preview?.result.detections.length ?? null,
         previewBestScore: s.preview ? Math.max(0, ...s.preview.result.detections.map((d) => d.score)) : null,
-        mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs,
+        mAP: s.evaluation?.metric.voc07.mAP ?? null, hasModel: s.files != null, savedAs: s.savedAs, rpn: s.files && savedRpn(s.files.modelJson),
         settings: plan?.settings ?? null, overrides: s.settings.overrides,
         recipe: plan && {
           headline: recipeHeadline(plan), choices: plan.choices.map((c) => ({ ...c })), estimatedSeconds: plan.estimate.seconds,
