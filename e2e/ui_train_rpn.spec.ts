@@ -67,6 +67,7 @@ test('train a tiny RPN through the Train tab choice, save it, and see its propos
     await detectPanel.sample('BloodImage_00007.jpg').click();
     await expect.poll(async () => (await api.detect()).run, { timeout: 60_000 }).toBe('done');
     await expect(page.getByTestId('detect.proposal-count')).toContainText('from the RPN');
+    await expect(page.getByTestId('detect.times')).toContainText('Proposals (RPN, after the backbone)');
   });
 
   await test.step('the RPN layers: its 20 best proposals by objectness and the heatmap, in the legend', async () => {
@@ -98,6 +99,12 @@ test('train a tiny RPN through the Train tab choice, save it, and see its propos
     const ids = (await api.scene()).map((o) => o.id);
     expect(ids.indexOf(`anchor:${key}`)).toBeGreaterThanOrEqual(0);
     expect(ids.indexOf(`rpnRegression:${key}`)).toBeLessThan(ids.indexOf(`regression:${key}`));
+    // selected, with the other layers off: the heatmap and this detection's story alone
+    await page.getByTestId(`detect.item.${key}`).click();
+    for (const layer of ['detections', 'preRegression', 'labels', 'rpnProposals']) await page.getByTestId(`detect.layer.${layer}`).uncheck();
+    await expect.poll(async () => (await api.detect()).selectedKey).toBe(key);
+    await expect(page.getByTestId('detect.details.anchor')).toBeVisible();
+    expect((await api.scene()).map((o) => o.kind)).toEqual(expect.arrayContaining(['density', 'anchor', 'regression', 'detection']));
     await keepScreenshot(page, 'detect-rpn-anchor');
   });
 });

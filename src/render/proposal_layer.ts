@@ -58,10 +58,15 @@ export function topByObjectness(rpn: Pick<RpnExplanation, 'objectness'>, count =
   return rpn.objectness.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p || a.i - b.i).slice(0, count).map(({ i }) => i);
 }
 
-/** The RPN's objectness heatmap as the density layer draws it: the best anchor's probability per map cell. */
+/**
+ * The RPN's objectness heatmap as the density layer draws it: per map cell the best anchor's probability as a share
+ * of the highest (`max`, the probability itself), so that a barely trained RPN (everything near 0.5) still shows
+ * where it leans.
+ */
 export function objectnessGrid(rpn: Pick<RpnExplanation, 'heatmap'>): DensityGrid {
   const { rows, cols, cells } = rpn.heatmap;
-  return { rows, cols, cells, max: cells.reduce((m, v) => Math.max(m, v), 0) };
+  const max = cells.reduce((m, v) => Math.max(m, v), 0);
+  return { rows, cols, cells: cells.map((v) => (max > 0 ? v / max : 0)), max };
 }
 
 /** Cells along the image's longer side in the density map. */

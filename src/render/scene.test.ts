@@ -38,6 +38,8 @@ describe('buildScene', () => {
     const scene = buildScene({ view: view(), proposals, layers, focusKey: null, rpn });
     expect(scene[0]).toMatchObject({ kind: 'density', id: 'density:objectness', box: [0, 0, 480, 320], colour: RPN_COLOUR });
     expect(scene[0].density).toMatchObject({ rows: 2, cols: 3, max: 0.99 });
+    expect(scene[0].density!.cells[5]).toBe(1);
+    expect(scene[0].density!.cells[0]).toBeCloseTo(0.1 / 0.99, 6);
     const outlined = scene.filter((o) => o.kind === 'rpnProposal');
     expect(outlined).toHaveLength(RPN_TOP_PROPOSALS);
     // best drawn last (on top): #5, then 0, 1, 2, …

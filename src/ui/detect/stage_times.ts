@@ -31,8 +31,10 @@ export function stageTimesSection(store: Store<DetectState>): HTMLElement {
       setChildren(table, h('tbody', {}, h('tr', {}, h('td', { class: 'hint' }, 'Times appear after a detection.'))));
       return;
     }
+    // an RPN's proposals were computed after the backbone, on its map: no selective search ran
+    const named = (key: keyof StageTimesMs, label: string): string => (key === 'proposals' && result?.rpn ? 'Proposals (RPN, after the backbone)' : label);
     const rows = STAGES.filter(([key]) => times[key] != null).map(([key, label]) =>
-      h('tr', { class: key === 'total' ? 'total' : '' }, h('th', { scope: 'row' }, label), h('td', { testid: `detect.time.${key}` }, formatMs(times[key]!))));
+      h('tr', { class: key === 'total' ? 'total' : '' }, h('th', { scope: 'row' }, named(key, label)), h('td', { testid: `detect.time.${key}` }, formatMs(times[key]!))));
     setChildren(table, h('caption', { class: 'visually-hidden' }, 'Time per stage'), h('tbody', {}, ...rows),
       h('tfoot', {}, h('tr', {}, h('td', { colspan: 2, class: 'hint' }, `on ${result!.backend}`))));
   };
