@@ -26,6 +26,19 @@ describe('scaleResultToImage', () => {
     expect(scaled.detections[0].score).toBe(0.9);
   });
 
+  it("maps the RPN's anchors and heatmap extent too, and leaves its objectness, deltas and cells as they are", () => {
+    const rpn = {
+      objectness: [0.8], deltas: [[0.1, 0, 0.2, -0.1] as const], heatmap: { rows: 1, cols: 2, cells: [0.3, 0.8], extent: [0, 0, 4096, 2048] as const },
+      anchors: [{ box: [4, 8, 36, 56] as const, side: 32, ratio: 1, row: 0, col: 1 }],
+    };
+    const scaled = scaleResultToImage({ ...resultOn(4096, 2048), rpn }, { width: 12000, height: 6000 });
+    const f = 12000 / 4096;
+    expect(scaled.rpn?.anchors[0]).toEqual({ box: [4 * f, 8 * f, 36 * f, 56 * f], side: 32, ratio: 1, row: 0, col: 1 });
+    expect(scaled.rpn?.heatmap).toEqual({ rows: 1, cols: 2, cells: [0.3, 0.8], extent: [0, 0, 12000, 6000] });
+    expect(scaled.rpn?.objectness).toEqual([0.8]);
+    expect(scaled.rpn?.deltas).toEqual(rpn.deltas);
+  });
+
   it('returns the same object when nothing was shrunk', () => {
     const result = resultOn(640, 480);
     expect(scaleResultToImage(result, { width: 640, height: 480 })).toBe(result);
