@@ -9,12 +9,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { DEFAULT_DETECT } from '../../src/model/defaults';
 import { chooseFiles, expect, keepScreenshot, test } from '../../e2e/page_objects';
 
 const BOX_TOLERANCE_PX = 0.5;
 const SCORE_TOLERANCE = 1e-3;
-/** The page's candidate floor (DEFAULT_DETECT.candidateScoreThreshold): the slider at it shows every candidate kept. */
-const SCORE_THRESHOLD = 0.05;
+/** The page's candidate floor: the slider at it shows every candidate kept. */
+const SCORE_THRESHOLD = DEFAULT_DETECT.candidateScoreThreshold;
 
 interface Found {
   readonly className: string;

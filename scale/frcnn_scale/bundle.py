@@ -12,8 +12,18 @@ import torch
 from torchvision.io import ImageReadMode, decode_image, read_file
 
 BUNDLE_FORMAT = 'frcnn-web-training-bundle'
-DEFAULT_DETECT = {'scoreThreshold': 0.05, 'candidateScoreThreshold': 0.05, 'nmsIouThreshold': 0.3, 'maxDetections': 100,
-                  'deltaClampLog': math.log(1000 / 16), 'bboxRegression': True}
+# The post-processing settings a bundle must carry (src/model/defaults.ts DetectOptions). Their values come from
+# bundle.json alone: export:bundle writes the page's DEFAULT_DETECT with the job's settings on top
+# (src/training/training_bundle.ts), so the defaults live in one place.
+DETECT_KEYS = ('scoreThreshold', 'candidateScoreThreshold', 'nmsIouThreshold', 'maxDetections', 'deltaClampLog', 'bboxRegression')
+
+
+def _detect_options(detect, path: str) -> dict:
+    """bundle.json's detect section, checked; JSON has no Infinity, so an unclamped deltaClampLog is null there."""
+    missing = [k for k in DETECT_KEYS if not isinstance(detect, dict) or k not in detect]
+    if missing:
+        raise ValueError(f"{path}: detect lacks {', '.join(missing)}: export the bundle again with `npm run export:bundle`")
+    return {**detect, 'deltaClampLog': math.inf if detect['deltaClampLog'] is None else detect['deltaClampLog']}
 
 
 class Bundle:
@@ -31,7 +41,7 @@ class Bundle:
         self.class_names: List[str] = self.meta['classNames']
         self.config: dict = self.meta['config']
         self.head: dict = self.meta['head']
-        self.detect: dict = {**DEFAULT_DETECT, **self.meta.get('detect', {})}
+        self.detect: dict = _detect_options(self.meta.get('detect'), path)
         self.backbone: dict = self.meta['backbone']
         proposals = np.fromfile(os.path.join(directory, self.meta['proposals']['file']), dtype=np.float32).reshape(-1, 4)
         gt = self._ground_truth(os.path.join(directory, self.meta['dataset']))

@@ -112,7 +112,7 @@ def class_boxes(proposals: np.ndarray, deltas: np.ndarray, normalization: dict, 
     means = np.asarray(normalization['means'], np.float64)
     stds = np.asarray(normalization['stds'], np.float64)
     k1 = len(means) // 4
-    if not run.get('bboxRegression', True):
+    if not run['bboxRegression']:
         out = np.repeat(p[:, None, :], k1, axis=1).reshape(n, 4 * k1)
     else:
         d = (deltas.astype(np.float64) * stds + means).astype(np.float32).astype(np.float64).reshape(n, k1, 4)
@@ -120,8 +120,7 @@ def class_boxes(proposals: np.ndarray, deltas: np.ndarray, normalization: dict, 
         h = (p[:, 3] - p[:, 1])[:, None]
         cx = p[:, 0][:, None] + 0.5 * w
         cy = p[:, 1][:, None] + 0.5 * h
-        clamp = run.get('deltaClampLog', math.log(1000 / 16))
-        clamp = math.inf if clamp is None else clamp
+        clamp = math.inf if run['deltaClampLog'] is None else run['deltaClampLog']
         pcx = d[:, :, 0] * w + cx
         pcy = d[:, :, 1] * h + cy
         pw = np.exp(np.minimum(d[:, :, 2], clamp)) * w

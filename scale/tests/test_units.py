@@ -1,5 +1,6 @@
 """Small checks of the pieces the parity tests do not isolate: the page's generator, the model files' round trip
 and the VOC AP rules."""
+import json
 import os
 import sys
 import tempfile
@@ -8,6 +9,7 @@ import unittest
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+from frcnn_scale.bundle import Bundle  # noqa: E402
 from frcnn_scale.tfjs_io import read_detector, write_detector  # noqa: E402
 from frcnn_scale.training import ImageOrder, Mulberry32, shuffled  # noqa: E402
 from frcnn_scale.voc import evaluate, voc07_ap  # noqa: E402
@@ -32,6 +34,24 @@ class Units(unittest.TestCase):
             back, weights = read_detector(os.path.join(d, 'model.json'))
         self.assertEqual(back['detect']['deltaClampLog'], float('inf'))
         np.testing.assert_array_equal(weights['head/fc7/kernel'], kernel)
+
+    def test_bundle_detect_options_come_from_bundle_json(self):
+        detect = {'scoreThreshold': 0.2, 'candidateScoreThreshold': 0.05, 'nmsIouThreshold': 0.4, 'maxDetections': 7,
+                  'deltaClampLog': None, 'bboxRegression': False, 'boxVotingIou': 0.5}
+        meta = {'format': 'frcnn-web-training-bundle', 'classNames': ['a'], 'config': {}, 'head': {}, 'backbone': {},
+                'proposals': {'file': 'proposals.bin'}, 'dataset': 'dataset.json', 'splits': {'train': []}, 'detect': detect}
+        with tempfile.TemporaryDirectory() as d:
+            np.zeros((0, 4), np.float32).tofile(os.path.join(d, 'proposals.bin'))
+            with open(os.path.join(d, 'dataset.json'), 'w', encoding='utf-8') as f:
+                json.dump({'categories': [{'id': 1, 'name': 'a'}], 'images': [], 'annotations': []}, f)
+            with open(os.path.join(d, 'bundle.json'), 'w', encoding='utf-8') as f:
+                json.dump(meta, f)
+            self.assertEqual(Bundle(d).detect, {**detect, 'deltaClampLog': float('inf')})
+            del meta['detect']['maxDetections']
+            with open(os.path.join(d, 'bundle.json'), 'w', encoding='utf-8') as f:
+                json.dump(meta, f)
+            with self.assertRaisesRegex(ValueError, r'bundle\.json: detect lacks maxDetections: export the bundle again'):
+                Bundle(d)
 
     def test_voc_ap(self):
         self.assertAlmostEqual(voc07_ap(np.array([0.5, 1.0]), np.array([1.0, 0.5])), (6 * 1.0 + 5 * 0.5) / 11)
