@@ -25,6 +25,8 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['B'], action: 'Show or hide boxes before regression' },
       { keys: ['S'], action: 'Show or hide boxes suppressed by NMS' },
       { keys: ['L'], action: 'Show or hide labels' },
+      { keys: ['R'], action: 'Show or hide the RPN’s best proposals (a model with a Region Proposal Network)' },
+      { keys: ['O'], action: 'Show or hide the RPN’s objectness heatmap' },
       { keys: ['['], action: 'Lower the score threshold' },
       { keys: [']'], action: 'Raise the score threshold' },
       { keys: ['Esc'], action: 'Cancel the running detection, or clear the selected detection' },

@@ -7,6 +7,17 @@ function key(name: string): KeyboardEvent {
   return { key: name, ctrlKey: false, metaKey: false, altKey: false } as KeyboardEvent;
 }
 
+describe('layer keys in the Detect tab', () => {
+  it('R and O toggle the RPN\'s proposals and objectness layers', () => {
+    const store = createDetectStore();
+    expect(handleDetectKey(key('r'), store)).toBe(true);
+    expect(handleDetectKey(key('O'), store)).toBe(true);
+    expect(store.get().layers).toMatchObject({ rpnProposals: true, objectness: true, proposals: false });
+    handleDetectKey(key('r'), store);
+    expect(store.get().layers.rpnProposals).toBe(false);
+  });
+});
+
 describe('Escape in the Detect tab', () => {
   it('cancels the running detection first, and leaves the selection alone', () => {
     const store = createDetectStore();

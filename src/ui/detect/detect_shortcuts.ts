@@ -6,7 +6,9 @@ import type { LayerState } from '../../render/scene';
 import type { Store } from '../state/store';
 import type { DetectState } from './detect_state';
 
-const LAYER_KEYS: Record<string, keyof LayerState> = { p: 'proposals', b: 'preRegression', s: 'suppressed', l: 'labels' };
+const LAYER_KEYS: Record<string, keyof LayerState> = {
+  p: 'proposals', b: 'preRegression', s: 'suppressed', l: 'labels', r: 'rpnProposals', o: 'objectness',
+};
 
 /**
  * Handles the key if it is a Detect shortcut; returns whether it did. `cancel` stops the running detection and
