@@ -117,12 +117,8 @@ describe('nms', () => {
   it('sorted input and maxKept give the first maxKept of the full run per class (linear and grid paths, isolated boxes)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 400 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer(),
-        fc.constantFrom(0, 0.3, 0.7, 1),
-        fc.integer({ min: 0, max: 60 }),
-        (n, k, seed, thr, maxKept) => {
+        fc.record({ n: fc.integer({ min: 1, max: 400 }), k: fc.integer({ min: 1, max: 3 }), seed: fc.integer(), thr: fc.constantFrom(0, 0.3, 0.7, 1), maxKept: fc.nat(60) }),
+        ({ n, k, seed, thr, maxKept }) => {
           const problem = randomProblem(n, k, seed, 7);
           problem.boxes[n >> 1] = [5, 5, 5, 9]; // empty: kept, and counted against maxKept
           const order = problem.scores.map((_, i) => i).sort((a, b) => problem.scores[b] - problem.scores[a] || a - b);
