@@ -66,6 +66,7 @@ test('train a tiny RPN through the Train tab choice, save it, and see its propos
     await page.getByTestId('tabs.detect').click();
     await detectPanel.sample('BloodImage_00007.jpg').click();
     await expect.poll(async () => (await api.detect()).run, { timeout: 60_000 }).toBe('done');
+    await expect(page.getByTestId('detect.proposals')).toHaveValue('rpn'); // the model's own proposals, by default
     await expect(page.getByTestId('detect.proposal-count')).toContainText('from the RPN');
     await expect(page.getByTestId('detect.times')).toContainText('Proposals (RPN, after the backbone)');
   });
@@ -106,5 +107,12 @@ test('train a tiny RPN through the Train tab choice, save it, and see its propos
     await expect(page.getByTestId('detect.details.anchor')).toBeVisible();
     expect((await api.scene()).map((o) => o.kind)).toEqual(expect.arrayContaining(['density', 'anchor', 'regression', 'detection']));
     await keepScreenshot(page, 'detect-rpn-anchor');
+  });
+
+  await test.step('the same model with selective search: no RPN layers; back to the RPN', async () => {
+    await page.getByTestId('detect.proposals').selectOption('selective-search');
+    await expect(page.getByTestId('detect.proposal-count')).not.toContainText('RPN', { timeout: 60_000 });
+    await expect(page.getByTestId('detect.layer.objectness')).toBeHidden();
+    expect((await api.scene()).some((o) => o.id === 'density:objectness')).toBe(false);
   });
 });

@@ -14,6 +14,8 @@ export interface DetectorStatus {
   readonly message: string;
   /** The model in use, e.g. "BCCD (default)"; null when none is loaded. */
   readonly modelName: string | null;
+  /** The model has a Region Proposal Network (trained with learned proposals): it can detect with its own proposals. */
+  readonly hasRpn?: boolean;
 }
 
 /** The library's progress events (stage, fraction, and a notice such as a restarted GPU backend). */
@@ -25,6 +27,8 @@ export interface DetectRequest {
   readonly nmsIouThreshold: number;
   /** The image the bitmap is a shrunk copy of: the result is in its pixels (the library maps it). */
   readonly originalSize?: { readonly width: number; readonly height: number };
+  /** The model's own RPN proposals instead of selective search, when it has an RPN (status().hasRpn). */
+  readonly useRpn?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DetectProgress) => void;
 }

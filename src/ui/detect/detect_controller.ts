@@ -113,7 +113,7 @@ export class DetectController {
   }
 
   async runDetection(): Promise<void> {
-    const { image, scoreThreshold, nmsIouThreshold } = this.store.get();
+    const { image, scoreThreshold, nmsIouThreshold, useRpn } = this.store.get();
     if (!image) return;
     const status = this.detector.status();
     if (status.state !== 'ready') {
@@ -137,7 +137,7 @@ export class DetectController {
     try {
       // the bitmap may be a shrunk copy: the result comes back in the original's pixels
       const result = await this.detector.detect(image.bitmap, {
-        scoreThreshold, nmsIouThreshold, originalSize: { width: image.width, height: image.height }, signal: abort.signal,
+        scoreThreshold, nmsIouThreshold, originalSize: { width: image.width, height: image.height }, useRpn, signal: abort.signal,
         onProgress: (progress) => {
           if (abort.signal.aborted) return;
           say(stageText({ ...progress, fraction: null }, this.backendName()));

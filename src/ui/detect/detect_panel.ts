@@ -1,7 +1,7 @@
 /** The Detect tab's side panel: image, detector status, display controls, detections, details and timing. */
 import { stageText } from '../../api/progress_text';
 import { section } from '../controls';
-import { h } from '../dom';
+import { h, uniqueId } from '../dom';
 import type { DetectorService } from '../detector_service';
 import type { Sample } from '../samples';
 import type { DetectController } from './detect_controller';
@@ -44,6 +44,15 @@ function detectorSection(options: DetectPanelOptions): HTMLElement {
   const progress = h('progress', { class: 'run-progress', testid: 'detect.progress', max: 1, hidden: true, 'aria-label': 'Detection progress' });
   const rerun = h('button', { type: 'button', testid: 'detect.run', onclick: () => void controller.runDetection() }, 'Detect again');
   const annotate = h('button', { type: 'button', testid: 'detect.annotate', onclick: options.onAnnotate }, 'Annotate this image');
+  // a model trained with learned proposals: its RPN's proposals (the default: what it was trained for) or selective search
+  const proposalsId = uniqueId('field');
+  const proposals = h('select', { id: proposalsId, testid: 'detect.proposals',
+    onchange: () => {
+      controller.store.set({ useRpn: proposals.value === 'rpn' });
+      if (controller.store.get().image) void controller.runDetection();
+    } },
+  h('option', { value: 'rpn' }, 'Learned (the model’s RPN, top 300)'), h('option', { value: 'selective-search' }, 'Selective search (fast)'));
+  const proposalsField = h('div', { class: 'field', testid: 'detect.proposals-field' }, h('label', { for: proposalsId }, 'Proposals'), proposals);
   const render = (): void => {
     const status = options.detector().status();
     const state = controller.store.get();
@@ -53,6 +62,10 @@ function detectorSection(options: DetectPanelOptions): HTMLElement {
     line.textContent = status.modelName ? `${status.modelName}: ${message}` : message;
     rerun.disabled = status.state !== 'ready' || !state.image || state.run === 'running';
     annotate.disabled = !state.image;
+    // selective search is the only kind a model without an RPN has (.field sets its own display: `hidden` would not hide it)
+    proposalsField.style.display = status.hasRpn ? '' : 'none';
+    proposals.value = state.useRpn ? 'rpn' : 'selective-search';
+    proposals.disabled = state.run === 'running';
     progress.hidden = state.run !== 'running';
     const fraction = state.progress?.fraction;
     if (fraction == null) progress.removeAttribute('value');
@@ -64,5 +77,5 @@ function detectorSection(options: DetectPanelOptions): HTMLElement {
   render();
   return section('Detector', 'detect.detector', modelPicker(options.models), lookingForField(controller.store, options.models),
     modelFitHintElement(controller, options.models),
-    line, progress, h('div', { class: 'row' }, rerun, annotate));
+    proposalsField, line, progress, h('div', { class: 'row' }, rerun, annotate));
 }

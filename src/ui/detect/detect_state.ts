@@ -24,6 +24,8 @@ export interface DetectState {
   readonly hoverKey: string | null;
   /** Key the user clicked; stays until another click or a new result. */
   readonly selectedKey: string | null;
+  /** For a model with a Region Proposal Network: detect with its proposals (default) or with selective search. */
+  readonly useRpn: boolean;
 }
 
 /** The reference's test-time NMS (TEST.NMS 0.3); a score of 0.5 suits looking at boxes (0.05 is for computing mAP). */
@@ -43,5 +45,6 @@ export function createDetectStore(): Store<DetectState> {
     lookingFor: '',
     hoverKey: null,
     selectedKey: null,
+    useRpn: true,
   });
 }

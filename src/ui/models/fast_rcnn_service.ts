@@ -57,7 +57,7 @@ export class FastRcnnService implements DetectorService {
       this.detector?.dispose();
       this.detector = detector;
       this.info = info;
-      this.setStatus({ state: 'ready', message: `ready (${detector.classNames.join(', ')})`, modelName: info.name });
+      this.setStatus({ state: 'ready', message: `ready (${detector.classNames.join(', ')})`, modelName: info.name, hasRpn: detector.hasRpn });
     } catch (error) {
       if (token !== this.loadToken) return;
       this.setStatus({ state: 'error', message: `could not be loaded: ${errorMessage(error)}`, modelName: info.name });
@@ -67,7 +67,8 @@ export class FastRcnnService implements DetectorService {
   /**
    * Every detection down to the model's candidate threshold: the page draws the user's thresholds from the result's
    * candidates (render/detection_view.ts), as detect() would report them at those thresholds. A model trained with a
-   * Region Proposal Network detects with its own proposals (proposalMode 'rpn'; the result then explains them).
+   * Region Proposal Network detects with its own proposals when asked (useRpn: proposalMode 'rpn'; the result then
+   * explains them).
    */
   async detect(image: ImageBitmap, request: DetectRequest): Promise<DetectionResult> {
     const detector = this.detector;
@@ -81,7 +82,7 @@ export class FastRcnnService implements DetectorService {
       return await detector.detect(image, {
         scoreThreshold: DEFAULT_DETECT.candidateScoreThreshold,
         nmsIouThreshold: request.nmsIouThreshold,
-        ...(detector.hasRpn && { proposalMode: 'rpn' as const }),
+        ...(detector.hasRpn && request.useRpn && { proposalMode: 'rpn' as const }),
         originalSize: request.originalSize,
         signal: request.signal,
         onProgress,
@@ -99,7 +100,7 @@ export class FastRcnnService implements DetectorService {
   private recoveryNotice(detector: Detector, progress: DetectProgress, restarting: boolean): void {
     const modelName = this.info?.name ?? null;
     if (restarting) this.setStatus({ state: 'loading', message: progress.notice ?? 'restarting…', modelName });
-    else this.setStatus({ state: 'ready', message: `ready again after a GPU reset (${detector.classNames.join(', ')})`, modelName });
+    else this.setStatus({ state: 'ready', message: `ready again after a GPU reset (${detector.classNames.join(', ')})`, modelName, hasRpn: detector.hasRpn });
   }
 
   private setStatus(status: DetectorStatus): void {
