@@ -53,6 +53,7 @@ test('train a tiny RPN through the Train tab choice, save it, and see its propos
     expect(run.rpn!.anchorSides.length).toBeGreaterThan(0);
     await expect(page.locator('[data-testid="train.loss-plot"] path[data-series="rpn"]')).toHaveCount(1);
     test.info().annotations.push({ type: 'rpn loss', description: `${first.toFixed(3)} -> ${last.toFixed(3)} over ${ITERATIONS} iterations` });
+    await page.getByTestId('train.loss-plot').scrollIntoViewIfNeeded();
     await keepScreenshot(page, 'train-rpn-done');
   });
 

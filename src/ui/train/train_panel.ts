@@ -152,7 +152,7 @@ function settingsSection(controller: TrainController): HTMLElement {
       (v) => override('trainable', v)),
     backend: selectField('Train on', 'train.backend', backends, (backend) => store.set({ settings: { ...settings(), backend } })),
     proposals: selectField<TrainProposals>('Proposals', 'train.proposals',
-      [['selective-search', 'Selective search'], ['rpn', 'Learned (RPN), trained with the head']],
+      [['selective-search', 'Selective search'], ['rpn', 'Learned (RPN)']],
       (proposals) => store.set({ settings: { ...settings(), proposals } })),
     flipped: checkField('Also train on mirrored copies', 'train.flip', (v) => override('flip', v)),
     verticalFlips: checkField('Also train upside down (images with no “up”: microscopy, aerial views)', 'train.vflip', (v) => override('verticalFlip', v)),
