@@ -126,3 +126,6 @@ export function checkpointInterval(iterations: number): number {
 export function scaledSolver(iterations: number, base: SolverConfig = DEFAULT_SOLVER): SolverConfig {
   return { ...base, iterations, steps: [Math.max(1, Math.round(iterations * 0.75))] };
 }
+
+/** Learning-rate multiplier of pretrained backbone blocks below the last trainable one (the last learns at the head's rate). */
+export const DEEPER_BLOCK_LR_MULT = 0.1;

@@ -7,7 +7,7 @@
  * 5. the held-out evaluation and the model files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Backbone } from '../model/backbone';
+import { Backbone, blockOfNode } from '../model/backbone';
 import type { Flip } from '../geometry/flip';
 import { DEFAULT_BACKBONE, DEFAULT_DETECT, type BboxNormalization, type DetectOptions } from '../model/defaults';
 import { rpnHeadShape } from '../model/detector';
@@ -29,7 +29,7 @@ import type { DoneSummary, Phase, Post, TrainImageSpec, TrainJob } from './proto
 import { buildRoidb } from './roidb';
 import type { RunControl } from './run_control';
 import { roidbTargetStats } from './targets';
-import { trainingFlips } from './defaults';
+import { DEEPER_BLOCK_LR_MULT, trainingFlips } from './defaults';
 import { TrainingLoop } from './training_loop';
 import { ValidationTracker, WeightSnapshot } from './validation_tracker';
 import type { JointRpn, TrainerOptions } from './trainer';
@@ -204,7 +204,12 @@ async function trainableBackbone(job: TrainJob, featureBackbone: Backbone, store
   const saved = job.model ? savedBackboneWeights(job.model) : new Map<string, tf.Tensor>();
   backbone.assignWeights(saved);
   tf.dispose([...saved.values()]);
-  const params = [...backbone.modifiableWeights()].map(([name, variable]) => ({ name: `backbone/${name}`, variable, isBias: /bias|offset/i.test(name) }));
+  // blocks below the last learn at a tenth of the rate: at the head's lr 0.01 their folded-batch-norm weights diverge
+  // (raccoon, from expanded_conv_11: a NaN loss at iteration 48)
+  const lastBlock = backbone.blocks.at(-1) ?? '';
+  const params = [...backbone.modifiableWeights()].map(([name, variable]) => ({
+    name: `backbone/${name}`, variable, isBias: /bias|offset/i.test(name), lrMult: blockOfNode(name) === lastBlock ? 1 : DEEPER_BLOCK_LR_MULT,
+  }));
   let forward = (prefix: tf.Tensor4D) => backbone.trainableSuffix(prefix);
   const fast = job.backend === 'wasm' ? pointwiseSuffix(backbone) : null;
   // wasm has no conv filter gradients: a lone 1x1 conv learns as a matMul, deeper suffixes through the graph with

@@ -11,6 +11,8 @@ export interface TrainableParam {
   readonly name: string;
   readonly variable: tf.Variable;
   readonly isBias: boolean;
+  /** Multiplies the learning rate (default 1): pretrained blocks below the last one learn more slowly. */
+  readonly lrMult?: number;
 }
 
 export interface NamedArray {
@@ -36,7 +38,7 @@ export class MomentumSgd {
       for (const p of this.params) {
         const g = grads[p.name];
         if (!g) continue; // a parameter off the loss path (e.g. bbox_pred in the stage-wise ablation)
-        const rate = lr * (p.isBias ? biasLrMult : 1);
+        const rate = lr * (p.isBias ? biasLrMult : 1) * (p.lrMult ?? 1);
         const decay = weightDecay * (p.isBias ? biasDecayMult : 1);
         const v = this.history.get(p.name)!;
         const step = decay > 0 ? tf.add(g, tf.mul(p.variable, decay)) : g;
