@@ -7,11 +7,12 @@
  *   3. match records to image files; add unannotated images as unlabelled (match_sources.ts)
  *   4. fill sizes the annotations left out from the images' own sizes, clipping those boxes (repair_sizes.ts)
  *   5. fix the class list (given, the format's own, or sorted names)
- *   6. read the splits; restrict to the chosen one, cross-checking a labels CSV against the annotations
+ *   6. read the splits (list files, labels CSVs, else train/valid/test folders); restrict to the chosen one, cross-checking a labels CSV against the annotations
  *   7. build the report; an empty result is a DatasetError
  */
 import { issueAt } from './box_checks';
 import { compareSources } from './cross_check';
+import { folderSplits } from './folder_splits';
 import { ImageIndex } from './image_index';
 import { chooseLayout, classifyFiles, type ClassifiedFiles, type DatasetFile, type LayoutKind } from './layout';
 import { matchSources } from './match_sources';
@@ -75,6 +76,11 @@ export function assembleDataset(files: readonly DatasetFile[], options: Assemble
   let records = classes.records;
 
   const splitSources = readSplits(classified, layout === 'csv' ? parsed.sources : undefined, csv, issues);
+  const keptImages = new Set(records.map((r) => r.imageFile));
+  const inFolders = folderSplits(new Map([...matched.imagePaths].filter(([name]) => keptImages.has(name))));
+  for (const [name, { folder, images }] of inFolders) {
+    if (!splitSources.has(name)) splitSources.set(name, { path: folder, entries: images.map((id) => ({ id })) });
+  }
   const splits = new Map([...splitSources].map(([name, s]) => [name, resolveSplit(s.entries, records, s.path).imageFiles]));
   let kept = issues;
   if (options.split !== undefined) {

@@ -137,7 +137,8 @@ export function recommendRecipe(input: RecipeInput): Recipe {
   const train = input.train;
   const boxes = train.reduce((sum, image) => sum + image.boxes.length, 0);
   if (train.length === 0 || boxes === 0) throw new Error('the recipe needs at least one training image with a labelled box');
-  const classCount = input.classNames.length;
+  // classes with boxes: exports such as Roboflow's COCO carry an unused category (the set's own name)
+  const classCount = new Set(train.flatMap((image) => image.boxes.map((b) => b.classIndex))).size;
   const boxesPerImage = boxes / train.length;
   const budget = input.budgetSeconds ?? DEFAULT_BUDGET_SECONDS;
   const rates = input.rates ?? DEFAULT_RATES;
@@ -185,7 +186,7 @@ export function recommendRecipe(input: RecipeInput): Recipe {
 
   const fgBalance = classCount > 1 ? 'per-class' : 'uniform';
   choose('foreground sampling', fgBalance === 'per-class' ? 'an equal share per class in each image' : 'uniform',
-    classCount > 1 ? 'a rare class is not outnumbered by a common one in every batch' : 'one class: nothing to balance');
+    classCount > 1 ? 'a rare class is not outnumbered by a common one in every batch' : 'one class with boxes: nothing to balance');
 
   const validateEvery = input.validation.length > 0 ? Math.max(1, Math.round(iterations / VALIDATION_POINTS)) : 0;
   choose('validation', input.validation.length > 0 ? `${input.validation.length} images, every ${validateEvery} iterations` : 'none',
