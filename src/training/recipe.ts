@@ -8,8 +8,9 @@
  * - lr 0.01 and no dropout: fc6/fc7 and the 1x1 reduce conv start from random weights here (no pretrained fc layers
  *   exist for this backbone), and in the few hundred iterations a browser allows, the paper's lr 0.001 with dropout
  *   0.5 stays far from converged (raccoon 0.748 against 0.893).
- * - the last backbone conv layer learns (`expanded_conv_12`, a 1x1 conv, the only one that trains on wasm): +13 points
- *   on raccoon over the fc layers alone (paper Table 5's finding).
+ * - the last backbone conv layer learns (`expanded_conv_12`, a 1x1 conv): +13 points on raccoon over the fc layers
+ *   alone (paper Table 5's finding). Learning from `expanded_conv_11` (depthwise + squeeze-excite, trainable on wasm
+ *   since wasm_conv_gradients.ts) peaked 1.6 points higher on raccoon validation but swung 27 points: not adopted.
  * - box voting at IoU 0.5 (moves boxes only; +0.4 raccoon, neutral BCCD).
  * What depends on the set is chosen by the rules below; the iteration count is then refined on validation mAP
  * (the run keeps the weights of its best validation evaluation, run_training.ts).
@@ -175,7 +176,7 @@ export function recommendRecipe(input: RecipeInput): Recipe {
     (input.validation.length > 0 ? ', and the run keeps the weights of its best validation evaluation' : ''));
 
   choose('learning rate', String(RECIPE_LEARNING_RATE), 'the fc layers start from random weights: the paper\'s 0.001 is far from converged in a few hundred iterations');
-  choose('layers that learn', `${RECIPE_TRAINABLE} and the head`, 'the last backbone conv layer (a 1x1 conv, trains on every backend) plus the RoI head; deeper blocks need conv gradients');
+  choose('layers that learn', `${RECIPE_TRAINABLE} and the head`, 'the last backbone conv layer (a 1x1 conv, trains on every backend) plus the RoI head; learning from expanded_conv_11 too swung 27 points on raccoon validation and ended lower');
   choose('dropout', '0', 'no dropout on a head trained from scratch for a few hundred iterations');
 
   const crowded = boxesPerImage >= CROWDED_BOXES_PER_IMAGE;
