@@ -3,9 +3,9 @@
  * proposals, a small image so the loop stays short) and 200 iterations of the real training loop in its worker, with
  * tf.memory() read after every step: after a warm-up, the tensor count and the bytes held stay exactly the same.
  * Detection runs in the page's detection worker (issue 17), so its tf.memory() is the worker's, read through the
- * worker's test hook; the page itself holds no tensor, and dispose() frees the model there. The detection worker runs
- * on the CPU backend and the training worker on wasm: the point is the bookkeeping, not WebGPU (a WebGPU detection of
- * a 600 px image takes minutes on SwiftShader).
+ * worker's test hook; the page itself holds no tensor, and dispose() frees the model there. Both workers run on wasm,
+ * the backend the app chooses here: the point is the bookkeeping, not WebGPU (a WebGPU detection of a 600 px image
+ * takes minutes on SwiftShader). On the CPU backend the detection test passed too, in 19-21 s against 15 s (load 6).
  */
 import { test, expect } from '@playwright/test';
 import { resolve } from 'node:path';
@@ -30,10 +30,10 @@ test.describe('when the detector and the trainer run for a long time', () => {
     const run = await page.evaluate(async (runs) => {
       await window.harness.ready;
       const mod = (await window.harness.load('/e2e/fixtures/memory_runs.ts')) as Runs;
-      return mod.detectionMemory('/models/bccd/model.json', runs, 64);
+      return mod.detectionMemory('/models/bccd/model.json', runs, 64, 'wasm');
     }, RUNS);
     test.info().annotations.push({ type: 'detections', description: `${RUNS} on ${run.backend} in ${(run.millis / 1000).toFixed(1)} s; ${run.after.at(-1)?.numTensors} tensors held in the worker` });
-    expect(run.backend).toBe('cpu');
+    expect(run.backend).toBe('wasm');
     expect(run.after).toHaveLength(RUNS);
     expect(run.proposals).toBeGreaterThan(0);
     expect(distinct(run.after, 'numTensors')).toEqual([run.after[WARM_UP].numTensors]);
