@@ -82,19 +82,22 @@ async function main(): Promise<void> {
     `| ${summary.images} | ${summary.objects} | ${summary.secondsPerImageMedian.toFixed(3)} | ${cpu} | ` +
       `${summary.proposalsMedian} | ${row('0.5')} | ${row('0.7')} | ${all('0.5')} / ${all('0.7')} |`,
   );
-  if (summary.detectionMap) console.log(`detection mAP with these proposals: VOC07 ${(100 * summary.detectionMap.voc07).toFixed(1)}%, area ${(100 * summary.detectionMap.area).toFixed(1)}%`);
+  if (summary.detectionMap) console.log(`detection mAP with these proposals: VOC07 ${(100 * summary.detectionMap.voc07).toFixed(1)}%, area ${(100 * summary.detectionMap.area).toFixed(1)}%` +
+    ` (VOC07 per class: ${Object.entries(summary.detectionMap.voc07PerClass).map(([name, ap]) => `${name} ${(100 * ap).toFixed(1)}`).join(', ')})`);
   console.log(`load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`);
 }
 
 /** VOC mAP of the detections the RPN runs returned (objects of classes the model lacks are left out, as eval does). */
-function detectionMap(records: readonly DetectionRecord[], results: readonly ImageProposals[], classNames: readonly string[]): { voc07: number; area: number } {
+function detectionMap(
+  records: readonly DetectionRecord[], results: readonly ImageProposals[], classNames: readonly string[],
+): { voc07: number; area: number; voc07PerClass: Record<string, number> } {
   const images = records.map((r) => {
     const { issues: _unknownClasses, ...labels } = imageLabels(r.imageFile, r.objects, classNames);
     return { id: r.imageFile, url: '', ...labels };
   });
   const detections = results.map((r) => packDetections((r.detections ?? []) as unknown as Detection[]));
   const { metric } = summarizeVoc(images, detections, classNames, 0);
-  return { voc07: metric.voc07.mAP, area: metric.area.mAP };
+  return { voc07: metric.voc07.mAP, area: metric.area.mAP, voc07PerClass: metric.voc07.perClass };
 }
 
 main().catch((error: unknown) => {
