@@ -5,7 +5,8 @@
  *
  * Runs the browser proposal path on every image of the split in headless Chromium and prints the median time
  * per image, the median number of proposals, and the recall of the ground-truth boxes at IoU 0.5 and 0.7 by the
- * top 100, 300, 1000 and 2000 proposals (and, in the text output, by all of them). Every annotated object counts, 'difficult' ones included. The text
+ * top 100, 300, 1000 and 2000 proposals (and, in the text output, by all of them); `recallByClass`: the same per
+ * class by the top 300 and 2000. Every annotated object counts, 'difficult' ones included. The text
  * output adds the median CPU seconds per image of the renderer (page + workers) and the load average, since
  * wall time on a shared machine depends on what else runs.
  *
@@ -51,13 +52,22 @@ async function main(): Promise<void> {
       log(`  [${i + 1}/${records.length}] ${records[i].imageFile} ${r.width}x${r.height}: ${r.count} proposals, ${r.seconds.toFixed(3)} s (${r.cpuSeconds === null ? `RPN ${(1000 * r.proposalSeconds!).toFixed(1)} ms` : `CPU ${r.cpuSeconds.toFixed(3)} s`})`),
   });
   const ranks: Record<string, number[]> = { '0.5': [], '0.7': [] };
+  // per class too: a set's small or rare class can hide behind the overall figure
+  const classRanks = new Map<string, Record<string, number[]>>();
   results.forEach((result, i) => {
     const record = records[i];
     if (record.width && (record.width !== result.width || record.height !== result.height)) {
       log(`  warning: ${record.imageFile} is ${result.width}x${result.height} decoded, ${record.width}x${record.height} annotated`);
     }
     const gt = record.objects.map((o) => o.box);
-    for (const t of THRESHOLDS) ranks[t].push(...firstRecallingRank(gt, result.boxes, Number(t)));
+    for (const t of THRESHOLDS) {
+      const found = firstRecallingRank(gt, result.boxes, Number(t));
+      ranks[t].push(...found);
+      record.objects.forEach((o, g) => {
+        if (!classRanks.has(o.className)) classRanks.set(o.className, { '0.5': [], '0.7': [] });
+        classRanks.get(o.className)![t].push(found[g]);
+      });
+    }
   });
   const recall = Object.fromEntries(THRESHOLDS.map((t) => [t, Object.fromEntries(TOP_K.map((k, j) => [String(k), recallAtK(ranks[t], TOP_K)[j]]))]));
   const summary = {
@@ -66,6 +76,9 @@ async function main(): Promise<void> {
     secondsPerImageMedian: median(results.map((r) => r.seconds)),
     proposalsMedian: median(results.map((r) => r.count)),
     recall,
+    /** Per class: recall at IoU 0.5 and 0.7 by the top 300 and 2000. */
+    recallByClass: Object.fromEntries([...classRanks].sort(([a], [b]) => a.localeCompare(b)).map(([name, r]) => [name,
+      Object.fromEntries(THRESHOLDS.map((t) => [t, Object.fromEntries(([300, 2000] as const).map((k, j) => [String(k), recallAtK(r[t], [300, 2000])[j]]))]))])),
     cpuSecondsPerImageMedian: rpn ? null : median(results.map((r) => r.cpuSeconds ?? NaN)),
     ...(rpn && { proposalMsMedian: median(results.map((r) => 1000 * (r.proposalSeconds ?? NaN))), detectionMap: detectionMap(records, results, rpn.classNames) }),
   };
@@ -82,6 +95,7 @@ async function main(): Promise<void> {
     `| ${summary.images} | ${summary.objects} | ${summary.secondsPerImageMedian.toFixed(3)} | ${cpu} | ` +
       `${summary.proposalsMedian} | ${row('0.5')} | ${row('0.7')} | ${all('0.5')} / ${all('0.7')} |`,
   );
+  console.log(`recall per class at IoU 0.5 / 0.7, top 300: ${Object.entries(summary.recallByClass).map(([name, r]) => `${name} ${r['0.5']['300'].toFixed(3)} / ${r['0.7']['300'].toFixed(3)}`).join(', ')}`);
   if (summary.detectionMap) console.log(`detection mAP with these proposals: VOC07 ${(100 * summary.detectionMap.voc07).toFixed(1)}%, area ${(100 * summary.detectionMap.area).toFixed(1)}%` +
     ` (VOC07 per class: ${Object.entries(summary.detectionMap.voc07PerClass).map(([name, ap]) => `${name} ${(100 * ap).toFixed(1)}`).join(', ')})`);
   console.log(`load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`);
