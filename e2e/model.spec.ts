@@ -22,9 +22,10 @@ async function openDetector(page: Page, backend: string): Promise<void> {
     const weightsIo = await load('/src/model/weights_io.ts');
     const { FastRcnnDetector } = detectorModule as typeof DetectorModule;
     const { makeDetectorConfig } = defaults as typeof DefaultsModule;
-    // the default network at a small scale: WebGPU on SwiftShader takes ~35 s to compile its shaders, then
-    // ~0.1 s per 1,000 input pixels through the backbone
-    const config = makeDetectorConfig(['rbc', 'wbc', 'platelets'], { input: { scales: [144], maxSize: 192 } });
+    // the default network at a small scale (the 640 x 480 image at 128 x 96): WebGPU on SwiftShader takes ~35 s to
+    // compile its shaders, then ~0.1 s per 1,000 input pixels through the backbone (at 192 x 144 the file took 51-56 s
+    // under load 5, at 128 x 96 40-47 s)
+    const config = makeDetectorConfig(['rbc', 'wbc', 'platelets'], { input: { scales: [96], maxSize: 128 } });
     const detector = await FastRcnnDetector.create(config, { seed: 3 });
     const image = await createImageBitmap(await (await fetch(imageUrl)).blob());
     const proposals: [number, number, number, number][] = [];
