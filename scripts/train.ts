@@ -19,7 +19,7 @@
  * test split, null without one).
  * --proposals rpn also trains a Region Proposal Network with the head (issue 18: its loss joins the head's in each step;
  * the head still learns from fast selective search's proposals), so the model can detect with proposalMode 'rpn'.
- * --model <dir> --rpn-only [--iterations N] [--lr 0.001] [--no-flip] [--anchor-scales 2,2.83,4] [--rpn-top-n 300]
+ * --model <dir> --rpn-only [--iterations N] [--lr 0.001] [--no-flip] [--anchor-scales 2,2.83,4] [--rpn-top-n 300] [--rpn-nms 0.7]
  * trains only an RPN on that saved model's map and writes the saved model with the RPN added to --out: its head,
  * reduce conv and backbone are copied unchanged (src/training/job_builder.ts buildRpnOnlyJob). No validation or test
  * evaluation runs inside (the head's mAP cannot change): measure the RPN with `npm run proposals:eval -- --mode rpn`.
@@ -53,7 +53,7 @@ const { values: a } = parseArgs({
     'proposals-only': { type: 'boolean', default: false }, 'fg-balance': { type: 'string' },
     'box-voting': { type: 'string' }, 'test-flips': { type: 'string' }, 'vertical-flips': { type: 'boolean', default: false },
     'bg-thresh-lo': { type: 'string' }, retrain: { type: 'boolean' }, 'no-retrain': { type: 'boolean' },
-    model: { type: 'string' }, 'rpn-only': { type: 'boolean', default: false }, 'anchor-scales': { type: 'string' }, 'rpn-top-n': { type: 'string' },
+    model: { type: 'string' }, 'rpn-only': { type: 'boolean', default: false }, 'anchor-scales': { type: 'string' }, 'rpn-top-n': { type: 'string' }, 'rpn-nms': { type: 'string' },
   },
 });
 
@@ -104,7 +104,8 @@ if (rpnOnly !== (a.model !== undefined)) fail('--rpn-only trains an RPN on a sav
 const anchorScales = a['anchor-scales']?.split(',').map(Number);
 if (anchorScales && !anchorScales.every((v) => v > 0)) fail(`--anchor-scales must be positive numbers separated by commas, e.g. 2,2.83,4; got ${a['anchor-scales']}`);
 const rpnTopN = num('rpn-top-n', (v) => Number.isInteger(v) && v > 0, 'a positive whole number');
-if (!rpnOnly && (anchorScales || rpnTopN !== undefined)) fail('--anchor-scales and --rpn-top-n go with --rpn-only');
+const rpnNms = num('rpn-nms', (v) => v > 0 && v <= 1, 'an IoU in (0, 1]');
+if (!rpnOnly && (anchorScales || rpnTopN !== undefined || rpnNms !== undefined)) fail('--anchor-scales, --rpn-top-n and --rpn-nms go with --rpn-only');
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -137,7 +138,7 @@ const built: Omit<WireJob, 'model'> = rpnOnly ? rpnOnlyJob() : withoutModel(buil
   ...(withRpn && { proposals: 'rpn' as const, sizes }),
 }));
 if (built.rpn) log(`RPN: anchor scales ${built.rpn.anchors.scales.map((v) => v.toFixed(2)).join(', ')} (sides ${built.rpn.anchors.scales.map((v) => Math.round(v * built.rpn!.anchors.baseSize)).join(', ')} px at ratio 1), ` +
-  (rpnOnly ? `trained alone on ${a.model} for ${built.config.solver.iterations} iterations, top ${built.rpn.testProposals.postNmsTopN} at test time` : 'trained with the head'));
+  (rpnOnly ? `trained alone on ${a.model} for ${built.config.solver.iterations} iterations, top ${built.rpn.testProposals.postNmsTopN} after NMS at IoU ${built.rpn.testProposals.nmsIou} at test time` : 'trained with the head'));
 // a command-line run starts from the pretrained backbone and a fresh head, or (--rpn-only) from the saved model
 const job: WireJob = rpnOnly ? { ...built, model: savedModel() } : built;
 const everyImage = [...job.train, ...(job.validation ?? []), ...job.test];
@@ -154,7 +155,7 @@ function rpnOnlyJob() {
   if (config.classNames.join('\n') !== classNames.join('\n')) fail(`--model ${a.model} detects ${config.classNames.join(', ')} but the set's classes are ${classNames.join(', ')}`);
   return buildRpnOnlyJob<WireImage>(split.train, {
     runId: `cli-rpn-${Date.now()}`, config, backend, featureBackend: (a['feature-backend'] ?? 'wasm') as TrainBackend, sizes,
-    iterations: overrides.iterations ?? 2000, learningRate: overrides.learningRate, flip: !a['no-flip'], anchorScales, testTopN: rpnTopN, seed: overrides.seed,
+    iterations: overrides.iterations ?? 2000, learningRate: overrides.learningRate, flip: !a['no-flip'], anchorScales, testTopN: rpnTopN, testNmsIou: rpnNms, seed: overrides.seed,
   });
 }
 

@@ -167,6 +167,8 @@ export interface RpnOnlyRequest {
   readonly anchorScales?: readonly number[];
   /** Proposals kept at test time (default 300, py-faster-rcnn's). */
   readonly testTopN?: number;
+  /** The test-time NMS IoU (default 0.7, py-faster-rcnn's). */
+  readonly testNmsIou?: number;
   readonly seed?: number;
 }
 
@@ -184,7 +186,11 @@ export function buildRpnOnlyJob<I extends LabelledSpec>(train: readonly I[], req
   const { maxSize } = config.input;
   const fitted = rpnConfigFor(train, request.sizes, scale, maxSize);
   const anchors = request.anchorScales ? { ...fitted.anchors, scales: [...request.anchorScales] } : fitted.anchors;
-  const testProposals = { ...fitted.testProposals, ...(request.testTopN !== undefined && { postNmsTopN: request.testTopN }) };
+  const testProposals = {
+    ...fitted.testProposals,
+    ...(request.testTopN !== undefined && { postNmsTopN: request.testTopN }),
+    ...(request.testNmsIou !== undefined && { nmsIou: request.testNmsIou }),
+  };
   const firstLayer = config.backbone.trainableFrom;
   return {
     runId: request.runId,

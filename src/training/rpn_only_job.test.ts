@@ -41,9 +41,9 @@ describe('buildRpnOnlyJob', () => {
   });
 
   it('takes given anchor scales and top N, and refuses zero iterations', () => {
-    const job = buildRpnOnlyJob(train, { runId: 'r', config: saved, backend: 'wasm', sizes, iterations: 10, anchorScales: [2, 4], testTopN: 500, flip: false });
+    const job = buildRpnOnlyJob(train, { runId: 'r', config: saved, backend: 'wasm', sizes, iterations: 10, anchorScales: [2, 4], testTopN: 500, testNmsIou: 0.5, flip: false });
     expect(job.rpn?.anchors.scales).toEqual([2, 4]);
-    expect(job.rpn?.testProposals.postNmsTopN).toBe(500);
+    expect(job.rpn?.testProposals).toMatchObject({ postNmsTopN: 500, nmsIou: 0.5, preNmsTopN: 6000 });
     expect(job.config.useFlipped).toBe(false);
     expect(() => buildRpnOnlyJob(train, { runId: 'r', config: saved, backend: 'wasm', sizes, iterations: 0 })).toThrow('positive whole number of iterations');
   });
