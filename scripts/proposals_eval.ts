@@ -1,7 +1,7 @@
 /**
  * npm run proposals:eval -- --dataset <dir> [--split <name | list.txt | labels.csv>] --mode fast|quality|dense
  *                           [--max-images N] [--workers N] [--json]
- * npm run proposals:eval -- --dataset <dir> [--split …] --mode rpn --model <dir> [--max-proposals N] [--max-images N] [--json]
+ * npm run proposals:eval -- --dataset <dir> [--split …] --mode rpn|fast|quality --model <dir> [--max-proposals N] [--max-images N] [--json]
  *
  * Runs the browser proposal path on every image of the split in headless Chromium and prints the median time
  * per image, the median number of proposals, and the recall of the ground-truth boxes at IoU 0.5 and 0.7 by the
@@ -10,18 +10,20 @@
  * output adds the median CPU seconds per image of the renderer (page + workers) and the load average, since
  * wall time on a shared machine depends on what else runs.
  *
- * --mode rpn: the saved model's Region Proposal Network through the detection pipeline on wasm
- * (scripts/lib/rpn_proposals_page.ts, src/pipeline/rpn_proposals.ts), top N = the model's test setting (300) unless
- * --max-proposals. The same JSON plus `proposalMsMedian` (the RPN alone, after the backbone); secondsPerImageMedian
- * counts image to tensor + backbone + RPN; cpuSecondsPerImageMedian is null; and `detectionMap` {voc07, area}: the
- * model's detections on those proposals (the pipeline's head and post-processing, the model's own settings) scored as
- * `npm run eval` scores them (src/training/detect_eval.ts), every object of the model's classes counted.
+ * --model <dir> (required by --mode rpn; optional with fast or quality): each image goes through the detection
+ * pipeline with that saved model on wasm (scripts/lib/rpn_proposals_page.ts): --mode rpn takes its Region Proposal
+ * Network's proposals (src/pipeline/rpn_proposals.ts; top N = the model's test setting, 300, unless --max-proposals),
+ * fast or quality the pipeline's own selective search, so both are measured on one path. The same JSON plus
+ * `proposalMsMedian` (the proposals alone; the RPN's after the backbone), `secondsPerImageMedian` then counting
+ * image to tensor + backbone + proposals, cpuSecondsPerImageMedian null, and `detectionMap` {voc07, area,
+ * voc07PerClass}: the model's detections on those proposals (the pipeline's head and post-processing, the model's own
+ * settings) scored as `npm run eval` scores them (src/training/detect_eval.ts).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { loadDatasetDir } from './lib/load_dataset';
 import { runProposalsInBrowser, type ImageProposals } from './lib/run_proposals_in_browser';
 import type { DetectionRecord } from '../src/data/record';
-import { parseProposalsEvalArgs, readRpnModel } from './lib/proposals_eval_args';
+import { parseProposalsEvalArgs, readPipelineModel } from './lib/proposals_eval_args';
 import { firstRecallingRank, median, recallAtK } from '../src/proposals/recall';
 import { packDetections, summarizeVoc } from '../src/training/detect_eval';
 import { imageLabels } from '../src/training/image_specs';
@@ -32,7 +34,8 @@ const THRESHOLDS = ['0.5', '0.7'] as const;
 
 async function main(): Promise<void> {
   const args = parseProposalsEvalArgs(process.argv.slice(2));
-  const rpn = args.mode === 'rpn' ? readRpnModel(args.model!, args.maxProposals) : undefined;
+  const { mode } = args;
+  const model = args.model !== undefined && mode !== 'dense' ? readPipelineModel(args.model, mode, args.maxProposals) : undefined;
   const loaded = await loadDatasetDir(args.dataset, { split: args.split });
   const records = loaded.dataset.records.slice(0, args.maxImages);
   const paths = records.map((r) => {
@@ -41,15 +44,15 @@ async function main(): Promise<void> {
     return path;
   });
   const log = (line: string) => args.json || process.stderr.write(`${line}\n`);
-  log(`${records.length} images from ${args.dataset}${args.split ? ` (split ${args.split})` : ''}, mode ${args.mode}${rpn ? ` (${args.model}, wasm)` : ''}`);
+  log(`${records.length} images from ${args.dataset}${args.split ? ` (split ${args.split})` : ''}, mode ${args.mode}${model ? ` (${args.model}, detection pipeline on wasm)` : ''}`);
   const loadBefore = loadavg()[0];
   const results = await runProposalsInBrowser(paths, {
-    mode: args.mode === 'rpn' ? 'fast' : args.mode,
-    rpn,
+    mode: mode === 'rpn' ? 'fast' : mode,
+    model,
     keep: Number.MAX_SAFE_INTEGER, // all of them: the text output also reports recall with every proposal
     workers: args.workers,
     onImage: (i, r) =>
-      log(`  [${i + 1}/${records.length}] ${records[i].imageFile} ${r.width}x${r.height}: ${r.count} proposals, ${r.seconds.toFixed(3)} s (${r.cpuSeconds === null ? `RPN ${(1000 * r.proposalSeconds!).toFixed(1)} ms` : `CPU ${r.cpuSeconds.toFixed(3)} s`})`),
+      log(`  [${i + 1}/${records.length}] ${records[i].imageFile} ${r.width}x${r.height}: ${r.count} proposals, ${r.seconds.toFixed(3)} s (${r.cpuSeconds === null ? `proposals ${(1000 * r.proposalSeconds!).toFixed(1)} ms` : `CPU ${r.cpuSeconds.toFixed(3)} s`})`),
   });
   const ranks: Record<string, number[]> = { '0.5': [], '0.7': [] };
   // per class too: a set's small or rare class can hide behind the overall figure
@@ -79,8 +82,8 @@ async function main(): Promise<void> {
     /** Per class: recall at IoU 0.5 and 0.7 by the top 300 and 2000. */
     recallByClass: Object.fromEntries([...classRanks].sort(([a], [b]) => a.localeCompare(b)).map(([name, r]) => [name,
       Object.fromEntries(THRESHOLDS.map((t) => [t, Object.fromEntries(([300, 2000] as const).map((k, j) => [String(k), recallAtK(r[t], [300, 2000])[j]]))]))])),
-    cpuSecondsPerImageMedian: rpn ? null : median(results.map((r) => r.cpuSeconds ?? NaN)),
-    ...(rpn && { proposalMsMedian: median(results.map((r) => 1000 * (r.proposalSeconds ?? NaN))), detectionMap: detectionMap(records, results, rpn.classNames) }),
+    cpuSecondsPerImageMedian: model ? null : median(results.map((r) => r.cpuSeconds ?? NaN)),
+    ...(model && { proposalMsMedian: median(results.map((r) => 1000 * (r.proposalSeconds ?? NaN))), detectionMap: detectionMap(records, results, model.classNames) }),
   };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -88,8 +91,8 @@ async function main(): Promise<void> {
   }
   const row = (t: string) => TOP_K.map((k) => recall[t][String(k)].toFixed(3)).join(' / ');
   const all = (t: string) => recallAtK(ranks[t], [Infinity])[0].toFixed(3);
-  const cpu = summary.cpuSecondsPerImageMedian === null ? `RPN ${summary.proposalMsMedian?.toFixed(1)} ms` : summary.cpuSecondsPerImageMedian.toFixed(3);
-  console.log(`| images | objects | s/image (median) | ${rpn ? 'RPN alone (median)' : 'CPU s/image (median)'} | proposals (median) | recall@0.5 top ${TOP_K.join(' / ')} | recall@0.7 top ${TOP_K.join(' / ')} | recall@0.5 / 0.7, all |`);
+  const cpu = summary.cpuSecondsPerImageMedian === null ? `${summary.proposalMsMedian?.toFixed(1)} ms` : summary.cpuSecondsPerImageMedian.toFixed(3);
+  console.log(`| images | objects | s/image (median) | ${model ? 'proposals alone (median)' : 'CPU s/image (median)'} | proposals (median) | recall@0.5 top ${TOP_K.join(' / ')} | recall@0.7 top ${TOP_K.join(' / ')} | recall@0.5 / 0.7, all |`);
   console.log('|---|---|---|---|---|---|---|---|');
   console.log(
     `| ${summary.images} | ${summary.objects} | ${summary.secondsPerImageMedian.toFixed(3)} | ${cpu} | ` +

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseProposalsEvalArgs, readRpnModel } from './proposals_eval_args';
+import { parseProposalsEvalArgs, readPipelineModel } from './proposals_eval_args';
 
 function modelDir(config: object): string {
   const dir = mkdtempSync(join(tmpdir(), 'proposals-eval-'));
@@ -23,7 +23,9 @@ describe('proposals:eval flags', () => {
 
   it('refuses rpn without a model, a model without rpn, and unknown modes', () => {
     expect(() => parseProposalsEvalArgs(['--dataset', 'd', '--mode', 'rpn'])).toThrow('--mode rpn needs --model');
-    expect(() => parseProposalsEvalArgs(['--dataset', 'd', '--model', 'm'])).toThrow('go with --mode rpn');
+    expect(() => parseProposalsEvalArgs(['--dataset', 'd', '--mode', 'dense', '--model', 'm'])).toThrow('--model goes with --mode rpn, fast or quality');
+    expect(() => parseProposalsEvalArgs(['--dataset', 'd', '--max-proposals', '300'])).toThrow('--max-proposals goes with --model');
+    expect(parseProposalsEvalArgs(['--dataset', 'd', '--model', 'm'])).toMatchObject({ mode: 'fast', model: 'm' });
     expect(() => parseProposalsEvalArgs(['--dataset', 'd', '--mode', 'learned'])).toThrow('fast, quality, dense or rpn, got learned');
     expect(() => parseProposalsEvalArgs(['--dataset', 'd', '--mode', 'rpn', '--model', 'm', '--max-proposals', '0'])).toThrow('--max-proposals');
   });
@@ -32,15 +34,16 @@ describe('proposals:eval flags', () => {
 describe('readRpnModel', () => {
   it('names the folder and the fix when the model has no RPN', () => {
     const dir = modelDir({ classNames: ['a'] });
-    expect(() => readRpnModel(dir)).toThrow(`--model ${dir} has no Region Proposal Network: train one on it with \`npm run train -- --model ${dir} --rpn-only`);
+    expect(readPipelineModel(dir, 'fast').proposalMode).toBe('fast');
+    expect(() => readPipelineModel(dir, 'rpn')).toThrow(`--model ${dir} has no Region Proposal Network: train one on it with \`npm run train -- --model ${dir} --rpn-only`);
   });
 
   it('says which files are missing', () => {
-    expect(() => readRpnModel('/nonexistent/model')).toThrow('--model /nonexistent/model: cannot read model.json and weights.bin');
+    expect(() => readPipelineModel('/nonexistent/model', 'rpn')).toThrow('--model /nonexistent/model: cannot read model.json and weights.bin');
   });
 
   it('reads a model with an rpn section, weights as base64', () => {
-    const model = readRpnModel(modelDir({ classNames: ['a'], rpn: { convChannels: 8 } }), 300);
+    const model = readPipelineModel(modelDir({ classNames: ['a'], rpn: { convChannels: 8 } }), 'rpn', 300);
     expect(model.weightsBase64).toBe(Buffer.from([1, 2, 3, 4]).toString('base64'));
     expect(model.maxProposals).toBe(300);
     expect(model.classNames).toEqual(['a']);

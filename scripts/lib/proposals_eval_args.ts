@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RpnModel } from './run_proposals_in_browser';
+import type { PipelineModel } from './run_proposals_in_browser';
 
 export type EvalMode = 'fast' | 'quality' | 'dense' | 'rpn';
 
@@ -12,9 +12,10 @@ export interface ProposalsEvalArgs {
   readonly dataset: string;
   readonly split?: string;
   readonly mode: EvalMode;
-  /** With --mode rpn: the saved model's folder (model.json + weights.bin). */
+  /** The saved model's folder (model.json + weights.bin): required by --mode rpn; with fast or quality, selective
+   * search runs inside the detection pipeline with it (its detections scored too). */
   readonly model?: string;
-  /** With --mode rpn: proposals kept after NMS instead of the model's test setting. */
+  /** With --model: at most this many proposals (default: rpn the model's test setting, selective search 2000). */
   readonly maxProposals?: number;
   readonly maxImages: number;
   readonly workers?: number;
@@ -23,7 +24,7 @@ export interface ProposalsEvalArgs {
 
 export const PROPOSALS_EVAL_USAGE =
   'usage: proposals:eval -- --dataset <dir> [--split <list>] --mode fast|quality|dense [--max-images N] [--json]\n' +
-  '       proposals:eval -- --dataset <dir> [--split <list>] --mode rpn --model <dir> [--max-proposals N] [--max-images N] [--json]';
+  '       proposals:eval -- --dataset <dir> [--split <list>] --mode rpn|fast|quality --model <dir> [--max-proposals N] [--max-images N] [--json]';
 
 export function parseProposalsEvalArgs(argv: readonly string[]): ProposalsEvalArgs {
   let dataset: string | undefined;
@@ -54,14 +55,15 @@ export function parseProposalsEvalArgs(argv: readonly string[]): ProposalsEvalAr
   if (!dataset) throw new Error(PROPOSALS_EVAL_USAGE);
   if (!['fast', 'quality', 'dense', 'rpn'].includes(mode)) throw new Error(`--mode must be fast, quality, dense or rpn, got ${mode}`);
   if (mode === 'rpn' && model === undefined) throw new Error('--mode rpn needs --model <dir>: a saved model trained with an RPN');
-  if (mode !== 'rpn' && (model !== undefined || maxProposals !== undefined)) throw new Error('--model and --max-proposals go with --mode rpn');
+  if (mode === 'dense' && model !== undefined) throw new Error('--model goes with --mode rpn, fast or quality');
+  if (model === undefined && maxProposals !== undefined) throw new Error('--max-proposals goes with --model');
   if (maxProposals !== undefined && !(Number.isInteger(maxProposals) && maxProposals > 0)) throw new Error('--max-proposals must be a positive whole number');
   if (!(maxImages > 0)) throw new Error('--max-images must be a positive number');
   return { dataset, split, mode: mode as EvalMode, model, maxProposals, maxImages, workers, json };
 }
 
-/** The saved model in `dir` for `--mode rpn`; a clear error when it cannot be read or has no RPN. */
-export function readRpnModel(dir: string, maxProposals?: number): RpnModel {
+/** The saved model in `dir`; a clear error when it cannot be read, or has no RPN for `--mode rpn`. */
+export function readPipelineModel(dir: string, proposalMode: PipelineModel['proposalMode'], maxProposals?: number): PipelineModel {
   let modelJson: string;
   let weights: Buffer;
   try {
@@ -77,10 +79,10 @@ export function readRpnModel(dir: string, maxProposals?: number): RpnModel {
     throw new Error(`--model ${dir}: model.json is not JSON (${(error as Error).message})`, { cause: error });
   }
   if (config === undefined) throw new Error(`--model ${dir}: model.json is not a saved detector (no modelTopology.config)`);
-  if (config.rpn === undefined) {
+  if (proposalMode === 'rpn' && config.rpn === undefined) {
     throw new Error(`--model ${dir} has no Region Proposal Network: train one on it with \`npm run train -- --model ${dir} --rpn-only --dataset <dir> --out <dir>\`, or use --mode fast`);
   }
   const classNames = (config as { classNames?: unknown }).classNames;
   if (!Array.isArray(classNames)) throw new Error(`--model ${dir}: model.json's config has no classNames`);
-  return { modelJson, weightsBase64: weights.toString('base64'), maxProposals, classNames: classNames.map(String) };
+  return { proposalMode, modelJson, weightsBase64: weights.toString('base64'), maxProposals, classNames: classNames.map(String) };
 }

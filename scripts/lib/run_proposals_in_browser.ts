@@ -8,10 +8,10 @@
  * Chromium's SystemInfo.getProcessInfo: on a machine shared with other jobs, wall time grows with the load
  * while CPU time does not.
  *
- * With `rpn` (a saved model with a Region Proposal Network) the page runs on wasm and each image goes through the
- * detection pipeline instead (rpn_proposals_page.ts): the time per image is the network's own stage timer, image to
- * tensor + backbone + the RPN (decoding not timed, the RoI head after it not counted), and `proposalSeconds` the
- * RPN alone; no CPU time is read (the span is inside one call).
+ * With `model` (a saved model) the page runs on wasm and each image goes through the detection pipeline instead
+ * (rpn_proposals_page.ts), with the model's RPN ('rpn') or selective search: the time per image is the pipeline's own
+ * stage timers, image to tensor + backbone + the proposals (decoding not timed, the RoI head after it not counted),
+ * and `proposalSeconds` the proposals alone; no CPU time is read (the span is inside one call).
  */
 import { readFile } from 'node:fs/promises';
 import type { CDPSession, Page } from '@playwright/test';
@@ -26,9 +26,9 @@ export interface ImageProposals {
   readonly seconds: number;
   /** CPU seconds of the renderer process (main thread + workers) in the same span; null for the RPN. */
   readonly cpuSeconds: number | null;
-  /** The RPN alone, after the backbone (with `rpn` only). */
+  /** The proposals alone (with `model` only; the RPN's after the backbone). */
   readonly proposalSeconds?: number;
-  /** With `rpn`: the model's detections on those proposals (1-based classId, original-image pixels). */
+  /** With `model`: its detections on those proposals (1-based classId, original-image pixels). */
   readonly detections?: readonly Detected[];
   /** All proposals produced. */
   readonly count: number;
@@ -41,8 +41,8 @@ export interface BrowserRunOptions {
   /** How many top proposals come back to Node. */
   readonly keep: number;
   readonly workers?: number;
-  /** A saved model with an RPN: its proposals instead of selective search (`mode` is then ignored). */
-  readonly rpn?: RpnModel;
+  /** A saved model: proposals (its RPN's, or `mode`'s selective search) and detections through the detection pipeline. */
+  readonly model?: PipelineModel;
   readonly onImage?: (index: number, result: ImageProposals) => void;
 }
 
@@ -52,10 +52,11 @@ export interface Detected {
   readonly classId: number;
 }
 
-export interface RpnModel {
+export interface PipelineModel {
+  readonly proposalMode: 'rpn' | 'fast' | 'quality';
   readonly modelJson: string;
   readonly weightsBase64: string;
-  /** Proposals kept after NMS (default: the model's test setting, 300). */
+  /** At most this many proposals (default: 'rpn' the model's test setting, 300; selective search 2000). */
   readonly maxProposals?: number;
   /** The model's classes (the detections' 1-based classId). */
   readonly classNames: readonly string[];
@@ -65,12 +66,12 @@ const ROUTE = '/__proposals_eval/';
 
 export async function runProposalsInBrowser(imagePaths: readonly string[], options: BrowserRunOptions): Promise<ImageProposals[]> {
   // selective search is plain JavaScript in workers; the RPN runs where the goal measures it, on wasm
-  return withHarness({ backend: options.rpn ? 'wasm' : 'cpu' }, async ({ page, baseUrl }) => {
+  return withHarness({ backend: options.model ? 'wasm' : 'cpu' }, async ({ page, baseUrl }) => {
     await page.route(`${baseUrl}${ROUTE}**`, async (route) => {
       const index = Number(new URL(route.request().url()).pathname.slice(ROUTE.length));
       route.fulfill({ body: await readFile(imagePaths[index]), contentType: 'application/octet-stream' });
     });
-    if (options.rpn) return rpnProposalsInPage(page, imagePaths.length, options, options.rpn);
+    if (options.model) return pipelineProposalsInPage(page, imagePaths.length, options, options.model);
     await page.evaluate(() => window.harness.load('/src/proposals/proposal_client.ts'));
     const browser = page.context().browser();
     if (!browser) throw new Error('no browser behind the page');
@@ -87,16 +88,16 @@ export async function runProposalsInBrowser(imagePaths: readonly string[], optio
   });
 }
 
-async function rpnProposalsInPage(page: Page, count: number, options: BrowserRunOptions, rpn: RpnModel): Promise<ImageProposals[]> {
-  const RPN_PAGE = '/scripts/lib/rpn_proposals_page.ts';
+async function pipelineProposalsInPage(page: Page, count: number, options: BrowserRunOptions, model: PipelineModel): Promise<ImageProposals[]> {
+  const PIPELINE_PAGE = '/scripts/lib/rpn_proposals_page.ts';
   await page.evaluate(async ({ path, modelJson, weightsBase64 }) => {
     const mod = (await window.harness.load(path)) as unknown as typeof RpnPage;
-    await mod.loadRpnModel(modelJson, weightsBase64);
-  }, { path: RPN_PAGE, modelJson: rpn.modelJson, weightsBase64: rpn.weightsBase64 });
-  const one = (index: number) => page.evaluate(async ({ path, url, keep, maxProposals }) => {
+    await mod.loadPipelineModel(modelJson, weightsBase64);
+  }, { path: PIPELINE_PAGE, modelJson: model.modelJson, weightsBase64: model.weightsBase64 });
+  const one = (index: number) => page.evaluate(async ({ path, url, keep, proposalMode, maxProposals }) => {
     const mod = (await window.harness.load(path)) as unknown as typeof RpnPage;
-    return mod.rpnProposalsOf(url, keep, maxProposals);
-  }, { path: RPN_PAGE, url: `${ROUTE}${index}`, keep: Math.min(options.keep, 1e6), maxProposals: rpn.maxProposals });
+    return mod.pipelineProposalsOf(url, keep, proposalMode, maxProposals);
+  }, { path: PIPELINE_PAGE, url: `${ROUTE}${index}`, keep: Math.min(options.keep, 1e6), proposalMode: model.proposalMode, maxProposals: model.maxProposals });
   // warm-up (not counted), as for selective search: the first image once more
   if (count > 0) await one(0);
   const results: ImageProposals[] = [];
