@@ -67,8 +67,11 @@ test('train a tiny RPN through the Train tab choice, save it, and see its propos
     await page.getByTestId('tabs.detect').click();
     await detectPanel.sample('BloodImage_00007.jpg').click();
     await expect.poll(async () => (await api.detect()).run, { timeout: 60_000 }).toBe('done');
-    await expect(page.getByTestId('detect.proposals')).toHaveValue('rpn'); // the model's own proposals, by default
-    await expect(page.getByTestId('detect.proposal-count')).toContainText('from the RPN');
+    // selective search by default, as the widget, detect() and eval; the model's RPN is one choice away
+    await expect(page.getByTestId('detect.proposals')).toHaveValue('selective-search');
+    await page.getByTestId('detect.proposals').selectOption('rpn');
+    await expect(page.getByTestId('detect.proposal-count')).toContainText('from the RPN', { timeout: 60_000 });
+    await expect.poll(async () => (await api.detect()).run, { timeout: 60_000 }).toBe('done');
     await expect(page.getByTestId('detect.times')).toContainText('Proposals (RPN, after the backbone)');
   });
 
