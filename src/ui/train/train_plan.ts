@@ -121,9 +121,9 @@ export function proposalsChoice(proposals: TrainProposals): RecipeChoice {
   return proposals === DEFAULT_PROPOSALS
     ? {
       setting: 'proposals', value: PROPOSAL_NAMES[proposals],
-      why: 'one run cannot measure on the validation images which proposals detect better (the head learns from selective search’s either way), so the default is the method every model has; choose learned (RPN) to also train a Region Proposal Network and detect with it',
+      why: 'on the validation images of both sets we measured, the head detected better on selective search’s proposals than on an RPN’s (BCCD 0.856 against 0.828, raccoon 0.906 against 0.818), and one run cannot compare the two on yours; choose learned (RPN) to also train a Region Proposal Network, which the Detect tab can then detect with',
     }
-    : { setting: 'proposals', value: PROPOSAL_NAMES[proposals], why: 'set by you: a Region Proposal Network learns with the head (anchor sizes from your boxes), and the model detects with its proposals' };
+    : { setting: 'proposals', value: PROPOSAL_NAMES[proposals], why: 'set by you: a Region Proposal Network learns with the head (anchor sizes from your boxes); the Detect tab’s Proposals choice detects with it' };
 }
 
 /** The recommended value of each overridable setting (to tell an override from a return to the recommendation). */
