@@ -67,6 +67,11 @@ export async function serveStatic(mounts: readonly [string, string][], files: Re
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // the test's page is still open when afterEach closes the site: drop its keep-alive connections, or close()
+    // waits for them (a csp.spec run hung its afterEach until the 2-minute test timeout so)
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 }
