@@ -11,10 +11,15 @@ describe('readCsvRows', () => {
     const rows = readCsvRows('\ufeffa,"b,c","say ""hi"""\r\n"multi\r\nline",x\r"last"\n\nz', 'f.csv');
     expect(rows).toEqual([
       { fields: ['a', 'b,c', 'say "hi"'], line: 1 },
-      { fields: ['multi\nline', 'x'], line: 2 }, // line ends are made '\n', inside quotes too
+      { fields: ['multi\r\nline', 'x'], line: 2 }, // a quoted field keeps its line end as written
       { fields: ['last'], line: 4 },
       { fields: ['z'], line: 6 },
     ]);
+  });
+
+  it('keeps a lone CR inside quotes, ends a row at a CR outside them, and reads a quote inside a field as literal', () => {
+    expect(readCsvRows('"a\rb",x\ry"z\r2', 'f.csv').map((r) => r.fields)).toEqual([['a\rb', 'x'], ['y"z'], ['2']]);
+    expect(readCsvRows('a;"b\r"\r1;2', 'f.csv').map((r) => r.fields)).toEqual([['a', 'b\r'], ['1', '2']]);
   });
 
   it('skips blank lines, detects ; and tab delimiters, and throws on an unterminated quote', () => {
