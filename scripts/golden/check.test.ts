@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHARED_DIR } from '../lib/require_shared.mjs';
 import { checkGolden, summaryLine } from './check';
 import type { GoldenLayout } from './types';
 
@@ -82,5 +85,18 @@ describe('checkGolden', () => {
     expect((await checkGolden({ fake: true }, { backend: 'webgl' }, [fake])).lines).toEqual(['ok   fake on webgl']);
     expect((await checkGolden({ fake: 'crash' }, cpu, [fake])).lines).toEqual(['FAIL fake: backend exploded']);
     expect((await checkGolden({ fake: 'empty' }, cpu, [fake])).failed).toBe(1);
+  });
+});
+
+// What `npm run test:golden` runs in Node, through the same checker, on the shared files themselves (npm test runs this;
+// the webgpu and webgl RoI-pooling runs are e2e/roi_pool.spec.ts): every case of each file passes.
+describe('the shared golden files on cpu', () => {
+  it.each(['nms.json', 'voc_ap.json', 'roi_pool.json'])('%s: every case passes', async (file) => {
+    const json = JSON.parse(readFileSync(join(SHARED_DIR, 'golden', file), 'utf8')) as { cases?: unknown[] };
+    const report = await checkGolden(json, cpu);
+    expect(report.lines.filter((l) => !l.startsWith('ok '))).toEqual([]);
+    expect(report.failed).toBe(0);
+    if (json.cases) expect(report.passed).toBe(json.cases.length);
+    else expect(report.passed).toBeGreaterThan(0);
   });
 });
