@@ -1,4 +1,5 @@
-import { test, expect, type Browser, type Download, type Page } from '@playwright/test';
+import { test, type Browser, type Download, type Page } from '@playwright/test';
+import { expect } from './page_objects';
 import { readFile } from 'node:fs/promises';
 import type * as DefaultsModule from '../src/model/defaults';
 import type * as DetectorModule from '../src/model/detector';

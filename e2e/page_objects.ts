@@ -2,7 +2,7 @@
  * Page objects for the detector page (tldraw's pattern): readonly locators found by dotted data-testids, plus a
  * typed proxy to window.frcnnTestApi for what the canvas shows.
  */
-import { test as base, expect, type FileChooser, type Locator, type Page } from '@playwright/test';
+import { test as base, expect as playwrightExpect, type FileChooser, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -262,7 +262,19 @@ export const test = base.extend<Fixtures>({
   api: async ({ page }, use) => use(new TestApi(page)),
 });
 
-export { expect };
+/**
+ * Playwright's expect, whose `expect.poll` checks at 100, 200, then every 300 ms instead of settling at 1 s: most polls
+ * wait seconds for a detection or a training run, and a 1 s step adds half a second to each on average.
+ */
+const POLL_INTERVALS = [100, 200, 300];
+export const expect: typeof playwrightExpect = new Proxy(playwrightExpect, {
+  get(target, property, receiver) {
+    if (property !== 'poll') return Reflect.get(target, property, receiver);
+    const poll: typeof playwrightExpect.poll = (fn, options = {}) =>
+      playwrightExpect.poll(fn, typeof options === 'string' ? { message: options, intervals: POLL_INTERVALS } : { intervals: POLL_INTERVALS, ...options });
+    return poll;
+  },
+});
 
 /** Clicks the button with this test id and picks `files` in the file chooser it opens, as a user does. */
 export async function chooseFiles(page: Page, button: string, files: Parameters<FileChooser['setFiles']>[0]): Promise<void> {

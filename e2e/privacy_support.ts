@@ -3,8 +3,8 @@
  * request both ways), small test images made in the browser, a VOC annotation, and the HTML payload used as a
  * class name or a file name.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import type { AnnotatePanel, Stage, TestApi, TrainPanel } from './page_objects';
+import { test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type AnnotatePanel, type Stage, type TestApi, type TrainPanel } from './page_objects';
 
 /** Would run script if any of our code ever parsed it as HTML; window.__pwned stays undefined while it is text. */
 export const PAYLOAD = '<img src=x onerror=window.__pwned=1>';

@@ -5,7 +5,8 @@
  * Without a trained default model (public/models/bccd/) the widgets get a detector with untrained heads built from
  * src/model in the test setup; the boxes are then checked for sanity, not for accuracy.
  */
-import { test, expect, type Page } from '@playwright/test';
+import { test, type Page } from '@playwright/test';
+import { expect } from './page_objects';
 import type { DetectionsEventDetail } from '../src/widget/events';
 import {
   buildUntrainedModel, HOSTILE_CSS, hostStyles, recordWidgetEvents, serveUntrainedModel, shadowStyles, TRAINED_MODEL,

@@ -7,7 +7,8 @@
  * The proposal stage is held for HOLD_MS (slow_detection.ts), so the run outlasts a tick of the counter however
  * fast the machine is.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { test, type Locator, type Page } from '@playwright/test';
+import { expect } from './page_objects';
 import type { CancelEventDetail } from '../src/widget/events';
 import { holdDetectionWorker } from './slow_detection';
 
