@@ -37,98 +37,74 @@ function expectSameDetections(actual: Scored, reference: Scored): void {
 }
 
 /**
- * The two detection drills share one harness page, so one detection worker: the WebGL fallback drill starts on the
- * WebGPU device the restart drill left, whose shaders are compiled (on a new page it compiled them all again on a new
- * device; measured under load 13: the drill 2.1 min alone, 45 s after the other; the two 105 CPU-s, now 79).
- * Run alone, the fallback drill opens the page itself.
+ * One detector through two losses of its WebGPU device: first WebGPU restarts, then it cannot, and detection falls back
+ * to WebGL. One page, so the fallback starts on the device the restart left, whose shaders are compiled (as separate
+ * tests on a new page each, it compiled them all again; measured under load 13: 2.1 min alone against 45 s after).
  */
-test.describe(() => {
-  test.describe.configure({ mode: 'serial' });
-  let shared: Page;
-  test.beforeAll(async ({ browser }) => {
-    shared = await browser.newPage();
-    await shared.goto('/e2e/harness/index.html?backend=webgpu');
-  });
-  test.afterAll(async () => {
-    await shared?.close();
-  });
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture needs from this pattern
-  test.use({ page: async ({}, use) => use(shared) });
+test.describe('when the WebGPU device is lost during detection', () => {
+  // SwiftShader compiles every shader on each new device (load, warm-up, the run, the restart): minutes when loaded
+  test('the detector restarts WebGPU and finishes the run with the same detections; when WebGPU cannot restart, it falls back to WebGL', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('/e2e/harness/index.html?backend=webgpu');
+    const outcome = await page.evaluate(async ({ sample, proposals, inputScale }) => {
+      await window.harness.ready;
+      const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
+      const { detectionWorkerForTesting } = (await window.harness.load('/src/api/worker_detector.ts')) as typeof WorkerDetectorModule;
+      // WebGPU by name: the automatic choice would take wasm here (SwiftShader's WebGPU is a software renderer)
+      const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' });
+      const sibling = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' }); // shares the weights (one copy)
+      const plain = (r: Awaited<ReturnType<typeof detector.detect>>) =>
+        r.objects.map((o) => ({ label: o.label, score: o.score, box: [o.box.xmin, o.box.ymin, o.box.xmax, o.box.ymax] }));
+      // the undisturbed run, on the same device before it is lost: what the recovered runs must give
+      const reference = plain(await sibling.detect(sample, { proposals, inputScale, scoreThreshold: 0 }));
+      const notices: string[] = [];
+      const stages: string[] = [];
+      // the device dies in the worker as the network stage starts: the weights uploaded at load time are gone
+      const armed = await detectionWorkerForTesting('lose-device-at-network');
+      const result = await detector.detect(sample, {
+        proposals, inputScale, scoreThreshold: 0,
+        onProgress: (p) => {
+          stages.push(p.stage);
+          if (p.notice) notices.push(p.notice);
+        },
+      });
+      // the restart ('backend' stage) came after the network stage had begun: the device was lost mid-run
+      const lostMidRun = armed === true && stages.includes('network') && stages.indexOf('network') < stages.lastIndexOf('backend');
+      const backend = detector.backend;
+      // the sibling's weights died with the device too; it must pick up the reloaded copy, not run on dead ones
+      const siblingResult = await sibling.detect(sample, { proposals, inputScale, scoreThreshold: 0 });
+      sibling.dispose();
 
-  test.describe('when the WebGPU device is lost during detection', () => {
-    // SwiftShader compiles every shader on each new device (load, warm-up, the run, the restart): minutes when loaded
-    test('the detector restarts WebGPU, reloads the weights and finishes the run with the same detections', async ({ page }) => {
-      test.setTimeout(300_000);
-      const outcome = await page.evaluate(async ({ sample, proposals, inputScale }) => {
-        await window.harness.ready;
-        const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
-        const { detectionWorkerForTesting } = (await window.harness.load('/src/api/worker_detector.ts')) as typeof WorkerDetectorModule;
-        // WebGPU by name: the automatic choice would take wasm here (SwiftShader's WebGPU is a software renderer)
-        const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' });
-        const sibling = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' }); // shares the weights (one copy)
-        const plain = (r: Awaited<ReturnType<typeof detector.detect>>) =>
-          r.objects.map((o) => ({ label: o.label, score: o.score, box: [o.box.xmin, o.box.ymin, o.box.xmax, o.box.ymax] }));
-        // the undisturbed run, on the same device before it is lost: what the recovered run must give
-        const reference = plain(await sibling.detect(sample, { proposals, inputScale, scoreThreshold: 0 }));
-        const notices: string[] = [];
-        const stages: string[] = [];
-        // the device dies in the worker as the network stage starts: the weights uploaded at load time are gone
-        const armed = await detectionWorkerForTesting('lose-device-at-network');
-        const result = await detector.detect(sample, {
-          proposals, inputScale, scoreThreshold: 0,
-          onProgress: (p) => {
-            stages.push(p.stage);
-            if (p.notice) notices.push(p.notice);
-          },
-        });
-        // the restart ('backend' stage) came after the network stage had begun: the device was lost mid-run
-        const lostMidRun = armed === true && stages.includes('network') && stages.indexOf('network') < stages.lastIndexOf('backend');
-        const backend = detector.backend;
-        // the sibling's weights died with the device too; it must pick up the reloaded copy, not run on dead ones
-        const siblingResult = await sibling.detect(sample, { proposals, inputScale, scoreThreshold: 0 });
-        detector.dispose();
-        sibling.dispose();
-        return { reference, objects: plain(result), sibling: plain(siblingResult), lostMidRun, notices, backend, resultBackend: result.backend };
-      }, { sample: SAMPLE, proposals: PROPOSALS, inputScale: INPUT_SCALE });
-      await test.step('the run completes on a new WebGPU device with the detections of an undisturbed run', () => {
-        expect(outcome.lostMidRun).toBe(true);
-        // Weights lost and not reloaded would give no detection or uniform scores.
-        expectSameDetections(outcome.objects, outcome.reference);
-        expect(outcome.resultBackend).toBe('webgpu');
-        expect(outcome.backend).toBe('webgpu');
-      });
-      await test.step('a second detector sharing the model picks up the reloaded weights', () => {
-        expectSameDetections(outcome.sibling, outcome.reference);
-      });
-      await test.step('the user is told what happened', () => {
-        expect(outcome.notices.filter((n) => /GPU device was lost/.test(n) && /WebGPU was restarted/.test(n))).toHaveLength(1);
-      });
-    });
-  });
-
-  test.describe('when the WebGPU device is lost and WebGPU cannot start again', () => {
-    test('detection falls back to WebGL, says so, and gives the same detections', async ({ page }) => {
-      test.setTimeout(300_000);
-      const outcome = await page.evaluate(async ({ sample, proposals, inputScale }) => {
-        await window.harness.ready;
-        const { createDetector } = (await window.harness.load('/src/api/create_detector.ts')) as typeof Api;
-        const { detectionWorkerForTesting } = (await window.harness.load('/src/api/worker_detector.ts')) as typeof WorkerDetectorModule;
-        const detector = await createDetector({ model: '/models/bccd/model.json', backend: 'webgpu' });
-        const before = await detector.detect(sample, { proposals, inputScale, scoreThreshold: 0 });
-        const plain = (r: typeof before) => r.objects.map((o) => ({ label: o.label, score: o.score, box: [o.box.xmin, o.box.ymin, o.box.xmax, o.box.ymax] }));
-        const reference = plain(before);
-        await detectionWorkerForTesting('lose-device');
-        await detectionWorkerForTesting('no-adapter'); // the GPU is gone for good, for the worker's WebGPU
-        await new Promise((r) => setTimeout(r, 50)); // device.lost resolves: noticed before the next run
-        const notices: string[] = [];
-        const result = await detector.detect(sample, { proposals, inputScale, scoreThreshold: 0, onProgress: (p) => p.notice && notices.push(p.notice) });
-        detector.dispose();
-        return { reference, objects: plain(result), backend: result.backend, notices };
-      }, { sample: SAMPLE, proposals: PROPOSALS, inputScale: INPUT_SCALE });
-      expect(outcome.backend).toBe('webgl');
-      expect(outcome.notices.at(-1)).toMatch(/WebGPU could not restart \(no WebGPU adapter could be obtained\), so the detector now runs on webgl/);
-      // the same detections as on WebGPU before the loss, up to float differences between backends
+      // the second loss: the GPU is gone for good, for the worker's WebGPU
+      await detectionWorkerForTesting('lose-device');
+      await detectionWorkerForTesting('no-adapter');
+      await new Promise((r) => setTimeout(r, 50)); // device.lost resolves: noticed before the next run
+      const fallbackNotices: string[] = [];
+      const fallback = await detector.detect(sample, { proposals, inputScale, scoreThreshold: 0, onProgress: (p) => p.notice && fallbackNotices.push(p.notice) });
+      detector.dispose();
+      return {
+        reference, objects: plain(result), sibling: plain(siblingResult), lostMidRun, notices, backend, resultBackend: result.backend,
+        fallback: { objects: plain(fallback), backend: fallback.backend, notices: fallbackNotices },
+      };
+    }, { sample: SAMPLE, proposals: PROPOSALS, inputScale: INPUT_SCALE });
+    await test.step('the run completes on a new WebGPU device with the detections of an undisturbed run', () => {
+      expect(outcome.lostMidRun).toBe(true);
+      // Weights lost and not reloaded would give no detection or uniform scores.
       expectSameDetections(outcome.objects, outcome.reference);
+      expect(outcome.resultBackend).toBe('webgpu');
+      expect(outcome.backend).toBe('webgpu');
+    });
+    await test.step('a second detector sharing the model picks up the reloaded weights', () => {
+      expectSameDetections(outcome.sibling, outcome.reference);
+    });
+    await test.step('the user is told what happened', () => {
+      expect(outcome.notices.filter((n) => /GPU device was lost/.test(n) && /WebGPU was restarted/.test(n))).toHaveLength(1);
+    });
+    await test.step('when WebGPU cannot restart, detection falls back to WebGL, says so, and gives the same detections', () => {
+      expect(outcome.fallback.backend).toBe('webgl');
+      expect(outcome.fallback.notices.at(-1)).toMatch(/WebGPU could not restart \(no WebGPU adapter could be obtained\), so the detector now runs on webgl/);
+      // up to float differences between backends
+      expectSameDetections(outcome.fallback.objects, outcome.reference);
     });
   });
 });
