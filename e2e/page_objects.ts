@@ -228,13 +228,13 @@ export class TestApi {
   }
 
   /**
-   * Where an image point is on screen once the canvas has stopped moving. When the backend choice ends, its reason
-   * line and notice change the layout, and the canvas is resized and refitted on its next frame: a click aimed with
-   * the old fit lands elsewhere in the image (seen once in CI, with "Backend: starting…" still showing: a box corner
-   * at 38, 52 for a click aimed at 100, 80). So: the backend chosen, then the same point on two frames in a row.
+   * Where an image point is on screen once the stage shows the image and has stopped moving. The Annotate tab names
+   * its current image before the image is decoded and on the stage; a click aimed before that is aimed with the empty
+   * stage's identity fit (seen once in CI: a box corner at 38, 52 for a click aimed at 100, 80, which is where screen
+   * point 100, 80 lies in the image once it is fitted: offset 50, 12.5, scale 1.295). Then the same point on two frames.
    */
   private async settledImageToClient(x: number, y: number): Promise<{ x: number; y: number }> {
-    await playwrightExpect(this.page.getByTestId('backend.name')).not.toHaveText('starting…', { timeout: 60_000 });
+    await playwrightExpect.poll(() => this.page.evaluate(() => window.frcnnTestApi!.shownImageSize().width), { intervals: [50] }).toBeGreaterThan(0);
     let point = await this.imageToClient(x, y);
     for (let frames = 0; frames < 30; frames++) {
       await this.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));

@@ -38,6 +38,8 @@ export interface FrcnnTestApi {
   overlayPixels(imageX: number, imageY: number, radius?: number): [number, number, number, number][];
   /** Page (client) coordinates of an image point, for page.mouse. */
   imageToClient(imageX: number, imageY: number): { x: number; y: number };
+  /** The size of the image the stage shows: {0, 0} until the picked image is decoded and on the stage. */
+  shownImageSize(): { width: number; height: number };
   detect(): DetectSnapshot;
   showDetectionResult(result: DetectionResult): void;
   annotate(): AnnotateSnapshot;
@@ -154,6 +156,7 @@ export function installTestApi(stage: CanvasStage, tabs: Tabs, { detect, annotat
       const p = imagePointToScreen(stage.viewport, { x, y });
       return { x: rect.left + p.x, y: rect.top + p.y };
     },
+    shownImageSize: () => stage.shownImageSize,
     detect: () => {
       const s = detect.store.get();
       const view = detect.view();

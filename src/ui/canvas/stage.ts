@@ -46,6 +46,11 @@ export class CanvasStage {
     return this.currentViewport;
   }
 
+  /** The size of the image the stage shows ({0, 0} before one is set): image coordinates run over it. */
+  get shownImageSize(): { width: number; height: number } {
+    return { ...this.imageSize };
+  }
+
   /** `size`: the original image's size when `image` is a shrunk copy (default: the bitmap's own size). */
   setImage(image: ImageBitmap | null, size?: { width: number; height: number }): void {
     this.image = image;
