@@ -42,8 +42,13 @@ describe('recommendRecipe', () => {
     // more passes for crowded images (sqrt(13) x 2.5 = 9), within the budget
     expect(r.config.solver.iterations).toBeGreaterThan(1000);
     expect(r.estimatedSeconds).toBeLessThanOrEqual(17 * 60 + 1);
-    // the iterations already fill the budget: no second run
+    // the iterations already fill the budget: no second run; the reason names the budget that would allow it
     expect(r.retrainOnAll).toBe(false);
+    const reason = r.choices.find((c) => c.setting === 'after validation')?.why ?? '';
+    const needed = Number(/need about (\d+) minutes/.exec(reason)?.[1]);
+    expect(needed).toBeGreaterThan(17);
+    expect(recommendRecipe({ classNames: ['Platelets', 'RBC'], train, validation: train.slice(0, 80), budgetSeconds: needed * 60 }).retrainOnAll).toBe(true);
+    expect(recommendRecipe({ classNames: ['Platelets', 'RBC'], train, validation: train.slice(0, 80), budgetSeconds: (needed - 2) * 60 }).retrainOnAll).toBe(false);
   });
 
   it('fits the iterations into the time budget, and never below the floor', () => {

@@ -165,7 +165,10 @@ export function recommendRecipe(input: RecipeInput): Recipe {
   const ratio = (train.length + input.validation.length) / train.length;
   const mirrorSeconds = estimateRun({ train: input.validation, test: [], iterations: 0, scale, maxSize: maxSizeFor(scale), flipped: false, needProposals: 0 }, rates).phases.features;
   const affordableWithRetrain = Math.floor(Math.max(0, budget - fixedSeconds - mirrorSeconds) / (perIteration * (1 + ratio)));
-  const retrainOnAll = input.validation.length > 0 && Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, wanted)) <= affordableWithRetrain;
+  const wantedWithinLimits = Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, wanted));
+  const retrainOnAll = input.validation.length > 0 && wantedWithinLimits <= affordableWithRetrain;
+  // what both runs at the wanted length would take: the budget that allows the second run
+  const secondsWithRetrain = fixedSeconds + mirrorSeconds + perIteration * (1 + ratio) * wantedWithinLimits;
   const iterations = Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, wanted, affordable));
   const bound = iterations === MIN_ITERATIONS && wanted < MIN_ITERATIONS ? `at least ${MIN_ITERATIONS}`
     : iterations < wanted ? `the ${Math.round(budget / 60)}-minute budget allows ${iterations} of the ${wanted} wanted`
@@ -196,7 +199,8 @@ export function recommendRecipe(input: RecipeInput): Recipe {
   if (input.validation.length > 0) {
     choose('after validation', retrainOnAll ? `train again on all ${train.length + input.validation.length} images` : 'keep the validated weights',
       retrainOnAll ? `the validation images are labelled data too: the schedule is run again on train + validation, stretched by ${ratio.toFixed(2)} and stopped at the iteration validation chose`
-        : 'a second run on train + validation would not fit the time budget');
+        : `a second run on train + validation would not fit the ${Math.round(budget / 60)}-minute budget; the two runs need about ` +
+          `${Math.ceil(secondsWithRetrain / 60)} minutes here`);
   }
   choose('box voting', `IoU ${RECIPE_BOX_VOTING_IOU}`, 'each box becomes the score-weighted mean of its overlapping candidates (moves boxes only)');
 
