@@ -18,18 +18,18 @@ step() { echo "test:scale: $*" >&2; }
 
 # Independent single-threaded steps run two at a time (the machine has two cores): each job logs to its own file,
 # printed whole when it ends, and its exit status fails the run.
+declare -A JOB_PIDS
 run_job() { # name, function: runs it in the background, its output to $WORK/<name>.log
   ( set -euo pipefail; "$2" ) >"$WORK/$1.log" 2>&1 &
-  eval "JOB_$1=$!"
+  JOB_PIDS[$1]=$!
 }
 finish_job() { # name: waits for it, prints its log, fails the run if it failed
-  local pid status=0
-  eval "pid=\$JOB_$1"
-  wait "$pid" || status=$?
+  local status=0
+  wait "${JOB_PIDS[$1]}" || status=$?
   cat "$WORK/$1.log"
   if [ "$status" -ne 0 ]; then step "$1 failed (exit $status)"; exit "$status"; fi
 }
-without_tfjs_banner() { grep -v -e 'tfjs-node' -e '^=*$' -e 'Hi, looks like' || true; }
+without_tfjs_banner() { grep -v -e 'tfjs-node' -e '^=*$' -e 'Hi, looks like'; }
 
 parity_job() {
   step "parity reference (src/ on tfjs cpu)"

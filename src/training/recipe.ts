@@ -169,7 +169,7 @@ export function recommendRecipe(input: RecipeInput): Recipe {
   const retrainOnAll = input.validation.length > 0 && wantedWithinLimits <= affordableWithRetrain;
   // what both runs at the wanted length would take: the budget that allows the second run
   const secondsWithRetrain = fixedSeconds + mirrorSeconds + perIteration * (1 + ratio) * wantedWithinLimits;
-  const iterations = Math.max(MIN_ITERATIONS, Math.min(MAX_ITERATIONS, wanted, affordable));
+  const iterations = Math.max(MIN_ITERATIONS, Math.min(wantedWithinLimits, affordable));
   const bound = iterations === MIN_ITERATIONS && wanted < MIN_ITERATIONS ? `at least ${MIN_ITERATIONS}`
     : iterations < wanted ? `the ${Math.round(budget / 60)}-minute budget allows ${iterations} of the ${wanted} wanted`
     : iterations === MAX_ITERATIONS ? `capped at ${MAX_ITERATIONS}` : '';
